@@ -1,0 +1,8 @@
+"""Yuantus PLM service."""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("yuantus")
+except PackageNotFoundError:  # running from a source tree without install
+    __version__ = "0.0.0"

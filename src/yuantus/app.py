@@ -1,0 +1,75 @@
+"""create_app(): routers, error handlers, lifespan."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from yuantus import __version__
+from yuantus.core.db import Database
+from yuantus.core.health import router as health_router
+from yuantus.core.http import RequestIdMiddleware, install_error_handlers
+from yuantus.core.settings import Settings
+
+API_PREFIX = "/api/v1"
+
+# every domain exposes `router` in its api module; the order is the OpenAPI order
+DOMAIN_API_MODULES = (
+    "yuantus.identity.api",
+    "yuantus.item.api",
+    "yuantus.file.api",
+    "yuantus.bom.api",
+    "yuantus.job.api",
+    "yuantus.eco.api",
+    "yuantus.manufacturing.api",
+)
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    database: Database | None = None,
+    run_worker: bool = False,
+) -> FastAPI:
+    """The Yuantus ASGI application."""
+    settings = settings or Settings()
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
+    )
+    settings.secrets  # noqa: B018 - fail fast on missing production secrets
+    db = database or Database(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        stop_worker: Callable[[], None] | None = None
+        if run_worker:
+            from yuantus.job.worker import start_embedded_worker
+
+            stop_worker = start_embedded_worker(db, settings)
+        try:
+            yield
+        finally:
+            if stop_worker is not None:
+                stop_worker()
+            if database is None:
+                db.dispose()
+
+    app = FastAPI(
+        title="Yuantus PLM",
+        version=__version__,
+        description="Parts, documents, BOMs, ECOs and manufacturing data under revision control.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.db = db
+    install_error_handlers(app)
+    app.add_middleware(RequestIdMiddleware)
+    app.include_router(health_router, prefix=API_PREFIX)
+    for module_name in DOMAIN_API_MODULES:
+        module = importlib.import_module(module_name)
+        app.include_router(module.router, prefix=API_PREFIX)
+    return app

@@ -1,0 +1,1 @@
+"""BOM lines, explosion, where-used, compare and delta."""

@@ -1,0 +1,96 @@
+"""The one domain error hierarchy; each class carries its HTTP status."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class YuantusError(Exception):
+    """A domain error rendered as {"detail": {"code", "message", "context"}}."""
+
+    status_code = 400
+    default_code = "error"
+
+    def __init__(
+        self, message: str, *, code: str | None = None, context: dict[str, Any] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.code = code or self.default_code
+        self.message = message
+        self.context = context or {}
+
+    def to_body(self) -> dict[str, Any]:
+        """The structured error body."""
+        return {"detail": {"code": self.code, "message": self.message, "context": self.context}}
+
+
+class BadRequest(YuantusError):
+    """The request is malformed in a way schema validation cannot see."""
+
+    status_code = 400
+    default_code = "bad_request"
+
+
+class Unauthorized(YuantusError):
+    """Missing, malformed, expired or revoked credentials."""
+
+    status_code = 401
+    default_code = "not_authenticated"
+
+
+class PermissionDenied(YuantusError):
+    """The user lacks a role the action needs."""
+
+    status_code = 403
+    default_code = "permission_denied"
+
+
+class NotFound(YuantusError):
+    """The referenced object does not exist."""
+
+    status_code = 404
+    default_code = "not_found"
+
+
+class Conflict(YuantusError):
+    """The request conflicts with existing data (duplicates, races)."""
+
+    status_code = 409
+    default_code = "conflict"
+
+
+class InvalidState(YuantusError):
+    """The object's state does not allow the action."""
+
+    status_code = 409
+    default_code = "invalid_state"
+
+
+class PayloadTooLarge(YuantusError):
+    """An upload is over the configured size limit."""
+
+    status_code = 413
+    default_code = "payload_too_large"
+
+
+class Unprocessable(YuantusError):
+    """Well-formed input that breaks a domain rule."""
+
+    status_code = 422
+    default_code = "unprocessable"
+
+
+class ServiceUnavailable(YuantusError):
+    """A dependency (database, remote) cannot be reached."""
+
+    status_code = 503
+    default_code = "service_unavailable"
+
+
+def not_found(kind: str, object_id: object) -> NotFound:
+    """A NotFound for an object of a kind, e.g. not_found("item", id)."""
+    return NotFound(
+        f"{kind} {object_id} not found",
+        code=f"{kind}_not_found",
+        context={"kind": kind, "id": str(object_id)},
+    )

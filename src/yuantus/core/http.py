@@ -1,0 +1,150 @@
+"""HTTP plumbing: the transactional route class, request ids and error rendering."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable, Coroutine
+from contextvars import ContextVar
+from typing import Any
+
+from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from yuantus.core.errors import YuantusError
+
+log = logging.getLogger("yuantus.http")
+request_id_var: ContextVar[str] = ContextVar("request_id", default="-")
+SESSION_KEY = "db_session"
+
+_HTTP_CODES = {
+    401: "not_authenticated",
+    403: "permission_denied",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+}
+
+
+def error_body(code: str, message: str, context: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The structured error body every error uses."""
+    return {"detail": {"code": code, "message": message, "context": context or {}}}
+
+
+class TransactionalRoute(APIRoute):
+    """One request = one transaction: commit when the endpoint returns, roll back on error."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        """Wrap FastAPI's handler with commit / rollback / close of the request session."""
+        handler = super().get_route_handler()
+
+        async def transactional_handler(request: Request) -> Response:
+            try:
+                response = await handler(request)
+            except BaseException:
+                await _finish(request, commit=False)
+                raise
+            await _finish(request, commit=True)
+            return response
+
+        return transactional_handler
+
+
+async def _finish(request: Request, *, commit: bool) -> None:
+    """Commit or roll back, then close, the session the request opened (if any)."""
+    session: Session | None = request.state.__dict__.pop(SESSION_KEY, None)
+    if session is None:
+        return
+
+    def done() -> None:
+        try:
+            if commit:
+                session.commit()
+            else:
+                session.rollback()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    await run_in_threadpool(done)
+
+
+class RequestIdMiddleware:
+    """Tags each request with an id (X-Request-ID) and turns crashes into a clean 500."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Run the request with its id; answer 500 without internals on an unexpected error."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        incoming = dict(scope.get("headers") or []).get(b"x-request-id", b"").decode("latin-1")
+        request_id = incoming[:64] if incoming else uuid.uuid4().hex
+        token = request_id_var.set(request_id)
+        started = False
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                headers = list(message.get("headers", []))
+                headers.append((b"x-request-id", request_id.encode()))
+                message["headers"] = headers
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        except Exception:
+            log.exception("unhandled error, request_id=%s path=%s", request_id, scope.get("path"))
+            if started:
+                raise
+            body = error_body("internal_error", "internal server error", {"request_id": request_id})
+            await JSONResponse(body, status_code=500)(scope, receive, send_with_id)
+        finally:
+            request_id_var.reset(token)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Render domain, HTTP and integrity errors in the one structured shape."""
+
+    async def on_domain_error(_request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, YuantusError)
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
+        return JSONResponse(exc.to_body(), status_code=exc.status_code, headers=headers)
+
+    async def on_http_error(_request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, StarletteHTTPException)
+        if isinstance(exc.detail, dict) and "code" in exc.detail:
+            body = {"detail": exc.detail}
+        else:
+            code = _HTTP_CODES.get(exc.status_code, f"http_{exc.status_code}")
+            body = error_body(code, str(exc.detail))
+        return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
+
+    async def on_integrity_error(_request: Request, exc: Exception) -> Response:
+        # services check rules first; this is the loser of a race the database settled
+        log.info("integrity conflict: %s", exc)
+        body = error_body(
+            "integrity_conflict",
+            "the change conflicts with data written at the same time; reload and retry",
+        )
+        return JSONResponse(body, status_code=409)
+
+    app.add_exception_handler(YuantusError, on_domain_error)
+    app.add_exception_handler(StarletteHTTPException, on_http_error)
+    app.add_exception_handler(IntegrityError, on_integrity_error)
+    # keep FastAPI's standard 422 body for request validation
+    from fastapi.exception_handlers import request_validation_exception_handler
+
+    app.add_exception_handler(RequestValidationError, request_validation_exception_handler)  # type: ignore[arg-type]

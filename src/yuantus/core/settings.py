@@ -1,0 +1,132 @@
+"""Settings from the environment (prefix YUANTUS_), with dev secrets persisted in the data dir."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Literal
+
+from cryptography.fernet import Fernet
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+SECRETS_FILE = "secrets.json"
+
+
+class ConfigurationError(RuntimeError):
+    """A setting is missing or wrong; the service refuses to start."""
+
+
+class Settings(BaseSettings):
+    """Every setting of the service; see docs/configuration.md."""
+
+    model_config = SettingsConfigDict(env_prefix="YUANTUS_", extra="ignore")
+
+    environment: Literal["dev", "production"] = "dev"
+    data_dir: Path = Path("var")
+    database_url: str | None = None
+    db_pool_size: int = Field(default=10, ge=1, le=200)
+    db_max_overflow: int = Field(default=10, ge=0, le=200)
+    sqlite_busy_timeout_ms: int = Field(default=30_000, ge=0)
+    host: str = "127.0.0.1"
+    port: int = Field(default=7910, ge=1, le=65535)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    jwt_secret: str | None = None
+    jwt_ttl_minutes: int = Field(default=60, ge=1, le=60 * 24 * 30)
+    encryption_keys: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    admin_password: str | None = None
+    max_upload_bytes: int = Field(default=512 * 1024 * 1024, ge=1)
+    storage_backend: Literal["local", "s3"] = "local"
+    s3_bucket: str | None = None
+    s3_endpoint_url: str | None = None
+    s3_region: str = "us-east-1"
+    s3_access_key_id: str | None = None
+    s3_secret_access_key: str | None = None
+
+    @field_validator("encryption_keys", mode="before")
+    @classmethod
+    def _split_keys(cls, value: object) -> object:
+        """Accept a comma-separated list (newest key first) from the environment."""
+        if isinstance(value, str):
+            return [k.strip() for k in value.split(",") if k.strip()]
+        return value
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The database URL; the embedded default is a SQLite file in the data dir."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'yuantus.db').resolve()}"
+
+    @property
+    def is_sqlite(self) -> bool:
+        """True when the database is the embedded SQLite."""
+        return self.resolved_database_url.startswith("sqlite")
+
+    @cached_property
+    def secrets(self) -> ResolvedSecrets:
+        """JWT secret and encryption keys, generated and persisted in dev when absent."""
+        return resolve_secrets(self)
+
+
+class ResolvedSecrets:
+    """The secrets the service runs with."""
+
+    def __init__(self, jwt_secret: str, encryption_keys: list[str]) -> None:
+        self.jwt_secret = jwt_secret
+        self.encryption_keys = encryption_keys
+
+
+def resolve_secrets(settings: Settings) -> ResolvedSecrets:
+    """Use configured secrets; in dev generate missing ones once, in production refuse."""
+    jwt_secret = settings.jwt_secret
+    keys = list(settings.encryption_keys)
+    if jwt_secret and keys:
+        return ResolvedSecrets(jwt_secret, keys)
+    if settings.environment == "production":
+        missing = [
+            name
+            for name, value in (
+                ("YUANTUS_JWT_SECRET", jwt_secret),
+                ("YUANTUS_ENCRYPTION_KEYS", keys),
+            )
+            if not value
+        ]
+        raise ConfigurationError(
+            f"production needs {', '.join(missing)}; see docs/configuration.md"
+        )
+    stored = _load_or_create_dev_secrets(settings.data_dir)
+    return ResolvedSecrets(jwt_secret or stored["jwt_secret"], keys or [stored["encryption_key"]])
+
+
+def _load_or_create_dev_secrets(data_dir: Path) -> dict[str, str]:
+    """Read dev secrets from the data dir, creating them (mode 0600) on first use."""
+    path = data_dir / SECRETS_FILE
+    if path.exists():
+        loaded: dict[str, str] = json.loads(path.read_text())
+        return loaded
+    data_dir.mkdir(parents=True, exist_ok=True)
+    values = {
+        "jwt_secret": secrets.token_urlsafe(48),
+        "encryption_key": Fernet.generate_key().decode(),
+    }
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        json.dump(values, fh)
+    # rename is atomic: two processes starting together end with one consistent file
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        tmp.unlink()
+        return _load_or_create_dev_secrets(data_dir)
+    tmp.unlink()
+    return values
+
+
+def get_settings() -> Settings:
+    """Settings read from the environment now."""
+    return Settings()

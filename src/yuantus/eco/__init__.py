@@ -1,0 +1,1 @@
+"""Engineering change orders: stages, approvals, apply."""

@@ -1,0 +1,1 @@
+"""File objects, item-file links and storage backends."""

@@ -1,0 +1,95 @@
+"""/auth and /users endpoints."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, status
+
+from yuantus.core.deps import CurrentUser, SessionDep, SettingsDep, require_role
+from yuantus.core.http import TransactionalRoute
+from yuantus.core.pagination import PageDep
+from yuantus.core.schemas import Page
+from yuantus.core.security import create_access_token
+from yuantus.identity import service
+from yuantus.identity.models import User
+from yuantus.identity.schemas import (
+    ApiTokenCreate,
+    ApiTokenCreated,
+    ApiTokenRead,
+    LoginRequest,
+    TokenAnswer,
+    UserCreate,
+    UserRead,
+    UserUpdate,
+)
+
+router = APIRouter(route_class=TransactionalRoute, tags=["identity"])
+AdminUser = Annotated[User, Depends(require_role("admin"))]
+
+
+@router.post("/auth/login", response_model=TokenAnswer)
+def login(body: LoginRequest, session: SessionDep, settings: SettingsDep) -> TokenAnswer:
+    """Exchange a username and password for a bearer access token."""
+    user = service.authenticate(session, body.username, body.password)
+    token, ttl = create_access_token(user.id, settings.secrets.jwt_secret, settings.jwt_ttl_minutes)
+    return TokenAnswer(access_token=token, expires_in=ttl)
+
+
+@router.get("/auth/me", response_model=UserRead)
+def me(user: CurrentUser) -> User:
+    """The signed-in user."""
+    return user
+
+
+@router.post("/auth/tokens", response_model=ApiTokenCreated, status_code=status.HTTP_201_CREATED)
+def create_token(body: ApiTokenCreate, session: SessionDep, user: CurrentUser) -> ApiTokenCreated:
+    """Create an API token for the signed-in user; the secret is shown only here."""
+    row, secret = service.create_api_token(session, user, body.name, body.expires_in_days)
+    return ApiTokenCreated(**ApiTokenRead.model_validate(row).model_dump(), token=secret)
+
+
+@router.get("/auth/tokens", response_model=Page[ApiTokenRead])
+def list_tokens(session: SessionDep, user: CurrentUser, page: PageDep) -> Page[ApiTokenRead]:
+    """The signed-in user's API tokens."""
+    rows, total = service.list_api_tokens(session, user, page)
+    return Page(items=[ApiTokenRead.model_validate(r) for r in rows], total=total)
+
+
+@router.delete("/auth/tokens/{token_id}", response_model=ApiTokenRead)
+def revoke_token(token_id: str, session: SessionDep, user: CurrentUser) -> ApiTokenRead:
+    """Revoke an API token; it stops working at once."""
+    return ApiTokenRead.model_validate(service.revoke_api_token(session, user, token_id))
+
+
+@router.post("/users", response_model=UserRead, status_code=status.HTTP_201_CREATED)
+def create_user(body: UserCreate, session: SessionDep, _admin: AdminUser) -> User:
+    """Create a user (admin)."""
+    return service.create_user(
+        session,
+        body.username,
+        body.password,
+        email=body.email,
+        full_name=body.full_name,
+        roles=body.roles,
+    )
+
+
+@router.get("/users", response_model=Page[UserRead])
+def list_users(session: SessionDep, _admin: AdminUser, page: PageDep) -> Page[UserRead]:
+    """All users (admin)."""
+    rows, total = service.list_users(session, page)
+    return Page(items=[UserRead.model_validate(r) for r in rows], total=total)
+
+
+@router.get("/users/{user_id}", response_model=UserRead)
+def get_user(user_id: str, session: SessionDep, _admin: AdminUser) -> User:
+    """One user (admin)."""
+    return service.get_user(session, user_id)
+
+
+@router.patch("/users/{user_id}", response_model=UserRead)
+def update_user(user_id: str, body: UserUpdate, session: SessionDep, _admin: AdminUser) -> User:
+    """Change a user's roles, active flag, password or contact (admin)."""
+    user = service.get_user(session, user_id)
+    return service.update_user(session, user, **body.model_dump(exclude_unset=True))

@@ -1,0 +1,50 @@
+"""Users and API tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from yuantus.core.db import Base, IdMixin, JSONType, TimestampMixin, UTCDateTime, utcnow
+
+ROLES = ("admin", "engineer", "approver", "production", "quality", "viewer")
+
+
+class User(IdMixin, TimestampMixin, Base):
+    """A person (or machine account) that signs in."""
+
+    __tablename__ = "meta_users"
+
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    email: Mapped[str | None] = mapped_column(String(254))
+    full_name: Mapped[str | None] = mapped_column(String(200))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    roles: Mapped[list[str]] = mapped_column(JSONType, default=list)
+
+    tokens: Mapped[list[ApiToken]] = relationship(back_populates="user")
+
+    def has_role(self, *roles: str) -> bool:
+        """True when the user holds one of the roles, or is admin."""
+        return "admin" in self.roles or any(r in self.roles for r in roles)
+
+
+class ApiToken(IdMixin, Base):
+    """A machine token; only its sha256 is stored."""
+
+    __tablename__ = "meta_api_tokens"
+
+    user_id: Mapped[str] = mapped_column(
+        ForeignKey("meta_users.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    token_prefix: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship(back_populates="tokens")

@@ -1,0 +1,185 @@
+"""Users, login and API tokens."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from yuantus.core import security
+from yuantus.core.db import utcnow
+from yuantus.core.errors import BadRequest, Conflict, InvalidState, Unauthorized, not_found
+from yuantus.core.pagination import PageParams, paginate
+from yuantus.identity.models import ROLES, ApiToken, User
+
+BAD_CREDENTIALS = "wrong username or password"
+
+
+def _check_roles(roles: Sequence[str]) -> list[str]:
+    """Roles de-duplicated in a stable order; unknown ones refused."""
+    unknown = sorted(set(roles) - set(ROLES))
+    if unknown:
+        raise BadRequest(
+            f"unknown roles: {', '.join(unknown)}",
+            code="unknown_role",
+            context={"unknown": unknown, "allowed": list(ROLES)},
+        )
+    return [r for r in ROLES if r in set(roles)]
+
+
+def get_user(session: Session, user_id: str) -> User:
+    """A user by id."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise not_found("user", user_id)
+    return user
+
+
+def get_by_username(session: Session, username: str) -> User | None:
+    """A user by username, or None."""
+    return session.scalar(select(User).where(User.username == username))
+
+
+def list_users(session: Session, page: PageParams) -> tuple[list[User], int]:
+    """Users ordered by username."""
+    return paginate(session, select(User).order_by(User.username), page)
+
+
+def create_user(
+    session: Session,
+    username: str,
+    password: str | None,
+    *,
+    email: str | None = None,
+    full_name: str | None = None,
+    roles: Sequence[str] = (),
+) -> User:
+    """A new active user; 409 username_taken when the name is used."""
+    if get_by_username(session, username) is not None:
+        raise Conflict(
+            f"username {username!r} is taken", code="username_taken", context={"username": username}
+        )
+    user = User(
+        username=username,
+        email=email,
+        full_name=full_name,
+        password_hash=security.hash_password(password) if password else None,
+        roles=_check_roles(roles),
+        is_active=True,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def update_user(
+    session: Session,
+    user: User,
+    *,
+    roles: Sequence[str] | None = None,
+    is_active: bool | None = None,
+    password: str | None = None,
+    email: str | None = None,
+    full_name: str | None = None,
+) -> User:
+    """Change a user's roles, activity, password or contact fields."""
+    if roles is not None:
+        user.roles = _check_roles(roles)
+    if is_active is not None:
+        user.is_active = is_active
+    if password is not None:
+        user.password_hash = security.hash_password(password)
+    if email is not None:
+        user.email = email
+    if full_name is not None:
+        user.full_name = full_name
+    session.flush()
+    return user
+
+
+def authenticate(session: Session, username: str, password: str) -> User:
+    """The active user with these credentials; the same 401 for every failure."""
+    user = get_by_username(session, username)
+    ok = security.verify_password(user.password_hash if user else None, password)
+    if user is None or not ok or not user.is_active:
+        raise Unauthorized(BAD_CREDENTIALS, code="invalid_credentials")
+    return user
+
+
+def user_for_bearer(session: Session, token: str, jwt_secret: str) -> User:
+    """The active user behind a JWT or an API token; 401 otherwise."""
+    user: User | None
+    if token.startswith(security.API_TOKEN_PREFIX):
+        user = _user_for_api_token(session, token)
+    else:
+        user = session.get(User, security.decode_access_token(token, jwt_secret))
+    if user is None or not user.is_active:
+        raise Unauthorized("the token's user is unknown or inactive", code="inactive_user")
+    return user
+
+
+def _user_for_api_token(session: Session, token: str) -> User:
+    """The owner of a valid, unrevoked, unexpired API token."""
+    row = session.scalar(
+        select(ApiToken).where(ApiToken.token_hash == security.hash_api_token(token))
+    )
+    now = utcnow()
+    if row is None or row.revoked_at is not None:
+        raise Unauthorized("invalid API token", code="invalid_token")
+    if row.expires_at is not None and row.expires_at <= now:
+        raise Unauthorized("API token expired", code="token_expired")
+    # one write per minute at most: keeps token use cheap under load
+    if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=1):
+        row.last_used_at = now
+    return row.user
+
+
+def create_api_token(
+    session: Session, user: User, name: str, expires_in_days: int | None = None
+) -> tuple[ApiToken, str]:
+    """A new API token for the user and its secret (shown once)."""
+    secret = security.new_api_token()
+    row = ApiToken(
+        user_id=user.id,
+        name=name,
+        token_hash=security.hash_api_token(secret),
+        token_prefix=secret[:12],
+        expires_at=utcnow() + timedelta(days=expires_in_days) if expires_in_days else None,
+    )
+    session.add(row)
+    session.flush()
+    return row, secret
+
+
+def list_api_tokens(session: Session, user: User, page: PageParams) -> tuple[list[ApiToken], int]:
+    """The user's API tokens, newest first."""
+    query = (
+        select(ApiToken)
+        .where(ApiToken.user_id == user.id)
+        .order_by(ApiToken.created_at.desc(), ApiToken.id)
+    )
+    return paginate(session, query, page)
+
+
+def revoke_api_token(session: Session, user: User, token_id: str) -> ApiToken:
+    """Revoke one of the user's tokens (admins may revoke any)."""
+    row = session.get(ApiToken, token_id)
+    if row is None or (row.user_id != user.id and not user.has_role("admin")):
+        raise not_found("api_token", token_id)
+    if row.revoked_at is not None:
+        raise InvalidState("token already revoked", code="token_revoked", context={"id": row.id})
+    row.revoked_at = utcnow()
+    session.flush()
+    return row
+
+
+def ensure_admin(session: Session, password: str | None) -> str | None:
+    """Create the first admin on an empty database; the generated password, if any."""
+    if session.scalar(select(User.id).limit(1)) is not None:
+        return None
+    generated = None if password else secrets.token_urlsafe(12)
+    create_user(session, "admin", password or generated, full_name="Administrator", roles=["admin"])
+    return generated

@@ -1,0 +1,1 @@
+"""Part and Document items, revisions and lifecycle."""

@@ -1,0 +1,1 @@
+"""Work centers, routings, operations and work orders."""

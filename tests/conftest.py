@@ -1,0 +1,179 @@
+"""Test harness: every database test runs on SQLite, and on PostgreSQL when configured."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from argon2 import PasswordHasher
+from argon2.profiles import CHEAPEST
+from cryptography.fernet import Fernet
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+import yuantus.models  # noqa: F401 - full metadata for truncation
+from yuantus.app import create_app
+from yuantus.core import migrate, security
+from yuantus.core.db import Base, Database
+from yuantus.core.security import create_access_token
+from yuantus.core.settings import Settings
+from yuantus.identity.demo import DEMO_ROLES, demo_password
+from yuantus.identity.models import User
+
+PG_ENV = "YUANTUS_TEST_POSTGRES_URL"
+JWT_SECRET = "test-jwt-secret-0123456789abcdef0123456789"
+ENCRYPTION_KEY = Fernet.generate_key().decode()
+
+security.use_password_hasher(PasswordHasher.from_parameters(CHEAPEST))
+
+
+def _backends() -> list[str]:
+    return ["sqlite", "postgresql"] if os.environ.get(PG_ENV) else ["sqlite"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """In CI, PostgreSQL is required: fail instead of silently testing SQLite only."""
+    if os.environ.get("CI") == "true" and not os.environ.get(PG_ENV):
+        raise pytest.UsageError(f"CI=true but {PG_ENV} is not set")
+
+
+def _pg_admin_url(url: str) -> str:
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def _pg_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test session, dropped at the end."""
+    base = os.environ[PG_ENV]
+    name = f"yuantus_test_{uuid.uuid4().hex[:10]}"
+    try:
+        admin = psycopg.connect(_pg_admin_url(base), autocommit=True)
+    except psycopg.OperationalError as exc:
+        pytest.fail(f"PostgreSQL at {PG_ENV} is unreachable: {exc}")
+    admin.execute(f'CREATE DATABASE "{name}"')
+    url = make_url(base).set(drivername="postgresql+psycopg", database=name)
+    yield url.render_as_string(hide_password=False)
+    admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.close()
+
+
+@pytest.fixture(scope="session")
+def _sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'yuantus.db'}"
+
+
+@pytest.fixture(scope="session", params=_backends())
+def backend_url(request: pytest.FixtureRequest) -> str:
+    """The database URL of the backend under test (each backend migrated once)."""
+    url: str = request.getfixturevalue(
+        "_pg_url" if request.param == "postgresql" else "_sqlite_url"
+    )
+    return url
+
+
+_migrated: dict[str, Database] = {}
+
+
+def make_settings(data_dir: Path, database_url: str, **overrides: object) -> Settings:
+    """Settings for a test service."""
+    values: dict[str, object] = {
+        "data_dir": data_dir,
+        "database_url": database_url,
+        "jwt_secret": JWT_SECRET,
+        "encryption_keys": [ENCRYPTION_KEY],
+        "db_pool_size": 20,
+        "db_max_overflow": 20,
+    }
+    values.update(overrides)
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+def truncate_all(engine: Engine) -> None:
+    """Empty every table (the schema stays)."""
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for name in tables:
+                conn.execute(text(f"DELETE FROM {name}"))
+
+
+@pytest.fixture
+def settings(backend_url: str, tmp_path: Path) -> Settings:
+    """Test settings on the backend under test, with a private data dir."""
+    return make_settings(tmp_path / "data", backend_url)
+
+
+@pytest.fixture
+def database(settings: Settings, backend_url: str) -> Database:
+    """The migrated database of the backend under test, emptied before each test."""
+    db = _migrated.get(backend_url)
+    if db is None:
+        db = Database(settings)
+        migrate.upgrade(db.engine)
+        _migrated[backend_url] = db
+    db.settings = settings
+    truncate_all(db.engine)
+    return db
+
+
+@pytest.fixture
+def session(database: Database) -> Iterator[Session]:
+    """A session for service-level tests; the test commits when it needs to."""
+    with database.session() as s:
+        yield s
+        s.rollback()
+
+
+@pytest.fixture
+def app(settings: Settings, database: Database) -> FastAPI:
+    """The application on the test database."""
+    return create_app(settings, database=database)
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    """An anonymous HTTP client."""
+    with TestClient(app) as c:
+        yield c
+
+
+@pytest.fixture
+def users(database: Database) -> dict[str, User]:
+    """The demo users, one per role (password: <name>-demo-pw)."""
+    from yuantus.identity import service
+
+    out: dict[str, User] = {}
+    with database.scope() as s:
+        for username, roles in DEMO_ROLES.items():
+            out[username] = service.create_user(s, username, demo_password(username), roles=roles)
+    return out
+
+
+def bearer(user: User) -> dict[str, str]:
+    """Authorization header with a fresh access token for the user."""
+    token, _ = create_access_token(user.id, JWT_SECRET, 60)
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+def as_user(app: FastAPI, users: dict[str, User]) -> Iterator[Callable[[str], TestClient]]:
+    """A factory of HTTP clients signed in as a demo user: as_user("engineer")."""
+    clients: dict[str, TestClient] = {}
+
+    def factory(username: str) -> TestClient:
+        if username not in clients:
+            clients[username] = TestClient(app, headers=bearer(users[username]))
+        return clients[username]
+
+    yield factory
+    for c in clients.values():
+        c.close()
