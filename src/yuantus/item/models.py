@@ -1,1 +1,63 @@
-"""ORM models of the item domain."""
+"""Items: one row per revision of a Part or Document."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from yuantus.core.db import Base, IdMixin, JSONType, TimestampMixin, UTCDateTime
+
+ITEM_TYPES = ("Part", "Document")
+STATES = ("Draft", "InReview", "Released", "Superseded", "Obsolete")
+FROZEN_STATES = frozenset({"Released", "Superseded", "Obsolete"})
+OPEN_STATES = frozenset({"Draft", "InReview"})
+
+_OPEN_SQL = text("state IN ('Draft', 'InReview')")
+_CURRENT_SQL = text("is_current")
+
+
+class Item(IdMixin, TimestampMixin, Base):
+    """One revision of a Part or Document; revisions share config_id."""
+
+    __tablename__ = "meta_items"
+    __table_args__ = (
+        UniqueConstraint("item_type", "item_number", "revision"),
+        # at most one current revision per item, and one open (Draft/InReview) revision
+        Index(
+            "uq_meta_items_current_config",
+            "config_id",
+            unique=True,
+            sqlite_where=_CURRENT_SQL,
+            postgresql_where=_CURRENT_SQL,
+        ),
+        Index(
+            "uq_meta_items_open_config",
+            "config_id",
+            unique=True,
+            sqlite_where=_OPEN_SQL,
+            postgresql_where=_OPEN_SQL,
+        ),
+        Index("ix_meta_items_type_state", "item_type", "state"),
+    )
+
+    item_type: Mapped[str] = mapped_column(String(16))
+    config_id: Mapped[str] = mapped_column(String(36), index=True)
+    item_number: Mapped[str] = mapped_column(String(64), index=True)
+    revision: Mapped[str] = mapped_column(String(8))
+    generation: Mapped[int] = mapped_column(Integer)
+    is_current: Mapped[bool] = mapped_column(Boolean, default=False)
+    state: Mapped[str] = mapped_column(String(16), default="Draft")
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    properties: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    created_by: Mapped[str | None] = mapped_column(ForeignKey("meta_users.id", ondelete="SET NULL"))
+    released_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    @property
+    def is_frozen(self) -> bool:
+        """Released, Superseded and Obsolete revisions cannot change."""
+        return self.state in FROZEN_STATES

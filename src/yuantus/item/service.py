@@ -1,0 +1,363 @@
+"""Items: create, edit, lifecycle transitions through hooks, revise."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from yuantus.core import sequences
+from yuantus.core.db import new_id, utcnow
+from yuantus.core.errors import BadRequest, Conflict, InvalidState, PermissionDenied, not_found
+from yuantus.core.hooks import HookRegistry, Transition
+from yuantus.core.pagination import PageParams, paginate
+from yuantus.identity.models import User
+from yuantus.item import revisions
+from yuantus.item.models import FROZEN_STATES, ITEM_TYPES, OPEN_STATES, Item
+
+# hooks run around every lifecycle transition (ECO gates and custom actions register here)
+item_hooks = HookRegistry("item")
+
+NUMBER_PREFIX = {"Part": "P", "Document": "D"}
+
+
+@dataclass(frozen=True)
+class LifecycleRule:
+    """A lifecycle transition: from which states, to which, and who may do it."""
+
+    from_states: tuple[str, ...]
+    to_state: str
+    roles: tuple[str, ...]
+
+
+LIFECYCLE: dict[str, LifecycleRule] = {
+    "submit": LifecycleRule(("Draft",), "InReview", ("engineer",)),
+    "reject": LifecycleRule(("InReview",), "Draft", ("engineer", "approver")),
+    "release": LifecycleRule(("InReview",), "Released", ("engineer", "approver")),
+    "obsolete": LifecycleRule(("Released",), "Obsolete", ("engineer",)),
+}
+
+
+def get(session: Session, item_id: str) -> Item:
+    """An item revision by id; 404 item_not_found."""
+    item = session.get(Item, item_id)
+    if item is None:
+        raise not_found("item", item_id)
+    return item
+
+
+def get_for_update(session: Session, item_id: str) -> Item:
+    """An item revision locked for the rest of the transaction (PostgreSQL row lock)."""
+    item = session.scalar(
+        select(Item)
+        .where(Item.id == item_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if item is None:
+        raise not_found("item", item_id)
+    return item
+
+
+def get_current(session: Session, config_id: str) -> Item:
+    """The current revision of an item."""
+    item = session.scalar(select(Item).where(Item.config_id == config_id, Item.is_current))
+    if item is None:
+        raise not_found("item", config_id)
+    return item
+
+
+def current_by_config(session: Session, config_ids: Sequence[str]) -> dict[str, Item]:
+    """The current revisions of many items at once, keyed by config_id."""
+    if not config_ids:
+        return {}
+    rows = session.scalars(select(Item).where(Item.config_id.in_(set(config_ids)), Item.is_current))
+    return {row.config_id: row for row in rows}
+
+
+def get_by_number(
+    session: Session, item_type: str, item_number: str, revision: str | None = None
+) -> Item:
+    """The current (or a given) revision of an item by its number."""
+    _check_type(item_type)
+    query = select(Item).where(Item.item_type == item_type, Item.item_number == item_number)
+    query = query.where(Item.revision == revision) if revision else query.where(Item.is_current)
+    item = session.scalar(query)
+    if item is None:
+        raise _number_not_found(item_type, item_number, revision)
+    return item
+
+
+def _number_not_found(item_type: str, item_number: str, revision: str | None) -> Exception:
+    """A 404 naming the number (and revision) that was looked up."""
+    err = not_found("item", f"{item_type} {item_number}" + (f" rev {revision}" if revision else ""))
+    err.context.update(item_type=item_type, item_number=item_number, revision=revision)
+    return err
+
+
+def list_revisions(session: Session, config_id: str) -> list[Item]:
+    """All revisions of an item, oldest first."""
+    return list(
+        session.scalars(select(Item).where(Item.config_id == config_id).order_by(Item.generation))
+    )
+
+
+def list_items(
+    session: Session,
+    page: PageParams,
+    *,
+    item_type: str | None = None,
+    state: str | None = None,
+    q: str | None = None,
+    current_only: bool = True,
+) -> tuple[list[Item], int]:
+    """Items filtered by type, state and a number/name search, ordered by number."""
+    query: Select[Any] = select(Item)
+    if item_type:
+        _check_type(item_type)
+        query = query.where(Item.item_type == item_type)
+    if state:
+        _check_state(state)
+        query = query.where(Item.state == state)
+    if q:
+        pattern = f"%{q.strip().lower()}%"
+        query = query.where(or_(Item.item_number.ilike(pattern), Item.name.ilike(pattern)))
+    if current_only:
+        query = query.where(Item.is_current)
+    query = query.order_by(Item.item_type, Item.item_number, Item.generation)
+    return paginate(session, query, page)
+
+
+def create(
+    session: Session,
+    item_type: str,
+    name: str,
+    *,
+    item_number: str | None = None,
+    description: str | None = None,
+    properties: dict[str, Any] | None = None,
+    user: User | None = None,
+) -> Item:
+    """A new item: revision A, Draft, current; 409 item_number_taken on a duplicate."""
+    _check_type(item_type)
+    number = (item_number or "").strip() or sequences.formatted(
+        session, f"item_number_{item_type.lower()}", NUMBER_PREFIX[item_type], 6
+    )
+    if session.scalar(
+        select(Item.id).where(Item.item_type == item_type, Item.item_number == number).limit(1)
+    ):
+        raise _number_taken(item_type, number)
+    item = Item(
+        id=new_id(),
+        item_type=item_type,
+        config_id=new_id(),
+        item_number=number,
+        revision=revisions.label(1),
+        generation=1,
+        is_current=True,
+        state="Draft",
+        name=name,
+        description=description,
+        properties=dict(properties or {}),
+        created_by=user.id if user else None,
+    )
+    session.add(item)
+    _flush_or_conflict(session, _number_taken(item_type, number))
+    return item
+
+
+def update(
+    session: Session,
+    item: Item,
+    *,
+    name: str | None = None,
+    description: str | None = None,
+    properties: dict[str, Any] | None = None,
+) -> Item:
+    """Edit an open revision's name, description or properties (replaced whole)."""
+    ensure_editable(item)
+    if name is not None:
+        item.name = name
+    if description is not None:
+        item.description = description
+    if properties is not None:
+        item.properties = dict(properties)
+    item.updated_at = utcnow()
+    session.flush()
+    return item
+
+
+def ensure_editable(item: Item) -> None:
+    """409 item_frozen when the revision is Released, Superseded or Obsolete."""
+    if item.state in FROZEN_STATES:
+        raise Conflict(
+            f"{item.item_type} {item.item_number} rev {item.revision} is {item.state} and frozen",
+            code="item_frozen",
+            context={"item_id": item.id, "state": item.state},
+        )
+
+
+def transition(
+    session: Session, item: Item, action: str, user: User | None, *, check_roles: bool = True
+) -> Item:
+    """Run a lifecycle transition through the before/after hooks, in the caller's transaction."""
+    rule = LIFECYCLE.get(action)
+    if rule is None:
+        raise BadRequest(
+            f"unknown transition {action!r}",
+            code="unknown_transition",
+            context={"allowed": sorted(LIFECYCLE)},
+        )
+    if item.state not in rule.from_states:
+        allowed = sorted(a for a, r in LIFECYCLE.items() if item.state in r.from_states)
+        raise InvalidState(
+            f"cannot {action} a {item.state} revision",
+            code="invalid_transition",
+            context={"state": item.state, "transition": action, "allowed": allowed},
+        )
+    if check_roles and user is not None and not user.has_role(*rule.roles):
+        raise PermissionDenied(
+            f"{action} needs one of the roles: {', '.join(rule.roles)}",
+            code="role_required",
+            context={"required_roles": list(rule.roles), "user_roles": list(user.roles)},
+        )
+    event = Transition(
+        object_type="ITEM",
+        object_id=item.id,
+        obj=item,
+        action=action,
+        from_state=item.state,
+        to_state=rule.to_state,
+        user_id=user.id if user else None,
+    )
+    item_hooks.run("before", session, event)
+    if action == "release":
+        _release(session, item)
+    else:
+        item.state = rule.to_state
+    item.updated_at = utcnow()
+    session.flush()
+    item_hooks.run("after", session, event)
+    return item
+
+
+def _release(session: Session, item: Item) -> None:
+    """Release a revision: it becomes current, the previously released one Superseded."""
+    now = utcnow()
+    previous = session.scalars(
+        select(Item).where(Item.config_id == item.config_id, Item.id != item.id)
+    ).all()
+    for other in previous:
+        if other.is_current:
+            other.is_current = False
+        if other.state == "Released":
+            other.state = "Superseded"
+            other.superseded_at = now
+    # clear the old current flag before setting the new one: the unique index checks each row
+    session.flush()
+    item.state = "Released"
+    item.released_at = now
+    item.is_current = True
+
+
+def revise(session: Session, item: Item, user: User | None) -> Item:
+    """Open the next revision (Draft) from the current released one, copying its content."""
+    source = get_for_update(session, item.id)
+    if not source.is_current or source.state != "Released":
+        raise InvalidState(
+            "only the current released revision can be revised",
+            code="not_revisable",
+            context={"item_id": source.id, "state": source.state, "is_current": source.is_current},
+        )
+    in_progress = _revision_in_progress(source)
+    if session.scalar(
+        select(Item.id).where(Item.config_id == source.config_id, Item.state.in_(OPEN_STATES))
+    ):
+        raise in_progress
+    last_generation = max(r.generation for r in list_revisions(session, source.config_id))
+    target = Item(
+        id=new_id(),
+        item_type=source.item_type,
+        config_id=source.config_id,
+        item_number=source.item_number,
+        revision=revisions.label(last_generation + 1),
+        generation=last_generation + 1,
+        is_current=False,
+        state="Draft",
+        name=source.name,
+        description=source.description,
+        properties=dict(source.properties or {}),
+        created_by=user.id if user else None,
+    )
+    session.add(target)
+    _flush_or_conflict(session, in_progress)
+    _copy_revision_content(session, source, target)
+    session.flush()
+    return target
+
+
+def _copy_revision_content(session: Session, source: Item, target: Item) -> None:
+    """Copy what belongs to a revision onto its successor: file links, then BOM lines."""
+    from yuantus.file import service as file_service
+
+    file_service.copy_links(session, source, target)
+
+
+def discard_draft(session: Session, item: Item) -> None:
+    """Delete an open (never released) revision that is not the item's first."""
+    if item.state not in OPEN_STATES or item.generation == 1 or item.is_current:
+        raise InvalidState(
+            "only a non-current Draft/InReview successor revision can be discarded",
+            code="not_discardable",
+            context={"item_id": item.id, "state": item.state},
+        )
+    # file links and BOM lines of the revision go with it (ON DELETE CASCADE)
+    session.delete(item)
+    session.flush()
+
+
+def _flush_or_conflict(session: Session, error: Exception) -> None:
+    """Flush in a savepoint; a unique violation (a racing writer won) becomes the error."""
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError as exc:
+        raise error from exc
+
+
+def _number_taken(item_type: str, number: str) -> Conflict:
+    return Conflict(
+        f"{item_type} number {number} is taken",
+        code="item_number_taken",
+        context={"item_type": item_type, "item_number": number},
+    )
+
+
+def _revision_in_progress(source: Item) -> Conflict:
+    return Conflict(
+        f"{source.item_number} already has a revision in progress",
+        code="revision_in_progress",
+        context={"config_id": source.config_id},
+    )
+
+
+def _check_type(item_type: str) -> None:
+    if item_type not in ITEM_TYPES:
+        raise BadRequest(
+            f"unknown item type {item_type!r}",
+            code="unknown_item_type",
+            context={"allowed": list(ITEM_TYPES)},
+        )
+
+
+def _check_state(state: str) -> None:
+    from yuantus.item.models import STATES
+
+    if state not in STATES:
+        raise BadRequest(
+            f"unknown state {state!r}", code="unknown_state", context={"allowed": list(STATES)}
+        )
