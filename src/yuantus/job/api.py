@@ -1,7 +1,59 @@
-"""HTTP endpoints of the job domain."""
+"""HTTP endpoints of the job domain: list, read, retry and cancel jobs."""
 
-from fastapi import APIRouter
+from __future__ import annotations
 
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+
+from yuantus.core.deps import CurrentUser, SessionDep, require_role
 from yuantus.core.http import TransactionalRoute
+from yuantus.core.pagination import PageDep
+from yuantus.core.schemas import Page
+from yuantus.identity.models import User
+from yuantus.job import service
+from yuantus.job.schemas import JobRead
 
 router = APIRouter(route_class=TransactionalRoute, tags=["job"])
+Engineer = Annotated[User, Depends(require_role("engineer"))]
+
+
+@router.get("/jobs", response_model=Page[JobRead])
+def list_jobs(
+    session: SessionDep,
+    _user: CurrentUser,
+    page: PageDep,
+    status: Annotated[str | None, Query(description="pending, processing, completed, …")] = None,
+    task_type: Annotated[str | None, Query(max_length=100)] = None,
+    created_from: Annotated[datetime | None, Query(description="ISO 8601 with zone")] = None,
+    created_to: Annotated[datetime | None, Query(description="ISO 8601 with zone")] = None,
+) -> Page[JobRead]:
+    """Jobs, newest first, filtered by status, task type and creation time."""
+    rows, total = service.list_jobs(
+        session,
+        page,
+        status=status,
+        task_type=task_type,
+        created_from=created_from,
+        created_to=created_to,
+    )
+    return Page(items=[JobRead.model_validate(r) for r in rows], total=total)
+
+
+@router.get("/jobs/{job_id}", response_model=JobRead)
+def get_job(job_id: str, session: SessionDep, _user: CurrentUser) -> JobRead:
+    """One job with its attempts, error history, result and progress."""
+    return JobRead.model_validate(service.get_job(session, job_id))
+
+
+@router.post("/jobs/{job_id}/retry", response_model=JobRead)
+def retry_job(job_id: str, session: SessionDep, _user: Engineer) -> JobRead:
+    """Run a failed or cancelled job again (attempts keep counting)."""
+    return JobRead.model_validate(service.retry(session, job_id))
+
+
+@router.post("/jobs/{job_id}/cancel", response_model=JobRead)
+def cancel_job(job_id: str, session: SessionDep, _user: Engineer) -> JobRead:
+    """Cancel a pending job; 409 for a job in any other state."""
+    return JobRead.model_validate(service.cancel(session, job_id))

@@ -1,0 +1,89 @@
+"""The task registry: domains declare handlers with @task("name") in their tasks.py."""
+
+from __future__ import annotations
+
+import importlib
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from yuantus.core.settings import Settings
+
+# every module that declares handlers; domains append theirs (e.g. "yuantus.eco.tasks")
+TASK_MODULES: tuple[str, ...] = ("yuantus.job.tasks",)
+
+
+class JobFatalError(Exception):
+    """Raised by a handler to fail its job at once, without retry."""
+
+
+def _no_progress(_data: dict[str, Any]) -> None:
+    """Progress sink for a context built outside a worker (tests, direct calls)."""
+
+
+@dataclass
+class TaskContext:
+    """What a handler gets: the job's payload and its own session scope."""
+
+    payload: dict[str, Any]
+    session: Session
+    job_id: str
+    attempt: int
+    settings: Settings
+    task_type: str = ""
+    worker_id: str = ""
+    report_progress: Callable[[dict[str, Any]], None] = field(default=_no_progress, repr=False)
+
+    def progress(self, data: dict[str, Any]) -> None:
+        """Publish progress at once (its own short transaction, visible while the job runs)."""
+        self.report_progress(data)
+
+
+Handler = Callable[[TaskContext], "dict[str, Any] | None"]
+
+_handlers: dict[str, Handler] = {}
+_loaded = False
+_load_lock = threading.Lock()
+
+
+def task(name: str) -> Callable[[Handler], Handler]:
+    """Register the decorated function as the handler of task type `name`."""
+
+    def register(fn: Handler) -> Handler:
+        existing = _handlers.get(name)
+        # a module imported twice re-registers the same function: harmless
+        if existing is not None and existing.__qualname__ != fn.__qualname__:
+            raise ValueError(f"task type {name!r} already has a handler: {existing.__qualname__}")
+        _handlers[name] = fn
+        return fn
+
+    return register
+
+
+def load_task_modules(extra: tuple[str, ...] | list[str] = ()) -> None:
+    """Import every module that declares handlers (TASK_MODULES, settings, `extra`)."""
+    global _loaded
+    with _load_lock:
+        if not _loaded:
+            from yuantus.job.config import JobSettings
+
+            for module in (*TASK_MODULES, *JobSettings().task_modules):
+                importlib.import_module(module)
+            _loaded = True
+        for module in extra:
+            importlib.import_module(module)
+
+
+def get_handler(name: str) -> Handler | None:
+    """The handler of a task type, or None when no loaded module registers it."""
+    load_task_modules()
+    return _handlers.get(name)
+
+
+def registered_task_types() -> list[str]:
+    """Every task type a loaded module registers, sorted."""
+    load_task_modules()
+    return sorted(_handlers)

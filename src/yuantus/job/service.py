@@ -1,0 +1,407 @@
+"""JobService: enqueue, claim, finish and manage the jobs of meta_conversion_jobs."""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from functools import cache
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, Update, case, select, text, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm.attributes import set_committed_value
+
+from yuantus.core.db import new_id, utcnow
+from yuantus.core.errors import BadRequest, Conflict, InvalidState, not_found
+from yuantus.core.pagination import PageParams, paginate
+from yuantus.job.config import JobSettings
+from yuantus.job.models import (
+    ACTIVE_STATUSES,
+    JOB_CANCELLED,
+    JOB_COMPLETED,
+    JOB_FAILED,
+    JOB_PENDING,
+    JOB_PROCESSING,
+    JOB_STATUSES,
+    Job,
+)
+from yuantus.job.registry import get_handler, registered_task_types
+
+NOTIFY_CHANNEL = "yuantus_jobs"
+MAX_ERROR_CHARS = 4000
+MAX_HISTORY = 50
+_NOTIFIED_KEY = "yuantus.job.notified_transaction"
+
+
+class JobLost(InvalidState):
+    """The worker no longer owns the job (requeued as stale, cancelled or claimed again)."""
+
+    default_code = "job_lost"
+
+
+@cache
+def job_settings() -> JobSettings:
+    """The job queue settings, read from the environment once."""
+    return JobSettings()
+
+
+def backoff_delay(
+    attempt: int, *, base: float, cap: float, rng: Callable[[], float] = random.random
+) -> float:
+    """Seconds before retry `attempt` + 1: base * 2^(attempt-1), capped, with equal jitter."""
+    ceiling = min(cap, base * 2.0 ** max(0, attempt - 1))
+    # half fixed, half random: retries of jobs that failed together spread out, yet still grow
+    return ceiling / 2 + rng() * ceiling / 2
+
+
+def _json_dict(value: object, what: str) -> dict[str, Any]:
+    """The value when it is a JSON-serializable object; 400 otherwise."""
+    if not isinstance(value, dict):
+        raise BadRequest(f"{what} must be a JSON object", code=f"invalid_{what}")
+    try:
+        json.dumps(value)
+    except (TypeError, ValueError) as exc:
+        raise BadRequest(f"{what} is not JSON-serializable: {exc}", code=f"invalid_{what}") from exc
+    return value
+
+
+def _aware(value: datetime, name: str) -> datetime:
+    """Refuse naive datetimes: their zone is unknown."""
+    if value.tzinfo is None:
+        raise BadRequest(f"{name} must be timezone-aware", code="naive_datetime")
+    return value
+
+
+def create_job(
+    session: Session,
+    task_type: str,
+    payload: dict[str, Any],
+    *,
+    priority: int = 100,
+    max_attempts: int = 3,
+    dedupe_key: str | None = None,
+    run_at: datetime | None = None,
+    created_by: str | None = None,
+) -> Job:
+    """Enqueue a job in the caller's transaction; an active job with the dedupe_key wins."""
+    if get_handler(task_type) is None:
+        raise BadRequest(
+            f"no handler is registered for task type {task_type!r}",
+            code="unknown_task_type",
+            context={"task_type": task_type, "known": registered_task_types()},
+        )
+    if max_attempts < 1:
+        raise BadRequest("max_attempts must be at least 1", code="invalid_max_attempts")
+    now = utcnow()
+    job = Job(
+        id=new_id(),
+        task_type=task_type,
+        payload=_json_dict(payload, "payload"),
+        status=JOB_PENDING,
+        priority=priority,
+        attempt_count=0,
+        max_attempts=max_attempts,
+        error_history=[],
+        dedupe_key=dedupe_key,
+        created_by=created_by,
+        created_at=now,
+        scheduled_at=_aware(run_at, "run_at") if run_at is not None else now,
+    )
+    if dedupe_key is None:
+        # no flush: a batch of jobs goes to the database as one multi-row insert
+        session.add(job)
+    else:
+        job = _insert_deduplicated(session, job, dedupe_key)
+    _notify_workers(session)
+    return job
+
+
+def _active_by_dedupe_key(session: Session, dedupe_key: str) -> Job | None:
+    """The pending or processing job holding a dedupe key."""
+    return session.scalar(
+        select(Job).where(Job.dedupe_key == dedupe_key, Job.status.in_(ACTIVE_STATUSES))
+    )
+
+
+def _insert_deduplicated(session: Session, job: Job, dedupe_key: str) -> Job:
+    """Insert the job unless an active one holds the key; the unique index settles races."""
+    existing = _active_by_dedupe_key(session, dedupe_key)
+    if existing is not None:
+        return existing
+    session.flush()  # the caller's pending rows must not fail inside our savepoint
+    try:
+        # a savepoint: losing the race rolls back our insert only, not the caller's work
+        with session.begin_nested():
+            session.add(job)
+            session.flush()
+    except IntegrityError:
+        existing = _active_by_dedupe_key(session, dedupe_key)
+        if existing is None:
+            raise
+        return existing
+    return job
+
+
+def _notify_workers(session: Session) -> None:
+    """On PostgreSQL, NOTIFY idle workers (delivered at commit, once per transaction)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    transaction = session.get_transaction()
+    if transaction is not None and session.info.get(_NOTIFIED_KEY) is transaction:
+        return
+    session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": NOTIFY_CHANNEL})
+    session.info[_NOTIFIED_KEY] = session.get_transaction()
+
+
+def _rowcount(session: Session, statement: Update) -> int:
+    """Run a bulk UPDATE without touching the identity map; the rows it matched."""
+    result = session.execute(statement, execution_options={"synchronize_session": False})
+    return cast(CursorResult[Any], result).rowcount
+
+
+def _set(job: Job, values: dict[str, Any]) -> None:
+    """Mirror values written by a bulk UPDATE onto the object without marking it dirty."""
+    for key, value in values.items():
+        set_committed_value(job, key, value)
+
+
+def claim(session: Session, worker_id: str, task_types: Sequence[str] | None = None) -> Job | None:
+    """Take the next due pending job by (priority, created_at), or None."""
+    if task_types is not None and not task_types:
+        return None
+    now = utcnow()
+    candidate = aliased(Job)
+    pick = select(candidate.id).where(
+        candidate.status == JOB_PENDING, candidate.scheduled_at <= now
+    )
+    if task_types is not None:
+        pick = pick.where(candidate.task_type.in_(task_types))
+    # PostgreSQL: concurrent claimers skip each other's locked rows instead of queueing;
+    # SQLite ignores FOR UPDATE, and BEGIN IMMEDIATE makes this one UPDATE atomic there
+    pick = (
+        pick.order_by(candidate.priority, candidate.created_at)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    )
+    statement = (
+        update(Job)
+        .where(Job.id == pick.scalar_subquery(), Job.status == JOB_PENDING)
+        .values(
+            status=JOB_PROCESSING,
+            worker_id=worker_id,
+            started_at=now,
+            heartbeat_at=now,
+            attempt_count=Job.attempt_count + 1,
+        )
+        .returning(Job)
+    )
+    options = {"synchronize_session": False, "populate_existing": True}
+    return session.scalars(statement, execution_options=options).first()
+
+
+def _owned(job: Job) -> Update:
+    """An UPDATE of the job that matches only while this claim still owns it."""
+    return update(Job).where(
+        Job.id == job.id,
+        Job.status == JOB_PROCESSING,
+        Job.worker_id == job.worker_id,
+        Job.attempt_count == job.attempt_count,
+    )
+
+
+def complete(session: Session, job: Job, result: dict[str, Any] | None = None) -> Job:
+    """Mark a claimed job completed with its result; JobLost when the claim was lost."""
+    values: dict[str, Any] = {"status": JOB_COMPLETED, "result": result, "completed_at": utcnow()}
+    if _rowcount(session, _owned(job).values(**values)) == 0:
+        raise JobLost(f"job {job.id} is no longer owned by {job.worker_id}", context={"id": job.id})
+    _set(job, values)
+    return job
+
+
+def _history_entry(job: Job, error: str, retryable: bool, now: datetime) -> dict[str, Any]:
+    """One error_history record."""
+    return {
+        "attempt": job.attempt_count,
+        "error": error[:MAX_ERROR_CHARS],
+        "at": now.isoformat(),
+        "worker_id": job.worker_id,
+        "retryable": retryable,
+    }
+
+
+def _failure_values(job: Job, error: str, retry: bool, now: datetime) -> dict[str, Any]:
+    """Back to pending after a backoff while attempts remain, otherwise failed."""
+    history = [*job.error_history, _history_entry(job, error, retry, now)][-MAX_HISTORY:]
+    values: dict[str, Any] = {"last_error": error[:MAX_ERROR_CHARS], "error_history": history}
+    if retry and job.attempt_count < job.max_attempts:
+        conf = job_settings()
+        delay = backoff_delay(job.attempt_count, base=conf.backoff_base, cap=conf.backoff_cap)
+        values.update(
+            status=JOB_PENDING,
+            worker_id=None,
+            heartbeat_at=None,
+            scheduled_at=now + timedelta(seconds=delay),
+        )
+    else:
+        values.update(status=JOB_FAILED, completed_at=now)
+    return values
+
+
+def fail(session: Session, job: Job, error: str, *, retry: bool = True) -> Job:
+    """Record a failed attempt: retry later with backoff, or fail for good; JobLost if lost."""
+    values = _failure_values(job, error, retry, utcnow())
+    if _rowcount(session, _owned(job).values(**values)) == 0:
+        raise JobLost(f"job {job.id} is no longer owned by {job.worker_id}", context={"id": job.id})
+    _set(job, values)
+    return job
+
+
+def heartbeat(session: Session, jobs: Sequence[Job]) -> int:
+    """Refresh the heartbeat of running jobs still owned by their workers; how many."""
+    if not jobs:
+        return 0
+    statement = (
+        update(Job)
+        .where(
+            Job.id.in_([j.id for j in jobs]),
+            Job.worker_id.in_({j.worker_id for j in jobs}),
+            Job.status == JOB_PROCESSING,
+        )
+        .values(heartbeat_at=utcnow())
+    )
+    return _rowcount(session, statement)
+
+
+def update_progress(session: Session, job_id: str, progress: dict[str, Any]) -> bool:
+    """Store a running job's progress; False when the job is not processing."""
+    statement = (
+        update(Job)
+        .where(Job.id == job_id, Job.status == JOB_PROCESSING)
+        .values(progress=_json_dict(progress, "progress"))
+    )
+    return _rowcount(session, statement) > 0
+
+
+def requeue_stale(session: Session, timeout_seconds: float, *, limit: int = 500) -> int:
+    """Processing jobs without a heartbeat for the timeout: back to pending, or failed."""
+    now = utcnow()
+    cutoff = now - timedelta(seconds=timeout_seconds)
+    stale = session.scalars(
+        select(Job)
+        .where(Job.status == JOB_PROCESSING, Job.heartbeat_at < cutoff)
+        .order_by(Job.heartbeat_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    ).all()
+    for job in stale:
+        error = f"worker {job.worker_id} stopped heart-beating for over {timeout_seconds:g}s"
+        job.error_history = [*job.error_history, _history_entry(job, error, True, now)][
+            -MAX_HISTORY:
+        ]
+        job.last_error = error
+        if job.attempt_count >= job.max_attempts:
+            job.status, job.completed_at = JOB_FAILED, now
+        else:
+            # run again at once: the crash was the worker's, not the job's
+            job.status, job.worker_id, job.heartbeat_at = JOB_PENDING, None, None
+            job.scheduled_at = now
+    session.flush()
+    return len(stale)
+
+
+def get_job(session: Session, job_id: str) -> Job:
+    """A job by id."""
+    job = session.get(Job, job_id)
+    if job is None:
+        raise not_found("job", job_id)
+    return job
+
+
+def cancel(session: Session, job_id: str) -> Job:
+    """Cancel a pending job; 409 job_not_pending for any other state."""
+    values = {"status": JOB_CANCELLED, "completed_at": utcnow()}
+    statement = update(Job).where(Job.id == job_id, Job.status == JOB_PENDING).values(**values)
+    if _rowcount(session, statement) == 0:
+        job = get_job(session, job_id)
+        raise InvalidState(
+            f"only a pending job can be cancelled; job {job_id} is {job.status}",
+            code="job_not_pending",
+            context={"id": job_id, "status": job.status},
+        )
+    return _reload(session, job_id)
+
+
+def retry(session: Session, job_id: str) -> Job:
+    """Put a failed or cancelled job back to pending; attempts keep counting, one more granted."""
+    statement = (
+        update(Job)
+        .where(Job.id == job_id, Job.status.in_((JOB_FAILED, JOB_CANCELLED)))
+        .values(
+            status=JOB_PENDING,
+            worker_id=None,
+            scheduled_at=utcnow(),
+            heartbeat_at=None,
+            completed_at=None,
+            max_attempts=case(
+                (Job.attempt_count >= Job.max_attempts, Job.attempt_count + 1),
+                else_=Job.max_attempts,
+            ),
+        )
+    )
+    try:
+        with session.begin_nested():
+            matched = _rowcount(session, statement)
+    except IntegrityError as exc:
+        raise Conflict(
+            "another active job holds this job's dedupe key",
+            code="duplicate_active_job",
+            context={"id": job_id},
+        ) from exc
+    if matched == 0:
+        job = get_job(session, job_id)
+        raise InvalidState(
+            f"only a failed or cancelled job can be retried; job {job_id} is {job.status}",
+            code="job_not_retryable",
+            context={"id": job_id, "status": job.status},
+        )
+    _notify_workers(session)
+    return _reload(session, job_id)
+
+
+def _reload(session: Session, job_id: str) -> Job:
+    """The job as the database has it now."""
+    job = session.get(Job, job_id, populate_existing=True)
+    if job is None:
+        raise not_found("job", job_id)
+    return job
+
+
+def list_jobs(
+    session: Session,
+    page: PageParams,
+    *,
+    status: str | None = None,
+    task_type: str | None = None,
+    created_from: datetime | None = None,
+    created_to: datetime | None = None,
+) -> tuple[list[Job], int]:
+    """Jobs, newest first, filtered by status, task type and creation time."""
+    query = select(Job).order_by(Job.created_at.desc(), Job.id)
+    if status is not None:
+        if status not in JOB_STATUSES:
+            raise BadRequest(
+                f"unknown job status {status!r}",
+                code="invalid_status",
+                context={"status": status, "allowed": list(JOB_STATUSES)},
+            )
+        query = query.where(Job.status == status)
+    if task_type is not None:
+        query = query.where(Job.task_type == task_type)
+    if created_from is not None:
+        query = query.where(Job.created_at >= _aware(created_from, "created_from"))
+    if created_to is not None:
+        query = query.where(Job.created_at <= _aware(created_to, "created_to"))
+    return paginate(session, query, page)
