@@ -30,7 +30,7 @@ def get_settings(request: Request) -> Settings:
 
 def get_session(request: Request) -> Session:
     """The request's session; TransactionalRoute commits or rolls it back."""
-    session: Session | None = request.state.__dict__.get(SESSION_KEY)
+    session: Session | None = getattr(request.state, SESSION_KEY, None)
     if session is None:
         session = get_database(request).session()
         setattr(request.state, SESSION_KEY, session)

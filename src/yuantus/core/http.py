@@ -59,9 +59,10 @@ class TransactionalRoute(APIRoute):
 
 async def _finish(request: Request, *, commit: bool) -> None:
     """Commit or roll back, then close, the session the request opened (if any)."""
-    session: Session | None = request.state.__dict__.pop(SESSION_KEY, None)
+    session: Session | None = getattr(request.state, SESSION_KEY, None)
     if session is None:
         return
+    delattr(request.state, SESSION_KEY)
 
     def done() -> None:
         try:
