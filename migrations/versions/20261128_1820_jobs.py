@@ -20,6 +20,8 @@ depends_on: str | Sequence[str] | None = None
 
 JSONType = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 ACTIVE_WHERE = "status IN ('pending', 'processing')"
+PENDING_WHERE = "status = 'pending'"
+PROCESSING_WHERE = "status = 'processing'"
 STATUS_CHECK = "status IN ('pending', 'processing', 'completed', 'failed', 'cancelled')"
 
 
@@ -52,10 +54,16 @@ def upgrade() -> None:
     op.create_index(
         op.f("ix_meta_conversion_jobs_claim"),
         "meta_conversion_jobs",
-        ["status", "priority", "created_at"],
+        ["priority", "created_at"],
+        sqlite_where=sa.text(PENDING_WHERE),
+        postgresql_where=sa.text(PENDING_WHERE),
     )
     op.create_index(
-        op.f("ix_meta_conversion_jobs_stale"), "meta_conversion_jobs", ["status", "heartbeat_at"]
+        op.f("ix_meta_conversion_jobs_stale"),
+        "meta_conversion_jobs",
+        ["heartbeat_at"],
+        sqlite_where=sa.text(PROCESSING_WHERE),
+        postgresql_where=sa.text(PROCESSING_WHERE),
     )
     op.create_index(
         op.f("ix_meta_conversion_jobs_created_at"), "meta_conversion_jobs", ["created_at"]

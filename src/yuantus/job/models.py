@@ -21,6 +21,8 @@ FINISHED_STATUSES = (JOB_COMPLETED, JOB_FAILED, JOB_CANCELLED)
 
 # the same literal SQL in the model and in migration 0003_jobs, so autogenerate sees no diff
 ACTIVE_WHERE = "status IN ('pending', 'processing')"
+PENDING_WHERE = "status = 'pending'"
+PROCESSING_WHERE = "status = 'processing'"
 STATUS_CHECK = "status IN ('pending', 'processing', 'completed', 'failed', 'cancelled')"
 
 
@@ -30,10 +32,23 @@ class Job(Base):
     __tablename__ = "meta_conversion_jobs"
     __table_args__ = (
         CheckConstraint(STATUS_CHECK, name="status"),
+        # partial indexes stay small (finished jobs leave them) and cost nothing to
+        # maintain when a job moves on; queries must name the status as a literal to use them
         # the claim query: pending jobs in (priority, created_at) order
-        Index("ix_meta_conversion_jobs_claim", "status", "priority", "created_at"),
+        Index(
+            "ix_meta_conversion_jobs_claim",
+            "priority",
+            "created_at",
+            sqlite_where=text(PENDING_WHERE),
+            postgresql_where=text(PENDING_WHERE),
+        ),
         # stale detection: processing jobs by heartbeat age
-        Index("ix_meta_conversion_jobs_stale", "status", "heartbeat_at"),
+        Index(
+            "ix_meta_conversion_jobs_stale",
+            "heartbeat_at",
+            sqlite_where=text(PROCESSING_WHERE),
+            postgresql_where=text(PROCESSING_WHERE),
+        ),
         Index("ix_meta_conversion_jobs_created_at", "created_at"),
         # race-safe deduplication: at most one active job per dedupe_key
         Index(

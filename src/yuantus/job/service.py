@@ -9,9 +9,20 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Update, case, select, text, update
+from sqlalchemy import (
+    CursorResult,
+    String,
+    Table,
+    Update,
+    bindparam,
+    case,
+    literal_column,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from yuantus.core.db import new_id, utcnow
@@ -34,6 +45,9 @@ NOTIFY_CHANNEL = "yuantus_jobs"
 MAX_ERROR_CHARS = 4000
 MAX_HISTORY = 50
 _NOTIFIED_KEY = "yuantus.job.notified_transaction"
+# literals, not bound parameters: only then can the planners use the partial indexes
+_PENDING_LITERAL = literal_column(f"'{JOB_PENDING}'", String())
+_PROCESSING_LITERAL = literal_column(f"'{JOB_PROCESSING}'", String())
 
 
 class JobLost(InvalidState):
@@ -168,56 +182,74 @@ def _set(job: Job, values: dict[str, Any]) -> None:
         set_committed_value(job, key, value)
 
 
+@cache
+def _claim_statement(typed: bool) -> Any:
+    """The claim statement, built once: workers run it thousands of times a second."""
+    table = cast(Table, Job.__table__)
+    candidate = table.alias("candidate")
+    pick = select(candidate.c.id).where(
+        candidate.c.status == _PENDING_LITERAL, candidate.c.scheduled_at <= bindparam("now")
+    )
+    if typed:
+        pick = pick.where(candidate.c.task_type.in_(bindparam("task_types", expanding=True)))
+    # PostgreSQL: concurrent claimers skip each other's locked rows instead of queueing;
+    # SQLite ignores FOR UPDATE, and BEGIN IMMEDIATE makes this one UPDATE atomic there
+    pick = (
+        pick.order_by(candidate.c.priority, candidate.c.created_at)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    )
+    claim_update = (
+        update(table)
+        .where(table.c.id == pick.scalar_subquery(), table.c.status == JOB_PENDING)
+        .values(
+            status=JOB_PROCESSING,
+            worker_id=bindparam("worker_id"),
+            started_at=bindparam("now"),
+            heartbeat_at=bindparam("now"),
+            attempt_count=table.c.attempt_count + 1,
+        )
+        .returning(*table.c)
+    )
+    return select(Job).from_statement(claim_update)
+
+
 def claim(session: Session, worker_id: str, task_types: Sequence[str] | None = None) -> Job | None:
     """Take the next due pending job by (priority, created_at), or None."""
     if task_types is not None and not task_types:
         return None
-    now = utcnow()
-    candidate = aliased(Job)
-    pick = select(candidate.id).where(
-        candidate.status == JOB_PENDING, candidate.scheduled_at <= now
-    )
+    params: dict[str, Any] = {"now": utcnow(), "worker_id": worker_id}
     if task_types is not None:
-        pick = pick.where(candidate.task_type.in_(task_types))
-    # PostgreSQL: concurrent claimers skip each other's locked rows instead of queueing;
-    # SQLite ignores FOR UPDATE, and BEGIN IMMEDIATE makes this one UPDATE atomic there
-    pick = (
-        pick.order_by(candidate.priority, candidate.created_at)
-        .limit(1)
-        .with_for_update(skip_locked=True)
-    )
-    statement = (
-        update(Job)
-        .where(Job.id == pick.scalar_subquery(), Job.status == JOB_PENDING)
-        .values(
-            status=JOB_PROCESSING,
-            worker_id=worker_id,
-            started_at=now,
-            heartbeat_at=now,
-            attempt_count=Job.attempt_count + 1,
-        )
-        .returning(Job)
-    )
-    options = {"synchronize_session": False, "populate_existing": True}
-    return session.scalars(statement, execution_options=options).first()
+        params["task_types"] = list(task_types)
+    statement = _claim_statement(task_types is not None)
+    return session.scalars(statement, params, execution_options={"populate_existing": True}).first()
 
 
-def _owned(job: Job) -> Update:
-    """An UPDATE of the job that matches only while this claim still owns it."""
-    return update(Job).where(
-        Job.id == job.id,
-        Job.status == JOB_PROCESSING,
-        Job.worker_id == job.worker_id,
-        Job.attempt_count == job.attempt_count,
+@cache
+def _owned_statement() -> Update:
+    """An UPDATE of a job that matches only while the claim (worker, attempt) still owns it."""
+    table = cast(Table, Job.__table__)
+    return update(table).where(
+        table.c.id == bindparam("job_id"),
+        table.c.status == JOB_PROCESSING,
+        table.c.worker_id == bindparam("owner"),
+        table.c.attempt_count == bindparam("attempt"),
     )
+
+
+def _update_owned(session: Session, job: Job, values: dict[str, Any]) -> None:
+    """Write values to a claimed job; JobLost when the claim is no longer the job's owner."""
+    params = {"job_id": job.id, "owner": job.worker_id, "attempt": job.attempt_count}
+    result = session.execute(_owned_statement().values(**values), params)
+    if cast(CursorResult[Any], result).rowcount == 0:
+        raise JobLost(f"job {job.id} is no longer owned by {job.worker_id}", context={"id": job.id})
+    _set(job, values)
 
 
 def complete(session: Session, job: Job, result: dict[str, Any] | None = None) -> Job:
     """Mark a claimed job completed with its result; JobLost when the claim was lost."""
     values: dict[str, Any] = {"status": JOB_COMPLETED, "result": result, "completed_at": utcnow()}
-    if _rowcount(session, _owned(job).values(**values)) == 0:
-        raise JobLost(f"job {job.id} is no longer owned by {job.worker_id}", context={"id": job.id})
-    _set(job, values)
+    _update_owned(session, job, values)
     return job
 
 
@@ -252,10 +284,7 @@ def _failure_values(job: Job, error: str, retry: bool, now: datetime) -> dict[st
 
 def fail(session: Session, job: Job, error: str, *, retry: bool = True) -> Job:
     """Record a failed attempt: retry later with backoff, or fail for good; JobLost if lost."""
-    values = _failure_values(job, error, retry, utcnow())
-    if _rowcount(session, _owned(job).values(**values)) == 0:
-        raise JobLost(f"job {job.id} is no longer owned by {job.worker_id}", context={"id": job.id})
-    _set(job, values)
+    _update_owned(session, job, _failure_values(job, error, retry, utcnow()))
     return job
 
 
@@ -291,7 +320,7 @@ def requeue_stale(session: Session, timeout_seconds: float, *, limit: int = 500)
     cutoff = now - timedelta(seconds=timeout_seconds)
     stale = session.scalars(
         select(Job)
-        .where(Job.status == JOB_PROCESSING, Job.heartbeat_at < cutoff)
+        .where(Job.status == _PROCESSING_LITERAL, Job.heartbeat_at < cutoff)
         .order_by(Job.heartbeat_at)
         .limit(limit)
         .with_for_update(skip_locked=True)

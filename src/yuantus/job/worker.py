@@ -14,6 +14,9 @@ from collections.abc import Callable
 from types import FrameType
 from typing import Any
 
+from sqlalchemy import Connection
+from sqlalchemy.orm import Session
+
 from yuantus.core.db import Database
 from yuantus.core.settings import Settings
 from yuantus.job import service
@@ -130,30 +133,37 @@ class Worker:
             )
 
     def _run_slot(self, worker_id: str) -> None:
-        """One job thread: claim, run, repeat."""
+        """One job thread: keeps one connection (no pool round trips per job), reconnects."""
+        while not self._stop.is_set():
+            try:
+                with self.db.engine.connect() as conn:
+                    self._claim_loop(conn, worker_id)
+                return
+            except Exception:
+                log.exception("job thread %s: database error; reconnecting", worker_id)
+                self._stop.wait(self.poll_interval)
+
+    def _claim_loop(self, conn: Connection, worker_id: str) -> None:
+        """Claim, run, repeat until stopped (or, with once, until nothing is due)."""
         while not self._stop.is_set():
             seen = self._wake_generation  # read before claiming so no wake-up is missed
-            try:
-                with self.db.scope() as session:
-                    job = service.claim(session, worker_id, self.task_types)
-            except Exception:
-                log.exception("claim failed; retrying after the poll interval")
-                self._stop.wait(self.poll_interval)
-                continue
+            with Session(bind=conn, expire_on_commit=False) as session:
+                job = service.claim(session, worker_id, self.task_types)
+                session.commit()
             if job is None:
                 if self.once:
                     return
                 self._idle_wait(seen)
                 continue
-            self._execute(job)
+            self._execute(conn, job)
 
-    def _execute(self, job: Job) -> None:
+    def _execute(self, conn: Connection, job: Job) -> None:
         """Run the job's handler in its own session; complete in that same transaction."""
         handler = get_handler(job.task_type)
         assert handler is not None  # claimed only among registered task types
         with self._lock:
             self._running[job.id] = job
-        session = self.db.session()
+        session = Session(bind=conn, expire_on_commit=False)
         ctx = TaskContext(
             payload=job.payload,
             session=session,
