@@ -217,3 +217,7 @@ def token_create(
             raise typer.Exit(1)
         _, secret = service.create_api_token(session, owner, name, expires_in_days)
     print(secret)
+
+
+if __name__ == "__main__":
+    app()
