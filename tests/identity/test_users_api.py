@@ -110,3 +110,18 @@ def test_unknown_user_is_404(as_user: Callable[[str], TestClient]) -> None:
     r = as_user("admin").get("/api/v1/users/00000000-0000-0000-0000-000000000000")
     assert r.status_code == 404
     assert r.json()["detail"]["code"] == "user_not_found"
+
+
+def test_last_active_admin_cannot_be_removed(
+    as_user: Callable[[str], TestClient], users: dict[str, User]
+) -> None:
+    admin = as_user("admin")
+    admin_id = users["admin"].id
+    r = admin.patch(f"/api/v1/users/{admin_id}", json={"is_active": False})
+    assert r.status_code == 409
+    assert r.json()["detail"]["code"] == "last_admin"
+    assert admin.patch(f"/api/v1/users/{admin_id}", json={"roles": ["viewer"]}).status_code == 409
+    assert admin.get("/api/v1/auth/me").json()["roles"] == ["admin"]
+    # with a second admin the first may step down
+    admin.patch(f"/api/v1/users/{users['engineer'].id}", json={"roles": ["admin", "engineer"]})
+    assert admin.patch(f"/api/v1/users/{admin_id}", json={"roles": ["viewer"]}).status_code == 200

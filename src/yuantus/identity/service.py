@@ -86,10 +86,12 @@ def update_user(
     full_name: str | None = None,
 ) -> User:
     """Change a user's roles, activity, password or contact fields."""
-    if roles is not None:
-        user.roles = _check_roles(roles)
-    if is_active is not None:
-        user.is_active = is_active
+    new_roles = _check_roles(roles) if roles is not None else user.roles
+    new_active = user.is_active if is_active is None else is_active
+    if "admin" in user.roles and user.is_active and not ("admin" in new_roles and new_active):
+        _ensure_another_active_admin(session, user)
+    user.roles = new_roles
+    user.is_active = new_active
     if password is not None:
         user.password_hash = security.hash_password(password)
     if email is not None:
@@ -98,6 +100,17 @@ def update_user(
         user.full_name = full_name
     session.flush()
     return user
+
+
+def _ensure_another_active_admin(session: Session, user: User) -> None:
+    """Refuse a change that would leave no active admin (nobody could manage users)."""
+    others = session.scalars(select(User).where(User.id != user.id, User.is_active)).all()
+    if not any("admin" in other.roles for other in others):
+        raise Conflict(
+            "this is the last active admin; make another admin first",
+            code="last_admin",
+            context={"user_id": user.id},
+        )
 
 
 def authenticate(session: Session, username: str, password: str) -> User:
