@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 from datetime import timedelta
 
@@ -52,7 +53,8 @@ def test_dedupe_returns_the_active_job_then_allows_a_new_one(database: Database)
         assert service.create_job(s, "noop", {}, dedupe_key="k").id == first.id
     with database.scope() as s:
         claimed = service.claim(s, "w")
-        assert claimed is not None and claimed.id == first.id
+        assert claimed is not None
+        assert claimed.id == first.id
         assert service.create_job(s, "noop", {}, dedupe_key="k").id == first.id
         service.complete(s, claimed, None)
     with database.scope() as s:
@@ -102,7 +104,8 @@ def test_twenty_threads_same_dedupe_key_make_one_job(database: Database) -> None
     for t in threads:
         t.join(60)
     assert not errors
-    assert len(ids) == 20 and len(set(ids)) == 1
+    assert len(ids) == 20
+    assert len(set(ids)) == 1
     assert _count(database) == 1
 
 
@@ -118,10 +121,14 @@ def test_claim_order_due_time_and_task_types(database: Database) -> None:
         second = service.claim(s, "w", ["noop"])
         third = service.claim(s, "w", ["noop"])
         assert [first and first.id, second and second.id, third] == [urgent.id, late.id, None]
-        assert first is not None and first.attempt_count == 1 and first.worker_id == "w"
-        assert first.status == "processing" and first.started_at is not None
+        assert first is not None
+        assert first.attempt_count == 1
+        assert first.worker_id == "w"
+        assert first.status == "processing"
+        assert first.started_at is not None
         got_echo = service.claim(s, "w")
-        assert got_echo is not None and got_echo.id == echo.id
+        assert got_echo is not None
+        assert got_echo.id == echo.id
         assert service.claim(s, "w", []) is None
 
 
@@ -130,8 +137,9 @@ def test_backoff_grows_exponentially_with_jitter_and_is_capped() -> None:
     high = [service.backoff_delay(a, base=5, cap=600, rng=lambda: 1.0) for a in range(1, 10)]
     assert high[:5] == [5, 10, 20, 40, 80]
     assert low[:5] == [2.5, 5, 10, 20, 40]
-    assert all(b >= a for a, b in zip(high, high[1:], strict=False))
-    assert max(high) == 600 and high[-1] == 600
+    assert all(b >= a for a, b in itertools.pairwise(high))
+    assert max(high) == 600
+    assert high[-1] == 600
     for attempt in range(1, 6):
         assert 2.5 * 2 ** (attempt - 1) <= service.backoff_delay(attempt, base=5, cap=600)
 
@@ -146,17 +154,22 @@ def test_fail_retries_with_backoff_then_dead_letters(database: Database) -> None
         service.fail(s, claimed, "first error")
     with database.scope() as s:
         row = service.get_job(s, job.id)
-        assert row.status == "pending" and row.worker_id is None
-        assert row.scheduled_at > before and row.last_error == "first error"
+        assert row.status == "pending"
+        assert row.worker_id is None
+        assert row.scheduled_at > before
+        assert row.last_error == "first error"
         assert row.error_history[0]["attempt"] == 1
         row.scheduled_at = utcnow()
     with database.scope() as s:
         again = service.claim(s, "w2")
-        assert again is not None and again.attempt_count == 2
+        assert again is not None
+        assert again.attempt_count == 2
         service.fail(s, again, "second error")
     with database.scope() as s:
         row = service.get_job(s, job.id)
-        assert row.status == "failed" and row.is_dead_letter and row.remaining_attempts == 0
+        assert row.status == "failed"
+        assert row.is_dead_letter
+        assert row.remaining_attempts == 0
         assert [e["error"] for e in row.error_history] == ["first error", "second error"]
 
 
@@ -167,7 +180,8 @@ def test_fail_without_retry_fails_at_once(database: Database) -> None:
         claimed = service.claim(s, "w")
         assert claimed is not None
         service.fail(s, claimed, "fatal", retry=False)
-        assert claimed.status == "failed" and claimed.remaining_attempts == 4
+        assert claimed.status == "failed"
+        assert claimed.remaining_attempts == 4
         assert not claimed.is_dead_letter
 
 
@@ -179,7 +193,8 @@ def test_cancel_and_retry(database: Database) -> None:
         with pytest.raises(InvalidState):
             service.cancel(s, job.id)
         retried = service.retry(s, job.id)
-        assert retried.status == "pending" and retried.completed_at is None
+        assert retried.status == "pending"
+        assert retried.completed_at is None
         with pytest.raises(InvalidState):
             service.retry(s, job.id)
     with database.scope() as s:
@@ -189,7 +204,11 @@ def test_cancel_and_retry(database: Database) -> None:
     with database.scope() as s:
         retried = service.retry(s, job.id)
         # attempts keep counting; a dead letter gets one more attempt
-        assert (retried.attempt_count, retried.max_attempts, retried.remaining_attempts) == (1, 2, 1)
+        assert (retried.attempt_count, retried.max_attempts, retried.remaining_attempts) == (
+            1,
+            2,
+            1,
+        )
 
 
 def test_requeue_stale_and_lost_claims(database: Database) -> None:

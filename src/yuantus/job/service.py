@@ -264,12 +264,13 @@ def _history_entry(job: Job, error: str, retryable: bool, now: datetime) -> dict
     }
 
 
-def _failure_values(job: Job, error: str, retry: bool, now: datetime) -> dict[str, Any]:
+def _failure_values(
+    job: Job, error: str, retry: bool, now: datetime, conf: JobSettings
+) -> dict[str, Any]:
     """Back to pending after a backoff while attempts remain, otherwise failed."""
     history = [*job.error_history, _history_entry(job, error, retry, now)][-MAX_HISTORY:]
     values: dict[str, Any] = {"last_error": error[:MAX_ERROR_CHARS], "error_history": history}
     if retry and job.attempt_count < job.max_attempts:
-        conf = job_settings()
         delay = backoff_delay(job.attempt_count, base=conf.backoff_base, cap=conf.backoff_cap)
         values.update(
             status=JOB_PENDING,
@@ -282,9 +283,12 @@ def _failure_values(job: Job, error: str, retry: bool, now: datetime) -> dict[st
     return values
 
 
-def fail(session: Session, job: Job, error: str, *, retry: bool = True) -> Job:
+def fail(
+    session: Session, job: Job, error: str, *, retry: bool = True, config: JobSettings | None = None
+) -> Job:
     """Record a failed attempt: retry later with backoff, or fail for good; JobLost if lost."""
-    _update_owned(session, job, _failure_values(job, error, retry, utcnow()))
+    values = _failure_values(job, error, retry, utcnow(), config or job_settings())
+    _update_owned(session, job, values)
     return job
 
 

@@ -200,7 +200,7 @@ class Worker:
         """Record the failure in a fresh transaction."""
         try:
             with self.db.scope() as session:
-                service.fail(session, job, error, retry=retry)
+                service.fail(session, job, error, retry=retry, config=self.config)
             with self._lock:
                 self.failed += 1
         except service.JobLost:

@@ -1,0 +1,94 @@
+"""Worker processes: 4 drain 2,000 jobs exactly once; SIGKILL mid-job; SIGTERM finishes."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.job.conftest import lines, wait_for, worker_env
+from yuantus.core.db import Database
+from yuantus.job import service
+from yuantus.job.models import Job
+
+Spawn = Callable[..., subprocess.Popen[bytes]]
+
+
+def _job(db: Database, job_id: str) -> Job:
+    with db.scope() as s:
+        return service.get_job(s, job_id)
+
+
+@pytest.mark.slow
+def test_four_worker_processes_drain_2000_jobs_exactly_once(
+    database: Database, tmp_path: Path, spawn_worker: Spawn
+) -> None:
+    if database.dialect != "postgresql":
+        pytest.skip("multi-process draining is a PostgreSQL deployment")
+    path = tmp_path / "runs.log"
+    with database.scope() as s:
+        for _ in range(2000):
+            service.create_job(s, "test_count", {"path": str(path)})
+    env = worker_env(database.settings)
+    procs = [spawn_worker(env, "--once", "--poll-interval", "0.1") for _ in range(4)]
+    for proc in procs:
+        assert proc.wait(120) == 0
+    runs = lines(path)
+    job_ids = [r[0] for r in runs]
+    assert len(job_ids) == 2000, "every job executed, none twice"
+    assert len(set(job_ids)) == 2000
+    assert len({r[1] for r in runs}) > 1, "the work was shared between processes"
+    with database.scope() as s:
+        rows = s.execute(select(Job.status, func.count()).group_by(Job.status)).all()
+        assert dict(rows) == {"completed": 2000}
+        assert s.scalar(select(func.max(Job.attempt_count))) == 1
+
+
+@pytest.mark.slow
+def test_sigkilled_worker_job_is_requeued_and_completed_by_another(
+    database: Database, tmp_path: Path, spawn_worker: Spawn
+) -> None:
+    if database.dialect != "postgresql":
+        pytest.skip("crash recovery across processes is tested on PostgreSQL")
+    path = tmp_path / "runs.log"
+    with database.scope() as s:
+        job = service.create_job(s, "test_block", {"path": str(path), "sleep": 60})
+    env = worker_env(
+        database.settings, heartbeat_interval=0.2, stale_timeout=1.5, stale_check_interval=0.3
+    )
+    doomed = spawn_worker(env, "--poll-interval", "0.1")
+    wait_for(lambda: len(lines(path)) == 1)
+    first_owner = _job(database, job.id).worker_id
+    doomed.send_signal(signal.SIGKILL)
+    doomed.wait(10)
+    assert _job(database, job.id).status == "processing"  # until the heartbeat goes stale
+    rescuer = spawn_worker(env, "--poll-interval", "0.1")
+    wait_for(lambda: _job(database, job.id).status == "completed", timeout=30)
+    done = _job(database, job.id)
+    assert done.attempt_count == 2
+    assert done.worker_id != first_owner
+    assert done.result == {"attempt": 2, "pid": rescuer.pid}
+    assert "stopped heart-beating" in done.error_history[0]["error"]
+    assert [r[2] for r in lines(path)] == ["1", "2"]
+    rescuer.send_signal(signal.SIGTERM)
+    assert rescuer.wait(20) == 0
+
+
+@pytest.mark.slow
+def test_sigterm_finishes_the_running_job_and_claims_nothing_new(
+    database: Database, tmp_path: Path, spawn_worker: Spawn
+) -> None:
+    path = tmp_path / "runs.log"
+    with database.scope() as s:
+        running = service.create_job(s, "test_block", {"path": str(path), "sleep": 1.5})
+        waiting = service.create_job(s, "noop", {}, priority=500)
+    proc = spawn_worker(worker_env(database.settings), "--poll-interval", "0.1")
+    wait_for(lambda: len(lines(path)) == 1)
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(30) == 0
+    assert _job(database, running.id).status == "completed"
+    assert _job(database, waiting.id).status == "pending"
