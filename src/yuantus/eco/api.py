@@ -1,7 +1,223 @@
-"""HTTP endpoints of the eco domain."""
+"""HTTP endpoints of the eco domain: /eco and /eco/stages."""
 
-from fastapi import APIRouter
+from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request, Response, status
+from starlette.concurrency import run_in_threadpool
+
+from yuantus.core.db import Database
+from yuantus.core.deps import CurrentUser, SessionDep, require_role
 from yuantus.core.http import TransactionalRoute
+from yuantus.core.pagination import PageDep
+from yuantus.core.schemas import Page
+from yuantus.eco import history, service
+from yuantus.eco import stages as stage_service
+from yuantus.eco.errors import EcoConflictError
+from yuantus.eco.schemas import (
+    Decision,
+    EcoApprovalRead,
+    EcoCreate,
+    EcoEventRead,
+    EcoRead,
+    EcoStageCreate,
+    EcoStageRead,
+    EcoStageUpdate,
+    EcoState,
+    EcoUpdate,
+    MoveStage,
+    Priority,
+)
+from yuantus.identity.models import User
 
 router = APIRouter(route_class=TransactionalRoute, tags=["eco"])
+AdminUser = Annotated[User, Depends(require_role("admin"))]
+EngineerUser = Annotated[User, Depends(require_role("engineer"))]
+
+
+class ConflictRecordingRoute(TransactionalRoute):
+    """A transactional route that records an ECO conflict after the rollback.
+
+    An apply refused with 409 eco_conflict rolls back everything it did (gates, actions,
+    partial release), yet the ECO must show state `conflict`: once the request transaction
+    is rolled back and its locks released, a second short transaction records it.
+    """
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        """Wrap the transactional handler with the conflict recorder."""
+        handler = super().get_route_handler()
+
+        async def recording_handler(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except EcoConflictError as exc:
+                await run_in_threadpool(_record_conflict, request.app.state.db, exc)
+                raise
+
+        return recording_handler
+
+
+def _record_conflict(db: Database, error: EcoConflictError) -> None:
+    with db.scope() as session:
+        service.record_conflict(session, error)
+
+
+# stage routes come first so /eco/stages is never read as /eco/{eco_id}
+@router.get("/eco/stages", response_model=Page[EcoStageRead])
+def list_stages(session: SessionDep, _user: CurrentUser, page: PageDep) -> Page[EcoStageRead]:
+    """The ECO stages in process order."""
+    rows, total = stage_service.list_stages(session, page)
+    return Page(items=[EcoStageRead.model_validate(r) for r in rows], total=total)
+
+
+@router.post("/eco/stages", response_model=EcoStageRead, status_code=status.HTTP_201_CREATED)
+def create_stage(body: EcoStageCreate, session: SessionDep, _admin: AdminUser) -> EcoStageRead:
+    """Create an ECO stage (admin)."""
+    return EcoStageRead.model_validate(stage_service.create_stage(session, **body.model_dump()))
+
+
+@router.patch("/eco/stages/{stage_id}", response_model=EcoStageRead)
+def update_stage(
+    stage_id: str, body: EcoStageUpdate, session: SessionDep, _admin: AdminUser
+) -> EcoStageRead:
+    """Change an ECO stage (admin)."""
+    stage = stage_service.get_stage(session, stage_id)
+    changes = body.model_dump(exclude_unset=True)
+    return EcoStageRead.model_validate(stage_service.update_stage(session, stage, **changes))
+
+
+@router.post("/eco", response_model=EcoRead, status_code=status.HTTP_201_CREATED)
+def create_eco(body: EcoCreate, session: SessionDep, user: EngineerUser) -> EcoRead:
+    """Raise an ECO on the current released revision of a product (engineer)."""
+    return EcoRead.model_validate(service.create_eco(session, user=user, **body.model_dump()))
+
+
+@router.get("/eco", response_model=Page[EcoRead])
+def list_ecos(
+    session: SessionDep,
+    user: CurrentUser,
+    page: PageDep,
+    state: EcoState | None = None,
+    stage_id: Annotated[str | None, Query(max_length=36)] = None,
+    product_id: Annotated[str | None, Query(max_length=36)] = None,
+    priority: Priority | None = None,
+    waiting_for_me: Annotated[bool, Query(description="only ECOs awaiting my decision")] = False,
+) -> Page[EcoRead]:
+    """ECOs, newest first, filtered by state, stage, product, priority or awaiting my decision."""
+    rows, total = service.list_ecos(
+        session,
+        page,
+        user=user,
+        state=state,
+        stage_id=stage_id,
+        product_id=product_id,
+        priority=priority,
+        waiting_for_me=waiting_for_me,
+    )
+    return Page(items=[EcoRead.model_validate(r) for r in rows], total=total)
+
+
+@router.get("/eco/{eco_id}", response_model=EcoRead)
+def get_eco(eco_id: str, session: SessionDep, _user: CurrentUser) -> EcoRead:
+    """One ECO."""
+    return EcoRead.model_validate(service.get(session, eco_id))
+
+
+@router.patch("/eco/{eco_id}", response_model=EcoRead)
+def update_eco(eco_id: str, body: EcoUpdate, session: SessionDep, user: EngineerUser) -> EcoRead:
+    """Edit an open ECO (engineer); a stale `version` answers 409 eco_modified."""
+    changes = body.model_dump(exclude_unset=True)
+    version = changes.pop("version", None)
+    eco = service.get(session, eco_id)
+    return EcoRead.model_validate(
+        service.update_eco(session, eco, user, expected_version=version, **changes)
+    )
+
+
+@router.post("/eco/{eco_id}/new-revision", response_model=EcoRead)
+def new_revision(eco_id: str, session: SessionDep, user: EngineerUser) -> EcoRead:
+    """Open the target Draft revision of the product (engineer); see target_item_id."""
+    return EcoRead.model_validate(
+        service.action_new_revision(session, service.get(session, eco_id), user)
+    )
+
+
+@router.post("/eco/{eco_id}/move-stage", response_model=EcoRead)
+def move_stage(eco_id: str, body: MoveStage, session: SessionDep, user: EngineerUser) -> EcoRead:
+    """Move the ECO to a stage through its gates and actions (engineer)."""
+    eco = service.get(session, eco_id)
+    stage = stage_service.get_stage(session, body.stage_id)
+    return EcoRead.model_validate(service.move_to_stage(session, eco, stage, user))
+
+
+@router.post("/eco/{eco_id}/approve", response_model=EcoRead)
+def approve(
+    eco_id: str, session: SessionDep, user: CurrentUser, body: Decision | None = None
+) -> EcoRead:
+    """Approve the ECO's current stage (one of the stage's approval roles)."""
+    comment = body.comment if body else None
+    return EcoRead.model_validate(
+        service.approve(session, service.get(session, eco_id), user, comment)
+    )
+
+
+@router.post("/eco/{eco_id}/reject", response_model=EcoRead)
+def reject(
+    eco_id: str, session: SessionDep, user: CurrentUser, body: Decision | None = None
+) -> EcoRead:
+    """Reject the ECO's current stage (one of the stage's approval roles); it becomes blocked."""
+    comment = body.comment if body else None
+    return EcoRead.model_validate(
+        service.reject(session, service.get(session, eco_id), user, comment)
+    )
+
+
+_apply_router = APIRouter(route_class=ConflictRecordingRoute, tags=["eco"])
+
+
+@_apply_router.post("/eco/{eco_id}/apply", response_model=EcoRead)
+def apply_eco(eco_id: str, session: SessionDep, user: EngineerUser) -> EcoRead:
+    """Release the target revision in place of the source (engineer); 409 eco_conflict."""
+    return EcoRead.model_validate(service.action_apply(session, service.get(session, eco_id), user))
+
+
+router.include_router(_apply_router)
+
+
+@router.post("/eco/{eco_id}/cancel", response_model=EcoRead)
+def cancel_eco(eco_id: str, session: SessionDep, user: EngineerUser) -> EcoRead:
+    """Cancel the ECO and discard its draft target revision (engineer)."""
+    return EcoRead.model_validate(
+        service.action_cancel(session, service.get(session, eco_id), user)
+    )
+
+
+@router.get("/eco/{eco_id}/approvals", response_model=Page[EcoApprovalRead])
+def list_approvals(
+    eco_id: str, session: SessionDep, _user: CurrentUser, page: PageDep
+) -> Page[EcoApprovalRead]:
+    """Every approval decision on the ECO, oldest first."""
+    rows, total = history.list_approvals(session, service.get(session, eco_id), page)
+    return Page(items=[EcoApprovalRead.model_validate(r) for r in rows], total=total)
+
+
+@router.get("/eco/{eco_id}/events", response_model=Page[EcoEventRead])
+def list_events(
+    eco_id: str, session: SessionDep, _user: CurrentUser, page: PageDep
+) -> Page[EcoEventRead]:
+    """The ECO's append-only history, oldest first."""
+    rows, total = history.list_events(session, service.get(session, eco_id), page)
+    return Page(items=[EcoEventRead.model_validate(r) for r in rows], total=total)
+
+
+@router.get("/eco/{eco_id}/bom-changes", response_model=dict[str, Any])
+def bom_changes(
+    eco_id: str,
+    session: SessionDep,
+    _user: CurrentUser,
+    levels: Annotated[int, Query(ge=-1, le=50, description="-1 = all levels")] = -1,
+) -> dict[str, Any]:
+    """The BOM compare and delta preview of the ECO's source revision against its target."""
+    return service.bom_changes(session, service.get(session, eco_id), levels=levels)

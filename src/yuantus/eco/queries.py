@@ -1,0 +1,93 @@
+"""Read-side views of ECOs: filtered lists and the BOM changes an ECO makes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Select, and_, exists, select
+from sqlalchemy.orm import Session
+
+from yuantus.core.errors import InvalidState
+from yuantus.core.pagination import PageParams, paginate
+from yuantus.eco import stages as stage_service
+from yuantus.eco.models import Eco, EcoApproval
+from yuantus.identity.models import User
+from yuantus.item import service as item_service
+
+# states in which an ECO can still be signed
+DECIDABLE_STATES = ("draft", "progress", "approved")
+
+
+def list_ecos(
+    session: Session,
+    page: PageParams,
+    *,
+    user: User | None = None,
+    state: str | None = None,
+    stage_id: str | None = None,
+    product_id: str | None = None,
+    priority: str | None = None,
+    waiting_for_me: bool = False,
+) -> tuple[list[Eco], int]:
+    """ECOs by state, stage, product (any revision of it), priority, or awaiting my decision."""
+    query: Select[Any] = select(Eco)
+    if state:
+        query = query.where(Eco.state == state)
+    if stage_id:
+        query = query.where(Eco.stage_id == stage_service.get_stage(session, stage_id).id)
+    if product_id:
+        product = item_service.get(session, product_id)
+        query = query.where(Eco.product_config_id == product.config_id)
+    if priority:
+        query = query.where(Eco.priority == priority)
+    if waiting_for_me and user is not None:
+        query = _waiting_for(session, query, user)
+    return paginate(session, query.order_by(Eco.created_at.desc(), Eco.number.desc()), page)
+
+
+def _waiting_for(session: Session, query: Select[Any], user: User) -> Select[Any]:
+    """ECOs in a stage the user may sign, on whose current visit the user has not decided."""
+    # stages are few: pick the ones whose roles the user holds in Python, portable across backends
+    stage_ids = [
+        s.id
+        for s in stage_service.ordered_stages(session)
+        if s.takes_approvals and user.has_role(*s.approval_roles)
+    ]
+    decided = exists().where(
+        and_(
+            EcoApproval.eco_id == Eco.id,
+            EcoApproval.stage_id == Eco.stage_id,
+            EcoApproval.stage_visit == Eco.stage_visit,
+            EcoApproval.user_id == user.id,
+        )
+    )
+    return query.where(
+        Eco.stage_id.in_(stage_ids),
+        Eco.state.in_(DECIDABLE_STATES),
+        ~decided,
+    )
+
+
+def bom_changes(session: Session, eco: Eco, *, levels: int = -1) -> dict[str, Any]:
+    """The BOM compare and delta preview of the ECO's source against its target revision."""
+    from yuantus.bom.compare import compare_boms
+    from yuantus.bom.delta import build_delta_preview
+
+    if eco.target_item_id is None:
+        raise InvalidState(
+            "the ECO has no target revision yet; run new-revision first",
+            code="no_target_revision",
+            context={"eco_id": eco.id},
+        )
+    source = item_service.get(session, eco.product_id)
+    target = item_service.get(session, eco.target_item_id)
+    compare = compare_boms(session, source, target, levels=levels)
+    return {
+        "eco_id": eco.id,
+        "source_item_id": source.id,
+        "source_revision": source.revision,
+        "target_item_id": target.id,
+        "target_revision": target.revision,
+        "compare": compare,
+        "delta": build_delta_preview(compare),
+    }

@@ -1,0 +1,152 @@
+"""Request and answer shapes of the ECO endpoints."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, StringConstraints
+
+from yuantus.core.schemas import ReadSchema, Schema
+
+EcoType = Literal["bom", "product", "document"]
+Priority = Literal["low", "normal", "high", "urgent"]
+EcoState = Literal["draft", "progress", "conflict", "approved", "done", "canceled"]
+ApprovalType = Literal["none", "optional", "mandatory", "comment"]
+RoleName = Literal["admin", "engineer", "approver", "production", "quality", "viewer"]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+StageName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+Text = Annotated[str, StringConstraints(max_length=10000)]
+Id = Annotated[str, StringConstraints(min_length=1, max_length=36)]
+
+
+class EcoCreate(Schema):
+    """A new ECO on the current released revision of a product."""
+
+    name: Name
+    eco_type: EcoType
+    product_id: Id
+    description: Text | None = None
+    priority: Priority = "normal"
+    effectivity_date: date | None = None
+
+
+class EcoUpdate(Schema):
+    """Changes to an open ECO; `version` (optional) refuses the edit if someone changed it."""
+
+    name: Name | None = None
+    eco_type: EcoType | None = None
+    description: Text | None = None
+    priority: Priority | None = None
+    effectivity_date: date | None = None
+    version: int | None = Field(default=None, ge=1)
+
+
+class MoveStage(Schema):
+    """The stage to move the ECO to."""
+
+    stage_id: Id
+
+
+class Decision(Schema):
+    """An approval or rejection, with an optional comment."""
+
+    comment: Text | None = None
+
+
+class EcoRead(ReadSchema):
+    """An ECO as the API shows it."""
+
+    id: str
+    number: str
+    name: str
+    eco_type: str
+    product_id: str
+    product_config_id: str
+    target_item_id: str | None
+    stage_id: str
+    stage_name: str
+    stage_visit: int
+    state: str
+    kanban_state: str
+    priority: str
+    effectivity_date: date | None
+    description: str | None
+    created_by: str | None
+    created_at: datetime
+    updated_at: datetime
+    applied_at: datetime | None
+    version: int
+
+
+class EcoStageCreate(Schema):
+    """A new ECO stage (admin)."""
+
+    name: StageName
+    sequence: int = Field(ge=0, le=1_000_000)
+    approval_type: ApprovalType = "none"
+    approval_roles: list[RoleName] = Field(default_factory=list, max_length=6)
+    min_approvals: int = Field(default=0, ge=0, le=100)
+    allow_apply: bool = False
+    is_final: bool = False
+    fold: bool = False
+    auto_progress: bool = False
+    description: Text | None = None
+
+
+class EcoStageUpdate(Schema):
+    """Changes to an ECO stage (admin)."""
+
+    name: StageName | None = None
+    sequence: int | None = Field(default=None, ge=0, le=1_000_000)
+    approval_type: ApprovalType | None = None
+    approval_roles: list[RoleName] | None = Field(default=None, max_length=6)
+    min_approvals: int | None = Field(default=None, ge=0, le=100)
+    allow_apply: bool | None = None
+    is_final: bool | None = None
+    fold: bool | None = None
+    auto_progress: bool | None = None
+    description: Text | None = None
+
+
+class EcoStageRead(ReadSchema):
+    """An ECO stage."""
+
+    id: str
+    name: str
+    sequence: int
+    approval_type: str
+    approval_roles: list[str]
+    min_approvals: int
+    allow_apply: bool
+    is_final: bool
+    fold: bool
+    auto_progress: bool
+    description: str | None
+
+
+class EcoApprovalRead(ReadSchema):
+    """One user's decision on one visit of a stage."""
+
+    id: str
+    eco_id: str
+    stage_id: str
+    stage_visit: int
+    user_id: str
+    decision: str
+    comment: str | None
+    created_at: datetime
+
+
+class EcoEventRead(ReadSchema):
+    """One entry of an ECO's history."""
+
+    id: str
+    eco_id: str
+    seq: int
+    event_type: str
+    user_id: str | None
+    from_value: str | None
+    to_value: str | None
+    data: dict[str, Any]
+    created_at: datetime

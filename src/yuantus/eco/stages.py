@@ -1,0 +1,200 @@
+"""ECO stages: the default set, admin management and ordering helpers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from yuantus.core.db import new_id, utcnow
+from yuantus.core.errors import Conflict, Unprocessable, not_found
+from yuantus.core.pagination import PageParams, paginate
+from yuantus.eco.models import APPROVAL_TYPES, EcoStage
+
+# the same set migration 0005_eco inserts; used again when a database was emptied
+DEFAULT_STAGES: tuple[dict[str, Any], ...] = (
+    {"name": "New", "sequence": 10},
+    {
+        "name": "Engineering Review",
+        "sequence": 20,
+        "approval_type": "mandatory",
+        "approval_roles": ["approver"],
+        "min_approvals": 1,
+        "auto_progress": True,
+        "description": "An approver signs the change off.",
+    },
+    {"name": "Ready to Apply", "sequence": 30, "allow_apply": True},
+    {"name": "Done", "sequence": 40, "is_final": True, "fold": True},
+)
+
+STAGE_FIELDS = (
+    "name",
+    "sequence",
+    "approval_type",
+    "approval_roles",
+    "min_approvals",
+    "allow_apply",
+    "is_final",
+    "fold",
+    "auto_progress",
+    "description",
+)
+
+
+def ensure_default_stages(session: Session) -> None:
+    """Insert the default stages when no stage exists at all (idempotent, race-safe)."""
+    if session.scalar(select(EcoStage.id).limit(1)) is not None:
+        return
+    try:
+        with session.begin_nested():
+            for values in DEFAULT_STAGES:
+                session.add(EcoStage(id=new_id(), **_with_defaults(values)))
+            session.flush()
+    except IntegrityError:
+        # a concurrent caller inserted them first; theirs are as good as ours
+        pass
+
+
+def _with_defaults(values: dict[str, Any]) -> dict[str, Any]:
+    base: dict[str, Any] = {
+        "approval_type": "none",
+        "approval_roles": [],
+        "min_approvals": 0,
+        "allow_apply": False,
+        "is_final": False,
+        "fold": False,
+        "auto_progress": False,
+        "description": None,
+    }
+    base.update(values)
+    return base
+
+
+def get_stage(session: Session, stage_id: str) -> EcoStage:
+    """A stage by id; 404 eco_stage_not_found."""
+    stage = session.get(EcoStage, stage_id)
+    if stage is None:
+        raise not_found("eco_stage", stage_id)
+    return stage
+
+
+def ordered_stages(session: Session) -> list[EcoStage]:
+    """Every stage in process order."""
+    return list(session.scalars(select(EcoStage).order_by(EcoStage.sequence, EcoStage.name)))
+
+
+def list_stages(session: Session, page: PageParams) -> tuple[list[EcoStage], int]:
+    """A page of stages in process order."""
+    return paginate(session, select(EcoStage).order_by(EcoStage.sequence, EcoStage.name), page)
+
+
+def first_stage(session: Session) -> EcoStage:
+    """The stage a new ECO starts in: the first one that is not final."""
+    for stage in ordered_stages(session):
+        if not stage.is_final:
+            return stage
+    raise Conflict(
+        "no ECO stage is configured; an admin must create one",
+        code="no_eco_stage",
+    )
+
+
+def next_stage(session: Session, stage: EcoStage) -> EcoStage | None:
+    """The stage after this one in process order, if any."""
+    stages = ordered_stages(session)
+    index = next(i for i, s in enumerate(stages) if s.id == stage.id)
+    return stages[index + 1] if index + 1 < len(stages) else None
+
+
+def final_stage(session: Session) -> EcoStage | None:
+    """The first final stage (where applied ECOs rest), if one is configured."""
+    return next((s for s in ordered_stages(session) if s.is_final), None)
+
+
+def stages_between(session: Session, low: EcoStage, high: EcoStage) -> list[EcoStage]:
+    """The stages strictly between two stages in process order."""
+    stages = ordered_stages(session)
+    ids = [s.id for s in stages]
+    start, end = sorted((ids.index(low.id), ids.index(high.id)))
+    return stages[start + 1 : end]
+
+
+def is_after(session: Session, stage: EcoStage, other: EcoStage) -> bool:
+    """True when stage comes after other in process order."""
+    ids = [s.id for s in ordered_stages(session)]
+    return ids.index(stage.id) > ids.index(other.id)
+
+
+def create_stage(session: Session, **values: Any) -> EcoStage:
+    """A new stage (admin); 409 eco_stage_name_taken, 422 on an inconsistent approval rule."""
+    stage = EcoStage(id=new_id(), **_with_defaults(values))
+    _check_rule(stage)
+    _ensure_name_free(session, stage.name, None)
+    session.add(stage)
+    _flush_or_taken(session, stage.name)
+    return stage
+
+
+def update_stage(session: Session, stage: EcoStage, **changes: Any) -> EcoStage:
+    """Change a stage's fields (admin); the same rules as create_stage."""
+    unknown = set(changes) - set(STAGE_FIELDS)
+    if unknown:
+        raise Unprocessable(f"unknown stage fields {sorted(unknown)}", code="unknown_field")
+    if "name" in changes and changes["name"] != stage.name:
+        _ensure_name_free(session, changes["name"], stage.id)
+    # validate on a copy so a refused change leaves the row (and the session) untouched
+    probe = EcoStage(**{f: changes.get(f, getattr(stage, f)) for f in STAGE_FIELDS})
+    _check_rule(probe)
+    for field_name, value in changes.items():
+        setattr(stage, field_name, value)
+    stage.updated_at = utcnow()
+    _flush_or_taken(session, stage.name)
+    return stage
+
+
+def _check_rule(stage: EcoStage) -> None:
+    """A mandatory stage names who approves and how many; other kinds ask for no minimum."""
+    if stage.approval_type not in APPROVAL_TYPES:
+        raise Unprocessable(
+            f"unknown approval_type {stage.approval_type!r}",
+            code="invalid_stage",
+            context={"allowed": list(APPROVAL_TYPES)},
+        )
+    if stage.approval_type == "mandatory" and (stage.min_approvals < 1 or not stage.approval_roles):
+        raise Unprocessable(
+            "a mandatory stage needs min_approvals >= 1 and at least one approval role",
+            code="invalid_stage",
+            context={"min_approvals": stage.min_approvals, "approval_roles": stage.approval_roles},
+        )
+    if stage.approval_type != "mandatory" and stage.min_approvals:
+        raise Unprocessable(
+            "min_approvals only applies to a mandatory stage",
+            code="invalid_stage",
+            context={"approval_type": stage.approval_type, "min_approvals": stage.min_approvals},
+        )
+    if stage.is_final and stage.approval_type != "none":
+        raise Unprocessable(
+            "a final stage takes no approvals", code="invalid_stage", context={"name": stage.name}
+        )
+
+
+def _ensure_name_free(session: Session, name: str, own_id: str | None) -> None:
+    existing = session.scalar(select(EcoStage.id).where(EcoStage.name == name))
+    if existing is not None and existing != own_id:
+        raise _name_taken(name)
+
+
+def _flush_or_taken(session: Session, name: str) -> None:
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError as exc:
+        raise _name_taken(name) from exc
+
+
+def _name_taken(name: str) -> Conflict:
+    return Conflict(
+        f"an ECO stage named {name!r} exists", code="eco_stage_name_taken", context={"name": name}
+    )
