@@ -1,1 +1,118 @@
-"""ORM models of the manufacturing domain."""
+"""ORM models of the manufacturing domain: work centers, routings, operations, work orders."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from yuantus.core.db import Base, IdMixin, JSONType, TimestampMixin, UTCDateTime
+
+ROUTING_STATES = ("draft", "released", "obsolete")
+WORKORDER_STATUSES = ("draft", "released", "in_progress", "done", "canceled")
+
+_PRIMARY_SQL = text("is_primary")
+
+
+class WorkCenter(IdMixin, TimestampMixin, Base):
+    """A place (machine, cell, line) where operations are performed."""
+
+    __tablename__ = "meta_workcenters"
+
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    # hours of work the center can do per day
+    capacity_per_day: Mapped[float] = mapped_column(Float, default=8.0)
+    # 1.0 = nominal speed; planned run time is divided by it
+    efficiency: Mapped[float] = mapped_column(Float, default=1.0)
+    # cost per hour of work at the center
+    cost_rate: Mapped[float] = mapped_column(Float, default=0.0)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Routing(IdMixin, TimestampMixin, Base):
+    """How a product is made: ordered operations; versions share a routing_code."""
+
+    __tablename__ = "meta_routings"
+    __table_args__ = (
+        UniqueConstraint("routing_code", "version"),
+        # at most one primary routing per product, whatever the writers race
+        Index(
+            "uq_meta_routings_primary_product",
+            "product_config_id",
+            unique=True,
+            sqlite_where=_PRIMARY_SQL,
+            postgresql_where=_PRIMARY_SQL,
+        ),
+    )
+
+    # the product item's config_id, so the routing follows the product's revisions
+    product_config_id: Mapped[str] = mapped_column(String(36), index=True)
+    routing_code: Mapped[str] = mapped_column(String(64), index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    is_primary: Mapped[bool] = mapped_column(Boolean, default=False)
+    state: Mapped[str] = mapped_column(String(16), default="draft")
+    released_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_by: Mapped[str | None] = mapped_column(ForeignKey("meta_users.id", ondelete="SET NULL"))
+
+
+class Operation(IdMixin, TimestampMixin, Base):
+    """One step of a routing at a work center, with setup and per-unit run times (minutes)."""
+
+    __tablename__ = "meta_operations"
+    __table_args__ = (UniqueConstraint("routing_id", "operation_number"),)
+
+    routing_id: Mapped[str] = mapped_column(
+        ForeignKey("meta_routings.id", ondelete="CASCADE"), index=True
+    )
+    operation_number: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(200))
+    sequence: Mapped[int] = mapped_column(Integer)
+    workcenter_id: Mapped[str] = mapped_column(ForeignKey("meta_workcenters.id"), index=True)
+    setup_time: Mapped[float] = mapped_column(Float, default=0.0)
+    run_time: Mapped[float] = mapped_column(Float, default=0.0)
+    work_instructions: Mapped[str | None] = mapped_column(Text)
+    properties: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+
+
+class WorkOrder(IdMixin, TimestampMixin, Base):
+    """An order to build a quantity of a product on a routing."""
+
+    __tablename__ = "meta_workorders"
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        Index("ix_meta_workorders_status_product", "status", "product_config_id"),
+    )
+
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    product_config_id: Mapped[str] = mapped_column(String(36), index=True)
+    # the product revision built; pinned to the current Released one when the order is released
+    product_item_id: Mapped[str] = mapped_column(ForeignKey("meta_items.id"), index=True)
+    routing_id: Mapped[str | None] = mapped_column(ForeignKey("meta_routings.id"), index=True)
+    quantity: Mapped[Decimal] = mapped_column(Numeric(18, 6))
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    due_date: Mapped[date | None] = mapped_column(Date)
+    released_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    canceled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_by: Mapped[str | None] = mapped_column(ForeignKey("meta_users.id", ondelete="SET NULL"))

@@ -1,0 +1,360 @@
+"""Routings and their operations: create, edit while draft, release, new versions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from yuantus.core.db import utcnow
+from yuantus.core.errors import Conflict, InvalidState, Unprocessable, not_found
+from yuantus.core.pagination import PageParams, paginate
+from yuantus.identity.models import User
+from yuantus.item import service as item_service
+from yuantus.item.models import Item
+from yuantus.manufacturing import workcenter_service
+from yuantus.manufacturing.common import flush_or_conflict
+from yuantus.manufacturing.models import ROUTING_STATES, Operation, Routing
+
+# the only change a released routing accepts: which routing is the product's primary one
+_PLANNING_FIELDS = frozenset({"is_primary"})
+
+
+def get(session: Session, routing_id: str) -> Routing:
+    """A routing by id; 404 routing_not_found."""
+    row = session.get(Routing, routing_id)
+    if row is None:
+        raise not_found("routing", routing_id)
+    return row
+
+
+def product_of(session: Session, product_id: str) -> Item:
+    """The product item (any revision id); 404 when unknown, 422 when it is not a Part."""
+    item = item_service.get(session, product_id)
+    if item.item_type != "Part":
+        raise Unprocessable(
+            f"{item.item_number} is a {item.item_type}; only Parts are manufactured",
+            code="product_not_part",
+            context={"product_id": product_id, "item_type": item.item_type},
+        )
+    return item
+
+
+def list_routings(
+    session: Session,
+    page: PageParams,
+    *,
+    product_id: str | None = None,
+    state: str | None = None,
+    routing_code: str | None = None,
+) -> tuple[list[Routing], int]:
+    """Routings filtered by product (any revision id), state and code; by code and version."""
+    query: Select[Any] = select(Routing)
+    if product_id:
+        query = query.where(
+            Routing.product_config_id == item_service.get(session, product_id).config_id
+        )
+    if state:
+        if state not in ROUTING_STATES:
+            raise Unprocessable(
+                f"unknown routing state {state!r}",
+                code="unknown_state",
+                context={"allowed": list(ROUTING_STATES)},
+            )
+        query = query.where(Routing.state == state)
+    if routing_code:
+        query = query.where(Routing.routing_code == routing_code)
+    return paginate(session, query.order_by(Routing.routing_code, Routing.version), page)
+
+
+def list_operations(session: Session, routing: Routing) -> list[Operation]:
+    """The routing's operations in execution order (sequence, then operation number)."""
+    return list(
+        session.scalars(
+            select(Operation)
+            .where(Operation.routing_id == routing.id)
+            .order_by(Operation.sequence, Operation.operation_number)
+        )
+    )
+
+
+def primary_for(session: Session, product_config_id: str) -> Routing | None:
+    """The product's primary routing, if it has one."""
+    return session.scalar(
+        select(Routing).where(Routing.product_config_id == product_config_id, Routing.is_primary)
+    )
+
+
+def create(
+    session: Session,
+    product_id: str,
+    routing_code: str,
+    name: str,
+    *,
+    description: str | None = None,
+    is_primary: bool = False,
+    user: User | None = None,
+) -> Routing:
+    """A new draft routing, version 1; 409 on a taken code or a second primary routing."""
+    product = product_of(session, product_id)
+    if session.scalar(select(Routing.id).where(Routing.routing_code == routing_code).limit(1)):
+        raise _code_taken(routing_code)
+    if is_primary:
+        _ensure_no_other_primary(session, product.config_id, None)
+    row = Routing(
+        product_config_id=product.config_id,
+        routing_code=routing_code,
+        version=1,
+        name=name,
+        description=description,
+        is_primary=is_primary,
+        state="draft",
+        created_by=user.id if user else None,
+    )
+    session.add(row)
+    flush_or_conflict(session, _code_taken(routing_code))
+    return row
+
+
+def update(session: Session, routing: Routing, **changes: Any) -> Routing:
+    """Edit a draft routing; a released one only accepts is_primary, an obsolete one nothing."""
+    changes = {k: v for k, v in changes.items() if v is not None or k == "description"}
+    content = {k for k, v in changes.items() if getattr(routing, k) != v} - _PLANNING_FIELDS
+    if content or routing.state == "obsolete":
+        ensure_editable(routing)
+    if changes.get("is_primary") and not routing.is_primary:
+        _ensure_no_other_primary(session, routing.product_config_id, routing.id)
+    for field, value in changes.items():
+        setattr(routing, field, value)
+    routing.updated_at = utcnow()
+    flush_or_conflict(session, _primary_taken(routing.product_config_id, None))
+    return routing
+
+
+def ensure_editable(routing: Routing) -> None:
+    """409 routing_not_editable unless the routing is a draft."""
+    if routing.state != "draft":
+        raise InvalidState(
+            f"routing {routing.routing_code} v{routing.version} is {routing.state} and cannot be "
+            "edited; create a new version (POST /routings/{id}/new-version)",
+            code="routing_not_editable",
+            context={"routing_id": routing.id, "state": routing.state},
+        )
+
+
+def release(session: Session, routing: Routing) -> Routing:
+    """Release a draft routing; older released versions of its code become obsolete."""
+    if routing.state != "draft":
+        raise InvalidState(
+            f"cannot release a {routing.state} routing",
+            code="invalid_transition",
+            context={"state": routing.state, "to_state": "released", "allowed": []},
+        )
+    older = session.scalars(
+        select(Routing).where(
+            Routing.routing_code == routing.routing_code,
+            Routing.id != routing.id,
+            Routing.state == "released",
+        )
+    ).all()
+    inherit_primary = False
+    for old in older:
+        old.state = "obsolete"
+        inherit_primary = inherit_primary or old.is_primary
+        old.is_primary = False
+        old.updated_at = utcnow()
+    # clear the old primary flag first: the unique index checks each row as it is written
+    session.flush()
+    routing.state = "released"
+    routing.released_at = utcnow()
+    routing.is_primary = routing.is_primary or inherit_primary
+    routing.updated_at = utcnow()
+    session.flush()
+    return routing
+
+
+def new_version(session: Session, routing: Routing, user: User | None = None) -> Routing:
+    """A draft copy (operations included) of a released/obsolete routing, version + 1."""
+    if routing.state == "draft":
+        raise InvalidState(
+            "a draft routing is edited in place; new versions start from released ones",
+            code="routing_is_draft",
+            context={"routing_id": routing.id},
+        )
+    versions = session.execute(
+        select(Routing.version, Routing.state, Routing.id).where(
+            Routing.routing_code == routing.routing_code
+        )
+    ).all()
+    draft = next((v for v in versions if v.state == "draft"), None)
+    if draft is not None:
+        raise Conflict(
+            f"routing {routing.routing_code} already has a draft version {draft.version}",
+            code="routing_draft_exists",
+            context={"routing_id": draft.id, "version": draft.version},
+        )
+    version = max(v.version for v in versions) + 1
+    copy = Routing(
+        product_config_id=routing.product_config_id,
+        routing_code=routing.routing_code,
+        version=version,
+        name=routing.name,
+        description=routing.description,
+        is_primary=False,
+        state="draft",
+        created_by=user.id if user else None,
+    )
+    session.add(copy)
+    flush_or_conflict(
+        session,
+        Conflict(
+            f"routing {routing.routing_code} v{version} was created at the same time",
+            code="routing_version_taken",
+            context={"routing_code": routing.routing_code, "version": version},
+        ),
+    )
+    for op in list_operations(session, routing):
+        session.add(
+            Operation(
+                routing_id=copy.id,
+                operation_number=op.operation_number,
+                name=op.name,
+                sequence=op.sequence,
+                workcenter_id=op.workcenter_id,
+                setup_time=op.setup_time,
+                run_time=op.run_time,
+                work_instructions=op.work_instructions,
+                properties=dict(op.properties or {}),
+            )
+        )
+    session.flush()
+    return copy
+
+
+def get_operation(session: Session, routing: Routing, operation_id: str) -> Operation:
+    """An operation of the routing; 404 operation_not_found (also when on another routing)."""
+    op = session.get(Operation, operation_id)
+    if op is None or op.routing_id != routing.id:
+        raise not_found("operation", operation_id)
+    return op
+
+
+def add_operation(
+    session: Session,
+    routing: Routing,
+    operation_number: int,
+    name: str,
+    workcenter_id: str,
+    *,
+    sequence: int | None = None,
+    setup_time: float = 0.0,
+    run_time: float = 0.0,
+    work_instructions: str | None = None,
+    properties: dict[str, Any] | None = None,
+) -> Operation:
+    """Add an operation to a draft routing; 409 on a duplicate operation number."""
+    ensure_editable(routing)
+    _check_workcenter(session, workcenter_id)
+    _ensure_number_free(session, routing, operation_number)
+    op = Operation(
+        routing_id=routing.id,
+        operation_number=operation_number,
+        name=name,
+        sequence=operation_number if sequence is None else sequence,
+        workcenter_id=workcenter_id,
+        setup_time=setup_time,
+        run_time=run_time,
+        work_instructions=work_instructions,
+        properties=dict(properties or {}),
+    )
+    session.add(op)
+    routing.updated_at = utcnow()
+    flush_or_conflict(session, _number_taken(routing, operation_number))
+    return op
+
+
+def update_operation(
+    session: Session, routing: Routing, operation_id: str, **changes: Any
+) -> Operation:
+    """Change an operation of a draft routing; omitted (null) fields stay."""
+    op = get_operation(session, routing, operation_id)
+    ensure_editable(routing)
+    changes = {k: v for k, v in changes.items() if v is not None or k == "work_instructions"}
+    if "workcenter_id" in changes:
+        _check_workcenter(session, changes["workcenter_id"])
+    number = changes.get("operation_number")
+    if number is not None and number != op.operation_number:
+        _ensure_number_free(session, routing, number)
+    for field, value in changes.items():
+        setattr(op, field, dict(value) if field == "properties" else value)
+    op.updated_at = routing.updated_at = utcnow()
+    flush_or_conflict(session, _number_taken(routing, number or op.operation_number))
+    return op
+
+
+def delete_operation(session: Session, routing: Routing, operation_id: str) -> None:
+    """Remove an operation from a draft routing."""
+    op = get_operation(session, routing, operation_id)
+    ensure_editable(routing)
+    session.delete(op)
+    routing.updated_at = utcnow()
+    session.flush()
+
+
+def count_operations(session: Session, routing: Routing) -> int:
+    """How many operations the routing has."""
+    return int(session.scalar(select(func.count()).where(Operation.routing_id == routing.id)) or 0)
+
+
+def _check_workcenter(session: Session, workcenter_id: str) -> None:
+    center = workcenter_service.get(session, workcenter_id)
+    if not center.is_active:
+        raise InvalidState(
+            f"work center {center.code} is inactive",
+            code="workcenter_inactive",
+            context={"workcenter_id": center.id},
+        )
+
+
+def _ensure_number_free(session: Session, routing: Routing, number: int) -> None:
+    if session.scalar(
+        select(Operation.id)
+        .where(Operation.routing_id == routing.id, Operation.operation_number == number)
+        .limit(1)
+    ):
+        raise _number_taken(routing, number)
+
+
+def _ensure_no_other_primary(session: Session, config_id: str, routing_id: str | None) -> None:
+    existing = primary_for(session, config_id)
+    if existing is not None and existing.id != routing_id:
+        raise _primary_taken(config_id, existing)
+
+
+def _primary_taken(config_id: str, existing: Routing | None) -> Conflict:
+    context: dict[str, Any] = {"product_config_id": config_id}
+    if existing is not None:
+        context.update(routing_id=existing.id, routing_code=existing.routing_code)
+    return Conflict(
+        "the product already has a primary routing"
+        + (f" ({existing.routing_code} v{existing.version})" if existing else ""),
+        code="primary_routing_exists",
+        context=context,
+    )
+
+
+def _code_taken(code: str) -> Conflict:
+    return Conflict(
+        f"routing code {code} is taken",
+        code="routing_code_taken",
+        context={"routing_code": code},
+    )
+
+
+def _number_taken(routing: Routing, number: int) -> Conflict:
+    return Conflict(
+        f"operation {number} already exists on routing {routing.routing_code}",
+        code="operation_number_taken",
+        context={"routing_id": routing.id, "operation_number": number},
+    )

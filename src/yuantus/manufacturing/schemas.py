@@ -1,0 +1,233 @@
+"""Request and answer shapes of the manufacturing endpoints."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, StringConstraints
+
+from yuantus.core.schemas import ReadSchema, Schema
+
+Code = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[\w.\-/]+$"),
+]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Text = Annotated[str, StringConstraints(max_length=20000)]
+Minutes = Annotated[float, Field(ge=0, le=1_000_000)]
+WorkOrderStatus = Literal["draft", "released", "in_progress", "done", "canceled"]
+RoutingState = Literal["draft", "released", "obsolete"]
+
+
+class WorkCenterCreate(Schema):
+    """A new work center."""
+
+    code: Code
+    name: Name
+    description: Text | None = None
+    capacity_per_day: Annotated[float, Field(ge=0, le=24 * 1000)] = 8.0
+    efficiency: Annotated[float, Field(gt=0, le=10)] = 1.0
+    cost_rate: Annotated[float, Field(ge=0)] = 0.0
+    is_active: bool = True
+
+
+class WorkCenterUpdate(Schema):
+    """Changes to a work center; omitted fields stay."""
+
+    code: Code | None = None
+    name: Name | None = None
+    description: Text | None = None
+    capacity_per_day: Annotated[float, Field(ge=0, le=24 * 1000)] | None = None
+    efficiency: Annotated[float, Field(gt=0, le=10)] | None = None
+    cost_rate: Annotated[float, Field(ge=0)] | None = None
+    is_active: bool | None = None
+
+
+class WorkCenterRead(ReadSchema):
+    """A work center."""
+
+    id: str
+    code: str
+    name: str
+    description: str | None
+    capacity_per_day: float
+    efficiency: float
+    cost_rate: float
+    is_active: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+class RoutingCreate(Schema):
+    """A new routing (version 1, draft) for a product item (any of its revision ids)."""
+
+    product_id: Annotated[str, StringConstraints(min_length=1, max_length=36)]
+    routing_code: Code
+    name: Name
+    description: Text | None = None
+    is_primary: bool = False
+
+
+class RoutingUpdate(Schema):
+    """Changes to a draft routing; only is_primary may change on a released one."""
+
+    name: Name | None = None
+    description: Text | None = None
+    is_primary: bool | None = None
+
+
+class RoutingRead(ReadSchema):
+    """A routing version."""
+
+    id: str
+    product_config_id: str
+    routing_code: str
+    version: int
+    name: str
+    description: str | None
+    is_primary: bool
+    state: str
+    released_at: datetime | None
+    created_by: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class OperationCreate(Schema):
+    """A new operation on a draft routing."""
+
+    operation_number: Annotated[int, Field(ge=1, le=1_000_000)]
+    name: Name
+    workcenter_id: Annotated[str, StringConstraints(min_length=1, max_length=36)]
+    sequence: Annotated[int, Field(ge=0, le=1_000_000)] | None = None
+    setup_time: Minutes = 0.0
+    run_time: Minutes = 0.0
+    work_instructions: Text | None = None
+    properties: dict[str, Any] = Field(default_factory=dict)
+
+
+class OperationUpdate(Schema):
+    """Changes to an operation of a draft routing; omitted fields stay."""
+
+    operation_number: Annotated[int, Field(ge=1, le=1_000_000)] | None = None
+    name: Name | None = None
+    workcenter_id: Annotated[str, StringConstraints(min_length=1, max_length=36)] | None = None
+    sequence: Annotated[int, Field(ge=0, le=1_000_000)] | None = None
+    setup_time: Minutes | None = None
+    run_time: Minutes | None = None
+    work_instructions: Text | None = None
+    properties: dict[str, Any] | None = None
+
+
+class OperationRead(ReadSchema):
+    """An operation of a routing (times in minutes; run time per unit)."""
+
+    id: str
+    routing_id: str
+    operation_number: int
+    name: str
+    sequence: int
+    workcenter_id: str
+    setup_time: float
+    run_time: float
+    work_instructions: str | None
+    properties: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+
+
+class RoutingDetail(RoutingRead):
+    """A routing with its operations in order."""
+
+    operations: list[OperationRead]
+
+
+class WorkOrderCreate(Schema):
+    """A new work order (draft) for a product item (any of its revision ids)."""
+
+    product_id: Annotated[str, StringConstraints(min_length=1, max_length=36)]
+    quantity: Annotated[float, Field(gt=0, le=1e12)]
+    routing_id: Annotated[str, StringConstraints(min_length=1, max_length=36)] | None = None
+    due_date: date | None = None
+
+
+class WorkOrderTransition(Schema):
+    """A status move of a work order."""
+
+    to_status: WorkOrderStatus
+
+
+class WorkOrderRead(ReadSchema):
+    """A work order."""
+
+    id: str
+    number: str
+    product_config_id: str
+    product_item_id: str
+    routing_id: str | None
+    quantity: float
+    status: str
+    due_date: date | None
+    released_at: datetime | None
+    started_at: datetime | None
+    completed_at: datetime | None
+    canceled_at: datetime | None
+    created_by: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class PlannedOperation(Schema):
+    """An operation of a work order's routing with times planned for the order quantity."""
+
+    operation_id: str
+    operation_number: int
+    sequence: int
+    name: str
+    workcenter_id: str
+    workcenter_code: str
+    setup_time: float
+    run_time: float
+    planned_setup_minutes: float
+    planned_run_minutes: float
+    planned_total_minutes: float
+    planned_cost: float
+    work_instructions: str | None
+
+
+class WorkOrderOperations(Schema):
+    """A work order's operations in order, and the sums over them."""
+
+    workorder_id: str
+    routing_id: str | None
+    quantity: float
+    items: list[PlannedOperation]
+    total: int
+    total_minutes: float
+    total_cost: float
+
+
+class MaterialRequirement(Schema):
+    """One leaf component (per uom) the order consumes."""
+
+    component_config_id: str
+    component_id: str | None
+    item_number: str | None
+    revision: str | None
+    name: str | None
+    state: str | None
+    uom: str
+    quantity_per_unit: float
+    required_quantity: float
+    bom_lines: int
+
+
+class WorkOrderMaterials(Schema):
+    """The material requirements of a work order (one page of them)."""
+
+    workorder_id: str
+    product_item_id: str
+    quantity: float
+    items: list[MaterialRequirement]
+    total: int

@@ -1,0 +1,87 @@
+"""Work centers: create, read, list, update."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from yuantus.core.db import utcnow
+from yuantus.core.errors import Conflict, not_found
+from yuantus.core.pagination import PageParams, paginate
+from yuantus.manufacturing.common import flush_or_conflict
+from yuantus.manufacturing.models import WorkCenter
+
+
+def get(session: Session, workcenter_id: str) -> WorkCenter:
+    """A work center by id; 404 workcenter_not_found."""
+    row = session.get(WorkCenter, workcenter_id)
+    if row is None:
+        raise not_found("workcenter", workcenter_id)
+    return row
+
+
+def list_workcenters(
+    session: Session, page: PageParams, *, is_active: bool | None = None
+) -> tuple[list[WorkCenter], int]:
+    """Work centers ordered by code, optionally only the active (or inactive) ones."""
+    query = select(WorkCenter).order_by(WorkCenter.code)
+    if is_active is not None:
+        query = query.where(WorkCenter.is_active == is_active)
+    return paginate(session, query, page)
+
+
+def create(
+    session: Session,
+    code: str,
+    name: str,
+    *,
+    description: str | None = None,
+    capacity_per_day: float = 8.0,
+    efficiency: float = 1.0,
+    cost_rate: float = 0.0,
+    is_active: bool = True,
+) -> WorkCenter:
+    """A new work center; 409 workcenter_code_taken on a duplicate code."""
+    _ensure_code_free(session, code)
+    row = WorkCenter(
+        code=code,
+        name=name,
+        description=description,
+        capacity_per_day=capacity_per_day,
+        efficiency=efficiency,
+        cost_rate=cost_rate,
+        is_active=is_active,
+    )
+    session.add(row)
+    flush_or_conflict(session, _code_taken(code))
+    return row
+
+
+def update(session: Session, row: WorkCenter, **changes: Any) -> WorkCenter:
+    """Change the given fields of a work center; 409 on a code another center uses."""
+    code = changes.get("code")
+    if code is not None and code != row.code:
+        _ensure_code_free(session, code)
+    for field, value in changes.items():
+        # null means "leave as is" except for the free-text description
+        if value is None and field != "description":
+            continue
+        setattr(row, field, value)
+    row.updated_at = utcnow()
+    flush_or_conflict(session, _code_taken(str(code)))
+    return row
+
+
+def _ensure_code_free(session: Session, code: str) -> None:
+    if session.scalar(select(WorkCenter.id).where(WorkCenter.code == code).limit(1)):
+        raise _code_taken(code)
+
+
+def _code_taken(code: str) -> Conflict:
+    return Conflict(
+        f"work center code {code} is taken",
+        code="workcenter_code_taken",
+        context={"code": code},
+    )

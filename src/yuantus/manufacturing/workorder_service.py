@@ -1,0 +1,325 @@
+"""Work orders: create, status moves, planned operations and material requirements."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from yuantus.core import sequences
+from yuantus.core.db import utcnow
+from yuantus.core.errors import Conflict, InvalidState, Unprocessable, not_found
+from yuantus.core.pagination import PageParams, paginate
+from yuantus.identity.models import User
+from yuantus.item import service as item_service
+from yuantus.manufacturing import routing_service, workcenter_service
+from yuantus.manufacturing.common import flush_or_conflict
+from yuantus.manufacturing.models import WORKORDER_STATUSES, Routing, WorkOrder
+
+# status -> the statuses it may move to
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "draft": ("released", "canceled"),
+    "released": ("in_progress", "canceled"),
+    "in_progress": ("done",),
+    "done": (),
+    "canceled": (),
+}
+
+
+def get(session: Session, workorder_id: str) -> WorkOrder:
+    """A work order by id; 404 workorder_not_found."""
+    row = session.get(WorkOrder, workorder_id)
+    if row is None:
+        raise not_found("workorder", workorder_id)
+    return row
+
+
+def list_workorders(
+    session: Session,
+    page: PageParams,
+    *,
+    status: str | None = None,
+    product_id: str | None = None,
+) -> tuple[list[WorkOrder], int]:
+    """Work orders filtered by status and product (any revision id), newest number first."""
+    query: Select[Any] = select(WorkOrder)
+    if status:
+        if status not in WORKORDER_STATUSES:
+            raise Unprocessable(
+                f"unknown work order status {status!r}",
+                code="unknown_status",
+                context={"allowed": list(WORKORDER_STATUSES)},
+            )
+        query = query.where(WorkOrder.status == status)
+    if product_id:
+        config_id = item_service.get(session, product_id).config_id
+        query = query.where(WorkOrder.product_config_id == config_id)
+    return paginate(session, query.order_by(WorkOrder.number.desc()), page)
+
+
+def create(
+    session: Session,
+    product_id: str,
+    quantity: float | Decimal,
+    *,
+    routing_id: str | None = None,
+    due_date: date | None = None,
+    user: User | None = None,
+) -> WorkOrder:
+    """A draft work order on the given routing, or the product's primary one by default."""
+    qty = Decimal(str(quantity))
+    if qty <= 0:
+        raise Unprocessable(
+            "quantity must be greater than 0", code="quantity_not_positive", context={}
+        )
+    product = routing_service.product_of(session, product_id)
+    routing: Routing | None
+    if routing_id is not None:
+        routing = routing_service.get(session, routing_id)
+        _check_routing_product(routing, product.config_id)
+        if routing.state == "obsolete":
+            raise InvalidState(
+                f"routing {routing.routing_code} v{routing.version} is obsolete",
+                code="routing_obsolete",
+                context={"routing_id": routing.id},
+            )
+    else:
+        routing = routing_service.primary_for(session, product.config_id)
+    number = sequences.formatted(session, "workorder_number", "WO", 5)
+    row = WorkOrder(
+        number=number,
+        product_config_id=product.config_id,
+        # until release, the order points at the product's current revision
+        product_item_id=item_service.get_current(session, product.config_id).id,
+        routing_id=routing.id if routing else None,
+        quantity=qty,
+        status="draft",
+        due_date=due_date,
+        created_by=user.id if user else None,
+    )
+    session.add(row)
+    flush_or_conflict(
+        session,
+        Conflict(
+            f"work order number {number} is taken",
+            code="workorder_number_taken",
+            context={"number": number},
+        ),
+    )
+    return row
+
+
+def transition(session: Session, order: WorkOrder, to_status: str) -> WorkOrder:
+    """Move a work order to another status; 409 naming the allowed moves when illegal."""
+    allowed = TRANSITIONS.get(order.status, ())
+    if to_status not in allowed:
+        raise InvalidState(
+            f"cannot move work order {order.number} from {order.status} to {to_status}",
+            code="invalid_transition",
+            context={"status": order.status, "to_status": to_status, "allowed": list(allowed)},
+        )
+    _ENTER[to_status](session, order)
+    order.status = to_status
+    order.updated_at = utcnow()
+    session.flush()
+    return order
+
+
+def _release(session: Session, order: WorkOrder) -> None:
+    """Pin the current Released product revision and check the routing can be built."""
+    current = item_service.get_current(session, order.product_config_id)
+    if current.state != "Released":
+        raise InvalidState(
+            f"product {current.item_number} has no Released revision (current rev "
+            f"{current.revision} is {current.state})",
+            code="product_not_released",
+            context={"product_item_id": current.id, "state": current.state},
+        )
+    routing = (
+        routing_service.get(session, order.routing_id)
+        if order.routing_id
+        else routing_service.primary_for(session, order.product_config_id)
+    )
+    if routing is None:
+        raise InvalidState(
+            "the work order has no routing and the product has no primary routing",
+            code="routing_missing",
+            context={"product_config_id": order.product_config_id},
+        )
+    if routing.state != "released":
+        raise InvalidState(
+            f"routing {routing.routing_code} v{routing.version} is {routing.state}, not released",
+            code="routing_not_released",
+            context={"routing_id": routing.id, "state": routing.state},
+        )
+    if routing_service.count_operations(session, routing) == 0:
+        raise InvalidState(
+            f"routing {routing.routing_code} v{routing.version} has no operations",
+            code="routing_has_no_operations",
+            context={"routing_id": routing.id},
+        )
+    order.routing_id = routing.id
+    order.product_item_id = current.id
+    order.released_at = utcnow()
+
+
+def _start(_session: Session, order: WorkOrder) -> None:
+    order.started_at = utcnow()
+
+
+def _complete(_session: Session, order: WorkOrder) -> None:
+    order.completed_at = utcnow()
+
+
+def _cancel(_session: Session, order: WorkOrder) -> None:
+    order.canceled_at = utcnow()
+
+
+_ENTER: dict[str, Callable[[Session, WorkOrder], None]] = {
+    "released": _release,
+    "in_progress": _start,
+    "done": _complete,
+    "canceled": _cancel,
+}
+
+
+def _check_routing_product(routing: Routing, config_id: str) -> None:
+    if routing.product_config_id != config_id:
+        raise Unprocessable(
+            f"routing {routing.routing_code} belongs to another product",
+            code="routing_product_mismatch",
+            context={"routing_id": routing.id, "product_config_id": routing.product_config_id},
+        )
+
+
+@dataclass(frozen=True)
+class PlannedOperation:
+    """One routing operation with times for the order quantity (minutes)."""
+
+    operation_id: str
+    operation_number: int
+    sequence: int
+    name: str
+    workcenter_id: str
+    workcenter_code: str
+    setup_time: float
+    run_time: float
+    planned_setup_minutes: float
+    planned_run_minutes: float
+    planned_total_minutes: float
+    planned_cost: float
+    work_instructions: str | None
+
+
+def planned_operations(session: Session, order: WorkOrder) -> list[PlannedOperation]:
+    """The routing's operations in order: setup once, run time x quantity / efficiency."""
+    if order.routing_id is None:
+        return []
+    routing = routing_service.get(session, order.routing_id)
+    qty = float(order.quantity)
+    out: list[PlannedOperation] = []
+    for op in routing_service.list_operations(session, routing):
+        center = workcenter_service.get(session, op.workcenter_id)
+        run = op.run_time * qty / center.efficiency
+        total = op.setup_time + run
+        out.append(
+            PlannedOperation(
+                operation_id=op.id,
+                operation_number=op.operation_number,
+                sequence=op.sequence,
+                name=op.name,
+                workcenter_id=center.id,
+                workcenter_code=center.code,
+                setup_time=op.setup_time,
+                run_time=op.run_time,
+                planned_setup_minutes=op.setup_time,
+                planned_run_minutes=run,
+                planned_total_minutes=total,
+                planned_cost=total / 60 * center.cost_rate,
+                work_instructions=op.work_instructions,
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class OperationPlan:
+    """The planned operations of a work order and their sums."""
+
+    items: list[PlannedOperation]
+    total_minutes: float
+    total_cost: float
+
+
+def operation_plan(session: Session, order: WorkOrder) -> OperationPlan:
+    """The planned operations of a work order with total minutes and cost."""
+    items = planned_operations(session, order)
+    return OperationPlan(
+        items=items,
+        total_minutes=sum(p.planned_total_minutes for p in items),
+        total_cost=sum(p.planned_cost for p in items),
+    )
+
+
+@dataclass
+class MaterialRequirement:
+    """A leaf component's need for the whole order, per uom."""
+
+    component_config_id: str
+    component_id: str | None
+    item_number: str | None
+    revision: str | None
+    name: str | None
+    state: str | None
+    uom: str
+    quantity_per_unit: Decimal
+    required_quantity: Decimal
+    bom_lines: int
+
+
+def materials(session: Session, order: WorkOrder) -> list[MaterialRequirement]:
+    """The leaf components of the order's product revision, extended x order quantity."""
+    # imported here: the BOM domain builds on items and may import manufacturing later
+    from yuantus.bom import service as bom_service
+
+    product = item_service.get(session, order.product_item_id)
+    rows = bom_service.explode_flat(session, product, levels=-1)
+    parents = {row.parent_id for row in rows}
+    needs: dict[tuple[str, str], MaterialRequirement] = {}
+    for row in rows:
+        if row.child_id is not None and row.child_id in parents:
+            continue  # a sub-assembly: its own children carry the need
+        per_unit = Decimal(str(row.extended_quantity))
+        key = (row.child_config_id, row.uom)
+        need = needs.get(key)
+        if need is None:
+            need = needs[key] = MaterialRequirement(
+                component_config_id=row.child_config_id,
+                component_id=row.child_id,
+                item_number=row.child_number,
+                revision=row.child_revision,
+                name=row.child_name,
+                state=row.child_state,
+                uom=row.uom,
+                quantity_per_unit=Decimal(0),
+                required_quantity=Decimal(0),
+                bom_lines=0,
+            )
+        need.quantity_per_unit += per_unit
+        need.bom_lines += 1
+    for need in needs.values():
+        need.required_quantity = need.quantity_per_unit * order.quantity
+    return sorted(needs.values(), key=lambda n: (n.item_number or "", n.uom))
+
+
+def materials_page(
+    session: Session, order: WorkOrder, page: PageParams
+) -> tuple[list[MaterialRequirement], int]:
+    """One page of the order's material requirements and their total count."""
+    needs = materials(session, order)
+    return needs[page.offset : page.offset + page.limit], len(needs)
