@@ -1,1 +1,34 @@
-"""ORM models of the bom domain."""
+"""ORM models of the bom domain: meta_bom_lines (parent revision -> child item)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import CheckConstraint, Float, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from yuantus.core.db import Base, IdMixin, JSONType, TimestampMixin
+
+# the same literal SQL in the model and in migration 0004_bom
+QUANTITY_CHECK = "quantity > 0"
+
+
+class BomLine(IdMixin, TimestampMixin, Base):
+    """One BOM line: a parent *revision* uses a quantity of a child *item* (any revision)."""
+
+    __tablename__ = "meta_bom_lines"
+    __table_args__ = (CheckConstraint(QUANTITY_CHECK, name="quantity_positive"),)
+
+    # a discarded draft revision takes its lines with it
+    parent_item_id: Mapped[str] = mapped_column(
+        ForeignKey("meta_items.id", ondelete="CASCADE"), index=True
+    )
+    # the child item, resolved to its current revision at explosion time
+    child_config_id: Mapped[str] = mapped_column(String(36), index=True)
+    quantity: Mapped[float] = mapped_column(Float)
+    uom: Mapped[str] = mapped_column(String(16), default="EA")
+    find_num: Mapped[str | None] = mapped_column(String(32))
+    refdes: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    notes: Mapped[str | None] = mapped_column(Text)
+    properties: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)

@@ -1,0 +1,161 @@
+"""Request and answer schemas of the bom domain."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from yuantus.core.schemas import ReadSchema, Schema
+
+Quantity = Field(gt=0, allow_inf_nan=False)
+
+
+class BomLineCreate(Schema):
+    """A new line: the child (any revision of the child item) and how much of it."""
+
+    child_id: str
+    quantity: float = Quantity
+    uom: str = Field(default="EA", min_length=1, max_length=16)
+    find_num: str | None = Field(default=None, max_length=32)
+    refdes: list[str] | str | None = None
+    notes: str | None = None
+    sequence: int | None = None
+    properties: dict[str, Any] | None = None
+
+
+class BomLineUpdate(Schema):
+    """Fields of a line to change (omitted fields stay)."""
+
+    quantity: float | None = Field(default=None, gt=0, allow_inf_nan=False)
+    uom: str | None = Field(default=None, min_length=1, max_length=16)
+    find_num: str | None = Field(default=None, max_length=32)
+    refdes: list[str] | str | None = None
+    notes: str | None = None
+    sequence: int | None = None
+    properties: dict[str, Any] | None = None
+
+
+class BomLineRead(ReadSchema):
+    """A stored BOM line."""
+
+    id: str
+    parent_item_id: str
+    child_config_id: str
+    quantity: float
+    uom: str
+    find_num: str | None
+    refdes: list[str]
+    sequence: int
+    notes: str | None
+    properties: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+
+
+class ItemRef(ReadSchema):
+    """The revision a BOM answer is about."""
+
+    id: str
+    config_id: str
+    item_number: str
+    revision: str
+    state: str
+    name: str
+
+
+class FlatRowRead(ReadSchema):
+    """One exploded line; `path` is the item numbers from the root down to the child."""
+
+    line_id: str
+    level: int
+    path: list[str]
+    parent_id: str
+    parent_number: str
+    child_config_id: str
+    child_id: str | None
+    child_number: str | None
+    child_revision: str | None
+    child_state: str | None
+    child_name: str | None
+    quantity: float
+    extended_quantity: float
+    uom: str
+    find_num: str | None
+    refdes: list[str]
+    sequence: int
+    notes: str | None
+    properties: dict[str, Any]
+
+
+class FlatBom(BaseModel):
+    """A flat explosion: the root revision and its rows."""
+
+    item: ItemRef
+    items: list[FlatRowRead]
+    total: int
+
+
+class TreeNodeRead(ReadSchema):
+    """A node of the nested explosion; `line` is the line using it (none at the root)."""
+
+    item_id: str | None
+    config_id: str
+    item_number: str | None
+    revision: str | None
+    state: str | None
+    name: str | None
+    level: int
+    line: FlatRowRead | None
+    children: list[TreeNodeRead]
+
+
+class WhereUsedRead(ReadSchema):
+    """A line of a current parent revision using the item (or one of its users)."""
+
+    line_id: str
+    level: int
+    path: list[str]
+    parent_id: str
+    parent_config_id: str
+    parent_number: str
+    parent_revision: str
+    parent_state: str
+    parent_name: str
+    child_config_id: str
+    child_number: str
+    quantity: float
+    uom: str
+    find_num: str | None
+    refdes: list[str]
+
+
+class WhereUsed(BaseModel):
+    """Where an item is used: its revision and the using lines."""
+
+    item: ItemRef
+    items: list[WhereUsedRead]
+    total: int
+
+
+class DeltaOperation(BaseModel):
+    """One delta operation as the preview lists it (extra preview fields are ignored)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    op: str
+    line_key: str
+    level: int | None = None
+    path: list[str] = Field(default_factory=list)
+    child_config_id: str | None = None
+    child_number: str | None = None
+    properties: dict[str, Any] | None = None
+    changes: list[dict[str, Any]] | None = None
+
+
+class DeltaApply(Schema):
+    """Apply delta operations to an editable (Draft) revision."""
+
+    target_id: str
+    operations: list[DeltaOperation]
