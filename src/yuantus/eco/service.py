@@ -17,7 +17,14 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from yuantus.core import sequences
 from yuantus.core.db import new_id, utcnow
-from yuantus.core.errors import Conflict, InvalidState, PermissionDenied, Unprocessable, not_found
+from yuantus.core.errors import (
+    Conflict,
+    InvalidState,
+    PermissionDenied,
+    Unprocessable,
+    YuantusError,
+    not_found,
+)
 from yuantus.eco import stages as stage_service
 from yuantus.eco.errors import EcoConflictError, eco_modified
 from yuantus.eco.history import record_event, visit_decisions
@@ -371,7 +378,7 @@ def _on_approvals_met(session: Session, eco: Eco, user: User) -> None:
             with session.begin_nested():
                 _move(session, eco, following, user, auto=True)
             return
-        except (InvalidState, Conflict, PermissionDenied, Unprocessable) as exc:
+        except YuantusError as exc:
             eco = get_for_update(session, eco.id)
             record_event(
                 session,
