@@ -1,0 +1,312 @@
+"""Work order endpoints: create, list, read, status moves, planned operations."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.manufacturing.conftest import (
+    API,
+    Client,
+    Json,
+    count,
+    make_part,
+    ok,
+    refused,
+    revise_and_release,
+)
+from yuantus.core.db import Database
+from yuantus.manufacturing.models import WorkOrder
+
+WO = f"{API}/workorders"
+Factory = Callable[..., Json]
+
+
+@pytest.fixture
+def ready(database: Database, workcenter: Factory, routing: Factory) -> Json:
+    """A released product with a released primary routing of two operations."""
+    product = make_part(database, "ASM-1")
+    lathe = workcenter("LATHE", efficiency=1.0, cost_rate=60)
+    bench = workcenter("BENCH", efficiency=0.75, cost_rate=120)
+    rt = routing(
+        product["id"],
+        "RT-ASM-1",
+        is_primary=True,
+        release=True,
+        operations=[
+            {
+                "operation_number": 20,
+                "name": "Assemble",
+                "workcenter_id": bench["id"],
+                "run_time": 1.5,
+                "work_instructions": "torque 5 Nm",
+            },
+            {
+                "operation_number": 10,
+                "name": "Turn",
+                "workcenter_id": lathe["id"],
+                "setup_time": 15,
+                "run_time": 2,
+            },
+        ],
+    )
+    return {"product": product, "routing": rt, "lathe": lathe, "bench": bench}
+
+
+def create(client: TestClient, product_id: str, quantity: float = 10, **body: object) -> Json:
+    """POST /workorders and answer the created order."""
+    return ok(client.post(WO, json={"product_id": product_id, "quantity": quantity, **body}), 201)
+
+
+def move(client: TestClient, order_id: str, to_status: str) -> Json:
+    """POST /workorders/{id}/transition and answer the order (asserting success)."""
+    return ok(client.post(f"{WO}/{order_id}/transition", json={"to_status": to_status}))
+
+
+def test_create_defaults_to_the_primary_routing_and_numbers_orders(
+    eng: TestClient, ready: Json
+) -> None:
+    first = create(eng, ready["product"]["id"], 10, due_date="2027-01-15")
+    assert first["number"] == "WO-00001"
+    assert (first["status"], first["quantity"], first["due_date"]) == ("draft", 10.0, "2027-01-15")
+    assert first["routing_id"] == ready["routing"]["id"]
+    assert first["product_config_id"] == ready["product"]["config_id"]
+    assert first["product_item_id"] == ready["product"]["id"]
+    assert first["created_by"] is not None
+    assert create(eng, ready["product"]["id"], 0.5)["number"] == "WO-00002"
+    assert ok(eng.get(f"{WO}/{first['id']}")) == first
+
+
+def test_bad_create_input_writes_nothing(
+    eng: TestClient, database: Database, ready: Json, routing: Factory
+) -> None:
+    pid = ready["product"]["id"]
+    other = make_part(database, "OTHER")
+    foreign = routing(other["id"], "RT-OTHER")
+    doc = make_part(database, "DOC-1", kind="Document")
+    for quantity in (0, -1):
+        assert eng.post(WO, json={"product_id": pid, "quantity": quantity}).status_code == 422
+    assert eng.post(WO, json={"product_id": pid}).status_code == 422
+    assert eng.post(WO, json={"product_id": pid, "quantity": 1, "x": 1}).status_code == 422
+    refused(eng.post(WO, json={"product_id": "nope", "quantity": 1}), 404, "item_not_found")
+    refused(eng.post(WO, json={"product_id": doc["id"], "quantity": 1}), 422, "product_not_part")
+    refused(
+        eng.post(WO, json={"product_id": pid, "quantity": 1, "routing_id": "nope"}),
+        404,
+        "routing_not_found",
+    )
+    refused(
+        eng.post(WO, json={"product_id": pid, "quantity": 1, "routing_id": foreign["id"]}),
+        422,
+        "routing_product_mismatch",
+    )
+    assert count(database, WorkOrder) == 0
+    # the refused requests did not consume order numbers either
+    assert create(eng, pid)["number"] == "WO-00001"
+
+
+def test_full_status_path_records_times(eng: TestClient, ready: Json) -> None:
+    order = create(eng, ready["product"]["id"])
+    released = move(eng, order["id"], "released")
+    assert released["status"] == "released"
+    assert released["released_at"] is not None
+    started = move(eng, order["id"], "in_progress")
+    assert started["started_at"] is not None
+    assert started["completed_at"] is None
+    done = move(eng, order["id"], "done")
+    assert done["completed_at"] is not None
+    assert done["released_at"] == released["released_at"]
+
+
+@pytest.mark.parametrize(
+    ("path", "to_status", "allowed"),
+    [
+        ([], "in_progress", ["released", "canceled"]),
+        ([], "done", ["released", "canceled"]),
+        (["released"], "done", ["in_progress", "canceled"]),
+        (["released"], "draft", ["in_progress", "canceled"]),
+        (["released", "in_progress"], "canceled", ["done"]),
+        (["released", "in_progress", "done"], "in_progress", []),
+        (["canceled"], "released", []),
+    ],
+)
+def test_illegal_moves_are_409_naming_the_allowed_ones(
+    eng: TestClient, ready: Json, path: list[str], to_status: str, allowed: list[str]
+) -> None:
+    order = create(eng, ready["product"]["id"])
+    for step in path:
+        order = move(eng, order["id"], step)
+    response = eng.post(f"{WO}/{order['id']}/transition", json={"to_status": to_status})
+    detail = refused(response, 409, "invalid_transition")
+    assert detail["context"]["allowed"] == allowed
+    assert ok(eng.get(f"{WO}/{order['id']}")) == order
+
+
+def test_cancel_from_draft_and_released(eng: TestClient, ready: Json) -> None:
+    a = create(eng, ready["product"]["id"])
+    assert move(eng, a["id"], "canceled")["canceled_at"] is not None
+    b = create(eng, ready["product"]["id"])
+    move(eng, b["id"], "released")
+    assert move(eng, b["id"], "canceled")["status"] == "canceled"
+
+
+def test_unknown_status_and_ids(eng: TestClient, ready: Json) -> None:
+    order = create(eng, ready["product"]["id"])
+    response = eng.post(f"{WO}/{order['id']}/transition", json={"to_status": "shipped"})
+    assert response.status_code == 422
+    refused(eng.get(f"{WO}/nope"), 404, "workorder_not_found")
+    refused(eng.post(f"{WO}/nope/transition", json={"to_status": "released"}), 404)
+    refused(eng.get(f"{WO}/nope/operations"), 404, "workorder_not_found")
+    refused(eng.get(f"{WO}/nope/materials"), 404, "workorder_not_found")
+
+
+def test_release_needs_a_released_product_revision(
+    eng: TestClient, database: Database, routing: Factory, ready: Json
+) -> None:
+    draft_product = make_part(database, "NEW-1", release=False)
+    routing(
+        draft_product["id"],
+        "RT-NEW",
+        is_primary=True,
+        release=True,
+        operations=[{"operation_number": 10, "name": "x", "workcenter_id": ready["lathe"]["id"]}],
+    )
+    order = create(eng, draft_product["id"])
+    response = eng.post(f"{WO}/{order['id']}/transition", json={"to_status": "released"})
+    refused(response, 409, "product_not_released")
+    assert ok(eng.get(f"{WO}/{order['id']}")) == order
+
+
+def test_release_needs_a_released_routing_with_operations(
+    eng: TestClient, database: Database, routing: Factory, ready: Json
+) -> None:
+    product = make_part(database, "P-9")
+    no_routing = create(eng, product["id"])
+    assert no_routing["routing_id"] is None
+    release = {"to_status": "released"}
+    refused(eng.post(f"{WO}/{no_routing['id']}/transition", json=release), 409, "routing_missing")
+    draft = routing(product["id"], "RT-DRAFT")
+    on_draft = create(eng, product["id"], routing_id=draft["id"])
+    refused(
+        eng.post(f"{WO}/{on_draft['id']}/transition", json=release), 409, "routing_not_released"
+    )
+    empty = routing(product["id"], "RT-EMPTY", release=True)
+    on_empty = create(eng, product["id"], routing_id=empty["id"])
+    refused(
+        eng.post(f"{WO}/{on_empty['id']}/transition", json=release),
+        409,
+        "routing_has_no_operations",
+    )
+    assert ok(eng.get(WO, params={"status": "draft"}))["total"] == 3
+    # an order created before the product had a primary routing takes it when released
+    routing(
+        product["id"],
+        "RT-GOOD",
+        is_primary=True,
+        release=True,
+        operations=[{"operation_number": 10, "name": "x", "workcenter_id": ready["lathe"]["id"]}],
+    )
+    released = move(eng, no_routing["id"], "released")
+    assert released["routing_id"] is not None
+    assert released["routing_id"] != draft["id"]
+
+
+def test_obsolete_routing_is_refused_for_new_orders(
+    eng: TestClient, ready: Json, database: Database
+) -> None:
+    v1 = ready["routing"]
+    v2 = ok(eng.post(f"{API}/routings/{v1['id']}/new-version"), 201)
+    ok(eng.post(f"{API}/routings/{v2['id']}/release"))
+    response = eng.post(
+        WO, json={"product_id": ready["product"]["id"], "quantity": 1, "routing_id": v1["id"]}
+    )
+    refused(response, 409, "routing_obsolete")
+    assert count(database, WorkOrder) == 0
+    assert create(eng, ready["product"]["id"])["routing_id"] == v2["id"]
+
+
+def test_release_pins_the_current_released_revision_and_keeps_it(
+    eng: TestClient, database: Database, ready: Json
+) -> None:
+    product = ready["product"]
+    early = create(eng, product["id"])
+    rev_b = revise_and_release(database, product["id"])
+    # released after B: builds B although created while A was current
+    assert move(eng, early["id"], "released")["product_item_id"] == rev_b["id"]
+    rev_c = revise_and_release(database, rev_b["id"])
+    assert rev_c["revision"] == "C"
+    # later revisions do not move a released order
+    assert ok(eng.get(f"{WO}/{early['id']}"))["product_item_id"] == rev_b["id"]
+    late = create(eng, rev_b["id"])
+    assert late["product_item_id"] == rev_c["id"]
+
+
+def test_list_filters_by_status_and_product(
+    eng: TestClient, database: Database, ready: Json, routing: Factory
+) -> None:
+    pid = ready["product"]["id"]
+    a = create(eng, pid)
+    create(eng, pid)
+    move(eng, a["id"], "released")
+    other = make_part(database, "P-2")
+    create(eng, other["id"])
+    everything = ok(eng.get(WO))
+    assert everything["total"] == 3
+    assert [o["number"] for o in everything["items"]] == ["WO-00003", "WO-00002", "WO-00001"]
+    assert [o["number"] for o in ok(eng.get(WO, params={"status": "released"}))["items"]] == [
+        "WO-00001"
+    ]
+    assert ok(eng.get(WO, params={"product_id": pid}))["total"] == 2
+    assert ok(eng.get(WO, params={"product_id": pid, "status": "draft"}))["total"] == 1
+    assert ok(eng.get(WO, params={"limit": 1, "offset": 1}))["items"][0]["number"] == "WO-00002"
+    assert eng.get(WO, params={"status": "shipped"}).status_code == 422
+    refused(eng.get(WO, params={"product_id": "nope"}), 404)
+
+
+def test_operations_with_planned_times_for_the_order_quantity(eng: TestClient, ready: Json) -> None:
+    order = create(eng, ready["product"]["id"], 10)
+    plan = ok(eng.get(f"{WO}/{order['id']}/operations"))
+    assert (plan["workorder_id"], plan["routing_id"], plan["quantity"]) == (
+        order["id"],
+        ready["routing"]["id"],
+        10.0,
+    )
+    assert plan["total"] == 2
+    turn, assemble = plan["items"]
+    # Turn: setup 15 + 2 min x 10 at efficiency 1.0 = 35 min; 35/60 h x 60/h = 35
+    assert (turn["operation_number"], turn["workcenter_code"]) == (10, "LATHE")
+    assert turn["planned_setup_minutes"] == pytest.approx(15)
+    assert turn["planned_run_minutes"] == pytest.approx(20)
+    assert turn["planned_total_minutes"] == pytest.approx(35)
+    assert turn["planned_cost"] == pytest.approx(35)
+    # Assemble: 1.5 min x 10 / efficiency 0.75 = 20 min; 20/60 h x 120/h = 40
+    assert (assemble["operation_number"], assemble["workcenter_code"]) == (20, "BENCH")
+    assert assemble["planned_run_minutes"] == pytest.approx(20)
+    assert assemble["planned_total_minutes"] == pytest.approx(20)
+    assert assemble["planned_cost"] == pytest.approx(40)
+    assert assemble["work_instructions"] == "torque 5 Nm"
+    assert plan["total_minutes"] == pytest.approx(55)
+    assert plan["total_cost"] == pytest.approx(75)
+
+
+def test_operations_of_an_order_without_routing_are_empty(
+    eng: TestClient, database: Database
+) -> None:
+    order = create(eng, make_part(database, "P-5")["id"], 3)
+    plan = ok(eng.get(f"{WO}/{order['id']}/operations"))
+    assert (plan["items"], plan["total"], plan["total_minutes"]) == ([], 0, 0)
+
+
+def test_workorder_writes_need_engineer_or_production(
+    as_user: Client, ready: Json, database: Database
+) -> None:
+    viewer = as_user("viewer")
+    body = {"product_id": ready["product"]["id"], "quantity": 1}
+    refused(viewer.post(WO, json=body), 403, "role_required")
+    order = ok(as_user("production").post(WO, json=body), 201)
+    refused(viewer.post(f"{WO}/{order['id']}/transition", json={"to_status": "released"}), 403)
+    assert ok(viewer.get(f"{WO}/{order['id']}"))["status"] == "draft"
+    assert ok(viewer.get(f"{WO}/{order['id']}/operations"))["total"] == 2
+    assert count(database, WorkOrder) == 1
