@@ -1,7 +1,114 @@
-"""HTTP endpoints of the item domain."""
+"""HTTP endpoints of the item domain: items, revisions and lifecycle."""
 
-from fastapi import APIRouter
+from __future__ import annotations
 
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, status
+
+from yuantus.core.deps import CurrentUser, SessionDep, require_role
 from yuantus.core.http import TransactionalRoute
+from yuantus.core.pagination import PageDep
+from yuantus.core.schemas import Page
+from yuantus.identity.models import User
+from yuantus.item import service
+from yuantus.item.models import Item
+from yuantus.item.schemas import (
+    ItemCreate,
+    ItemRead,
+    ItemState,
+    ItemType,
+    ItemUpdate,
+    LifecycleRequest,
+)
 
 router = APIRouter(route_class=TransactionalRoute, tags=["item"])
+Engineer = Annotated[User, Depends(require_role("engineer"))]
+# release and reject are also the approver's; the service checks each transition's roles
+LifecycleUser = Annotated[User, Depends(require_role("engineer", "approver"))]
+
+
+def _page(rows: list[Item], total: int) -> Page[ItemRead]:
+    return Page(items=[ItemRead.model_validate(r) for r in rows], total=total)
+
+
+@router.post("/items", response_model=ItemRead, status_code=status.HTTP_201_CREATED)
+def create_item(body: ItemCreate, session: SessionDep, user: Engineer) -> Item:
+    """Create a Part or Document at revision A (Draft); the number is generated if omitted."""
+    return service.create(
+        session,
+        body.item_type,
+        body.name,
+        item_number=body.item_number,
+        description=body.description,
+        properties=body.properties,
+        user=user,
+    )
+
+
+@router.get("/items", response_model=Page[ItemRead])
+def list_items(
+    session: SessionDep,
+    _user: CurrentUser,
+    page: PageDep,
+    item_type: ItemType | None = None,
+    state: ItemState | None = None,
+    q: Annotated[str | None, Query(max_length=200, description="number or name contains")] = None,
+    current_only: bool = True,
+) -> Page[ItemRead]:
+    """Items by type, state and number/name search (current revisions unless current_only=false)."""
+    rows, total = service.list_items(
+        session, page, item_type=item_type, state=state, q=q, current_only=current_only
+    )
+    return _page(rows, total)
+
+
+@router.get("/items/by-number/{item_type}/{item_number:path}", response_model=ItemRead)
+def get_item_by_number(
+    item_type: str,
+    item_number: str,
+    session: SessionDep,
+    _user: CurrentUser,
+    revision: Annotated[str | None, Query(max_length=8)] = None,
+) -> Item:
+    """The current revision of an item by its number, or the given ?revision=."""
+    return service.get_by_number(session, item_type, item_number, revision)
+
+
+@router.get("/items/{item_id}", response_model=ItemRead)
+def get_item(item_id: str, session: SessionDep, _user: CurrentUser) -> Item:
+    """One item revision."""
+    return service.get(session, item_id)
+
+
+@router.patch("/items/{item_id}", response_model=ItemRead)
+def update_item(item_id: str, body: ItemUpdate, session: SessionDep, _user: Engineer) -> Item:
+    """Edit an open revision's name, description or properties; 409 item_frozen when released."""
+    item = service.get_for_update(session, item_id)
+    return service.update(session, item, **body.model_dump(exclude_unset=True))
+
+
+@router.get("/items/{item_id}/revisions", response_model=Page[ItemRead])
+def list_revisions(
+    item_id: str, session: SessionDep, _user: CurrentUser, page: PageDep
+) -> Page[ItemRead]:
+    """Every revision of the item this revision belongs to, oldest first."""
+    item = service.get(session, item_id)
+    rows, total = service.list_revisions_page(session, item.config_id, page)
+    return _page(rows, total)
+
+
+@router.post(
+    "/items/{item_id}/revise", response_model=ItemRead, status_code=status.HTTP_201_CREATED
+)
+def revise_item(item_id: str, session: SessionDep, user: Engineer) -> Item:
+    """Open the next revision as a Draft copy of the current released one."""
+    return service.revise(session, service.get(session, item_id), user)
+
+
+@router.post("/items/{item_id}/lifecycle", response_model=ItemRead)
+def run_lifecycle(
+    item_id: str, body: LifecycleRequest, session: SessionDep, user: LifecycleUser
+) -> Item:
+    """Apply a lifecycle transition (submit, reject, release, obsolete) and answer the item."""
+    return service.transition(session, service.get(session, item_id), body.transition, user)

@@ -19,6 +19,8 @@ def label(generation: int) -> str:
 
 def generation_of(revision: str) -> int:
     """The generation number of a label (inverse of label())."""
+    if not revision:
+        raise ValueError("an empty string is not a Y14.35 revision label")
     n = 0
     for ch in revision:
         idx = LETTERS.find(ch)

@@ -106,6 +106,14 @@ def list_revisions(session: Session, config_id: str) -> list[Item]:
     )
 
 
+def list_revisions_page(
+    session: Session, config_id: str, page: PageParams
+) -> tuple[list[Item], int]:
+    """One page of an item's revisions, oldest first, and their count."""
+    query = select(Item).where(Item.config_id == config_id).order_by(Item.generation)
+    return paginate(session, query, page)
+
+
 def list_items(
     session: Session,
     page: PageParams,
@@ -124,8 +132,13 @@ def list_items(
         _check_state(state)
         query = query.where(Item.state == state)
     if q:
-        pattern = f"%{q.strip().lower()}%"
-        query = query.where(or_(Item.item_number.ilike(pattern), Item.name.ilike(pattern)))
+        term = q.strip()
+        query = query.where(
+            or_(
+                Item.item_number.icontains(term, autoescape=True),
+                Item.name.icontains(term, autoescape=True),
+            )
+        )
     if current_only:
         query = query.where(Item.is_current)
     query = query.order_by(Item.item_type, Item.item_number, Item.generation)
@@ -144,13 +157,18 @@ def create(
 ) -> Item:
     """A new item: revision A, Draft, current; 409 item_number_taken on a duplicate."""
     _check_type(item_type)
-    number = (item_number or "").strip() or sequences.formatted(
-        session, f"item_number_{item_type.lower()}", NUMBER_PREFIX[item_type], 6
-    )
-    if session.scalar(
-        select(Item.id).where(Item.item_type == item_type, Item.item_number == number).limit(1)
-    ):
-        raise _number_taken(item_type, number)
+    name = _clean_name(name)
+    if item_number is None:
+        number = _generate_number(session, item_type)
+    else:
+        number = item_number.strip()
+        if not number:
+            raise BadRequest(
+                "the item number is empty; omit it to have one generated",
+                code="empty_item_number",
+            )
+        if _number_exists(session, item_type, number):
+            raise _number_taken(item_type, number)
     item = Item(
         id=new_id(),
         item_type=item_type,
@@ -170,6 +188,30 @@ def create(
     return item
 
 
+def _generate_number(session: Session, item_type: str) -> str:
+    """The next free generated number; values a user already took by hand are skipped."""
+    while True:
+        number = sequences.formatted(
+            session, f"item_number_{item_type.lower()}", NUMBER_PREFIX[item_type], 6
+        )
+        if not _number_exists(session, item_type, number):
+            return number
+
+
+def _number_exists(session: Session, item_type: str, number: str) -> bool:
+    """True when any revision of the type already carries the number."""
+    query = select(Item.id).where(Item.item_type == item_type, Item.item_number == number)
+    return session.scalar(query.limit(1)) is not None
+
+
+def _clean_name(name: str) -> str:
+    """The stripped name; 400 empty_name when nothing is left."""
+    cleaned = name.strip()
+    if not cleaned:
+        raise BadRequest("the name is empty", code="empty_name")
+    return cleaned
+
+
 def update(
     session: Session,
     item: Item,
@@ -181,7 +223,7 @@ def update(
     """Edit an open revision's name, description or properties (replaced whole)."""
     ensure_editable(item)
     if name is not None:
-        item.name = name
+        item.name = _clean_name(name)
     if description is not None:
         item.description = description
     if properties is not None:
@@ -212,10 +254,12 @@ def transition(
             code="unknown_transition",
             context={"allowed": sorted(LIFECYCLE)},
         )
+    # lock and re-read: two racing transitions of one revision must see each other's result
+    item = get_for_update(session, item.id)
     if item.state not in rule.from_states:
         allowed = sorted(a for a, r in LIFECYCLE.items() if item.state in r.from_states)
         raise InvalidState(
-            f"cannot {action} a {item.state} revision",
+            f"cannot {action} a {item.state} revision; allowed: {', '.join(allowed) or 'none'}",
             code="invalid_transition",
             context={"state": item.state, "transition": action, "allowed": allowed},
         )
@@ -234,14 +278,17 @@ def transition(
         to_state=rule.to_state,
         user_id=user.id if user else None,
     )
-    item_hooks.run("before", session, event)
-    if action == "release":
-        _release(session, item)
-    else:
-        item.state = rule.to_state
-    item.updated_at = utcnow()
-    session.flush()
-    item_hooks.run("after", session, event)
+    # a savepoint makes the transition all-or-nothing even for callers that catch the veto
+    # and go on with their transaction; on rollback SQLAlchemy expires the touched objects
+    with session.begin_nested():
+        item_hooks.run("before", session, event)
+        if action == "release":
+            _release(session, item)
+        else:
+            item.state = rule.to_state
+        item.updated_at = utcnow()
+        session.flush()
+        item_hooks.run("after", session, event)
     return item
 
 
@@ -302,9 +349,11 @@ def revise(session: Session, item: Item, user: User | None) -> Item:
 
 def _copy_revision_content(session: Session, source: Item, target: Item) -> None:
     """Copy what belongs to a revision onto its successor: file links, then BOM lines."""
+    from yuantus.bom import service as bom_service
     from yuantus.file import service as file_service
 
     file_service.copy_links(session, source, target)
+    bom_service.copy_lines(session, source, target)
 
 
 def discard_draft(session: Session, item: Item) -> None:

@@ -1,0 +1,122 @@
+"""Lifecycle over HTTP: transitions, roles, release superseding, revise."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from tests.item.conftest import Client, Json, create_item, lifecycle
+
+ITEMS = "/api/v1/items"
+
+
+def test_full_lifecycle_submit_reject_release_obsolete(as_user: Client) -> None:
+    eng = as_user("engineer")
+    item = create_item(eng)
+    assert lifecycle(eng, item["id"], "submit")["state"] == "InReview"
+    assert lifecycle(eng, item["id"], "reject")["state"] == "Draft"
+    lifecycle(eng, item["id"], "submit")
+    released = lifecycle(as_user("approver"), item["id"], "release")
+    assert released["state"] == "Released"
+    assert released["is_current"] is True
+    assert released["released_at"] is not None
+    assert lifecycle(eng, item["id"], "obsolete")["state"] == "Obsolete"
+
+
+def test_invalid_transition_names_the_allowed_ones_and_changes_nothing(as_user: Client) -> None:
+    eng = as_user("engineer")
+    item = create_item(eng)
+    response = eng.post(f"{ITEMS}/{item['id']}/lifecycle", json={"transition": "release"})
+    assert response.status_code == 409
+    detail = response.json()["detail"]
+    assert detail["code"] == "invalid_transition"
+    assert detail["context"]["allowed"] == ["submit"]
+    assert detail["context"]["state"] == "Draft"
+    assert "submit" in detail["message"]
+    assert eng.get(f"{ITEMS}/{item['id']}").json()["state"] == "Draft"
+
+    unknown = eng.post(f"{ITEMS}/{item['id']}/lifecycle", json={"transition": "explode"})
+    assert unknown.status_code == 400
+    assert unknown.json()["detail"]["code"] == "unknown_transition"
+    assert eng.post(f"{ITEMS}/{item['id']}/lifecycle", json={}).status_code == 422
+
+
+def test_transition_roles_are_enforced(as_user: Client) -> None:
+    eng, approver = as_user("engineer"), as_user("approver")
+    item = create_item(eng)
+    # the approver may release and reject but not submit; others may not transition at all
+    response = approver.post(f"{ITEMS}/{item['id']}/lifecycle", json={"transition": "submit"})
+    assert response.status_code == 403
+    assert response.json()["detail"]["context"]["required_roles"] == ["engineer"]
+    response = as_user("viewer").post(
+        f"{ITEMS}/{item['id']}/lifecycle", json={"transition": "submit"}
+    )
+    assert response.status_code == 403
+    assert eng.get(f"{ITEMS}/{item['id']}").json()["state"] == "Draft"
+    lifecycle(eng, item["id"], "submit")
+    lifecycle(approver, item["id"], "release")
+    response = approver.post(f"{ITEMS}/{item['id']}/lifecycle", json={"transition": "obsolete"})
+    assert response.status_code == 403
+    assert lifecycle(as_user("admin"), item["id"], "obsolete")["state"] == "Obsolete"
+
+
+def test_release_supersedes_the_previous_revision(
+    as_user: Client, released: Callable[..., Json]
+) -> None:
+    eng = as_user("engineer")
+    rev_a = released(name="Housing", properties={"color": "grey"})
+    rev_b = eng.post(f"{ITEMS}/{rev_a['id']}/revise").json()
+    assert eng.get(f"{ITEMS}/{rev_a['id']}").json()["is_current"] is True
+    lifecycle(eng, rev_b["id"], "submit")
+    after = lifecycle(eng, rev_b["id"], "release")
+    assert (after["state"], after["is_current"]) == ("Released", True)
+    old = eng.get(f"{ITEMS}/{rev_a['id']}").json()
+    assert (old["state"], old["is_current"]) == ("Superseded", False)
+    assert old["superseded_at"] is not None
+    assert old["superseded_at"] == after["released_at"]
+    response = eng.post(f"{ITEMS}/{rev_a['id']}/lifecycle", json={"transition": "obsolete"})
+    assert response.status_code == 409
+    assert response.json()["detail"]["context"]["allowed"] == []
+
+
+def test_revise_copies_content_into_a_draft_and_only_once(
+    as_user: Client, released: Callable[..., Json]
+) -> None:
+    eng = as_user("engineer")
+    rev_a = released(name="Cover", description="cast", properties={"finish": "anodized"})
+    response = eng.post(f"{ITEMS}/{rev_a['id']}/revise")
+    assert response.status_code == 201
+    rev_b = response.json()
+    assert (rev_b["revision"], rev_b["generation"], rev_b["state"]) == ("B", 2, "Draft")
+    assert rev_b["is_current"] is False
+    assert rev_b["config_id"] == rev_a["config_id"]
+    assert rev_b["item_number"] == rev_a["item_number"]
+    assert (rev_b["name"], rev_b["description"], rev_b["properties"]) == (
+        "Cover",
+        "cast",
+        {"finish": "anodized"},
+    )
+    again = eng.post(f"{ITEMS}/{rev_a['id']}/revise")
+    assert again.status_code == 409
+    assert again.json()["detail"]["code"] == "revision_in_progress"
+    # the draft is editable and its edits do not touch the released revision
+    eng.patch(f"{ITEMS}/{rev_b['id']}", json={"properties": {"finish": "painted"}})
+    assert eng.get(f"{ITEMS}/{rev_a['id']}").json()["properties"] == {"finish": "anodized"}
+    assert eng.get(f"{ITEMS}/{rev_a['id']}/revisions").json()["total"] == 2
+
+
+def test_only_the_current_released_revision_can_be_revised(
+    as_user: Client, released: Callable[..., Json]
+) -> None:
+    eng = as_user("engineer")
+    draft = create_item(eng)
+    response = eng.post(f"{ITEMS}/{draft['id']}/revise")
+    assert response.status_code == 409
+    assert response.json()["detail"]["code"] == "not_revisable"
+    rev_a = released()
+    rev_b = eng.post(f"{ITEMS}/{rev_a['id']}/revise").json()
+    lifecycle(eng, rev_b["id"], "submit")
+    lifecycle(eng, rev_b["id"], "release")
+    assert eng.post(f"{ITEMS}/{rev_a['id']}/revise").json()["detail"]["code"] == "not_revisable"
+    rev_c = eng.post(f"{ITEMS}/{rev_b['id']}/revise").json()
+    assert rev_c["revision"] == "C"
+    assert as_user("viewer").post(f"{ITEMS}/{rev_b['id']}/revise").status_code == 403
