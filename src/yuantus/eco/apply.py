@@ -1,0 +1,159 @@
+"""Applying an ECO (with conflict detection) and canceling it."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from yuantus.core.db import utcnow
+from yuantus.core.errors import InvalidState
+from yuantus.eco import stages as stage_service
+from yuantus.eco.errors import EcoConflictError
+from yuantus.eco.flow import (
+    ensure_not_closed,
+    ensure_open,
+    get_for_update,
+    missing_approvals,
+    set_state,
+    touch,
+    uid,
+)
+from yuantus.eco.history import record_event
+from yuantus.eco.hooks import _ensure_activity_gate_ready, _run_custom_actions, make_transition
+from yuantus.eco.models import CLOSED_STATES, Eco, EcoStage
+from yuantus.identity.models import User
+from yuantus.item import service as item_service
+from yuantus.item.models import Item
+
+
+def action_apply(session: Session, eco: Eco, user: User | None) -> Eco:
+    """Release the target revision in place of the source: checks, gate, actions, conflict."""
+    eco = get_for_update(session, eco.id)
+    ensure_open(eco, "apply")
+    missing = _missing_for_apply(session, eco)
+    if missing:
+        raise InvalidState(
+            "the ECO cannot be applied yet: " + "; ".join(missing),
+            code="eco_not_ready",
+            context={"missing": missing, "state": eco.state, "stage": eco.stage.name},
+        )
+    assert eco.target_item_id is not None
+    target = item_service.get(session, eco.target_item_id)
+    final = stage_service.final_stage(session)
+    transition = make_transition(
+        eco,
+        "apply",
+        eco.stage.name,
+        final.name if final else eco.stage.name,
+        uid(user),
+        from_stage_id=eco.stage_id,
+        to_stage_id=final.id if final else eco.stage_id,
+        target_item_id=target.id,
+    )
+    _ensure_activity_gate_ready(session, eco, transition)
+    _run_custom_actions(session, eco, transition, "before")
+    _check_conflict(session, eco, target, user)
+    if target.state == "Draft":
+        item_service.transition(session, target, "submit", user, check_roles=False)
+    # the ECO's approvals are the authority here, not the user's item lifecycle roles
+    item_service.transition(session, target, "release", user, check_roles=False)
+    if final is not None:
+        _enter_final(session, eco, final, user)
+    eco.kanban_state = "done"
+    eco.applied_at = utcnow()
+    touch(eco)
+    record_event(
+        session,
+        eco,
+        "applied",
+        uid(user),
+        from_value=_revision_of(session, eco),
+        to_value=target.revision,
+        data={"source_item_id": eco.product_id, "target_item_id": target.id},
+    )
+    set_state(session, eco, "done", user)
+    _run_custom_actions(session, eco, transition, "after")
+    return eco
+
+
+def _missing_for_apply(session: Session, eco: Eco) -> list[str]:
+    missing = []
+    if eco.target_item_id is None:
+        missing.append("a target revision (run new-revision)")
+    if eco.state != "approved":
+        if not eco.stage.allow_apply:
+            missing.append(f"state approved or a stage that allows apply (now {eco.stage.name})")
+        missing += missing_approvals(session, eco)
+    return missing
+
+
+def _check_conflict(session: Session, eco: Eco, target: Item, user: User | None) -> None:
+    current = item_service.get_current(session, eco.product_config_id)
+    if current.id == eco.product_id:
+        return
+    source = item_service.get(session, eco.product_id)
+    raise EcoConflictError(
+        f"{source.item_number} moved on: rev {current.revision} was released after this ECO "
+        f"was raised on rev {source.revision}",
+        eco_id=eco.id,
+        user_id=uid(user),
+        context={
+            "eco_id": eco.id,
+            "source_item_id": source.id,
+            "source_revision": source.revision,
+            "current_item_id": current.id,
+            "current_revision": current.revision,
+            "target_item_id": target.id,
+            "target_revision": target.revision,
+        },
+    )
+
+
+def record_conflict(session: Session, error: EcoConflictError) -> Eco:
+    """Put the ECO in state conflict after its failed apply was rolled back (idempotent)."""
+    eco = get_for_update(session, error.eco_id)
+    if eco.state in CLOSED_STATES or eco.state == "conflict":
+        return eco
+    record_event(session, eco, "conflict", error.user_id, data=dict(error.context))
+    eco.state, previous = "conflict", eco.state
+    touch(eco)
+    record_event(
+        session, eco, "state_changed", error.user_id, from_value=previous, to_value="conflict"
+    )
+    return eco
+
+
+def _enter_final(session: Session, eco: Eco, final: EcoStage, user: User | None) -> None:
+    previous = eco.stage
+    eco.stage = final
+    eco.stage_visit += 1
+    record_event(
+        session,
+        eco,
+        "stage_changed",
+        uid(user),
+        from_value=previous.name,
+        to_value=final.name,
+        data={"from_stage_id": previous.id, "to_stage_id": final.id, "visit": eco.stage_visit},
+    )
+
+
+def action_cancel(session: Session, eco: Eco, user: User | None) -> Eco:
+    """Cancel the ECO and discard its draft target revision."""
+    eco = get_for_update(session, eco.id)
+    ensure_not_closed(eco, "cancel")
+    discarded = None
+    if eco.target_item_id is not None:
+        target = item_service.get(session, eco.target_item_id)
+        if target.state in ("Draft", "InReview"):
+            eco.target_item_id = None
+            session.flush()
+            item_service.discard_draft(session, target)
+            discarded = target.id
+    touch(eco)
+    record_event(session, eco, "canceled", uid(user), data={"discarded_item_id": discarded})
+    set_state(session, eco, "canceled", user)
+    return eco
+
+
+def _revision_of(session: Session, eco: Eco) -> str:
+    return item_service.get(session, eco.product_id).revision

@@ -1,0 +1,186 @@
+"""The shared core of the ECO flow: locking, stage moves through the hooks, state.
+
+`move` runs the seed's order (the ECO is already locked): activity gate -> before
+actions -> the move -> after actions.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from yuantus.core.db import utcnow
+from yuantus.core.errors import InvalidState, not_found
+from yuantus.eco import stages as stage_service
+from yuantus.eco.errors import eco_modified
+from yuantus.eco.history import record_event, visit_decisions
+from yuantus.eco.hooks import _ensure_activity_gate_ready, _run_custom_actions, make_transition
+from yuantus.eco.models import CLOSED_STATES, Eco, EcoStage
+from yuantus.identity.models import User
+
+
+def get(session: Session, eco_id: str) -> Eco:
+    """An ECO by id; 404 eco_not_found."""
+    eco = session.get(Eco, eco_id)
+    if eco is None:
+        raise not_found("eco", eco_id)
+    return eco
+
+
+def get_for_update(session: Session, eco_id: str) -> Eco:
+    """An ECO locked for the rest of the transaction and re-read from the database."""
+    try:
+        eco = session.scalar(
+            select(Eco)
+            .where(Eco.id == eco_id)
+            .with_for_update(of=Eco)
+            .execution_options(populate_existing=True)
+        )
+    except StaleDataError as exc:
+        # the autoflush before the read wrote a stale copy: someone else changed the ECO
+        raise eco_modified(eco_id, None, None) from exc
+    if eco is None:
+        raise not_found("eco", eco_id)
+    return eco
+
+
+def move_to_stage(session: Session, eco: Eco, stage: EcoStage, user: User | None) -> Eco:
+    """Move the ECO to a stage: gate, before actions, the move, after actions."""
+    eco = get_for_update(session, eco.id)
+    move(session, eco, stage, user, auto=False)
+    return eco
+
+
+def move(session: Session, eco: Eco, stage: EcoStage, user: User | None, *, auto: bool) -> None:
+    """Move through gate, before actions, the move and after actions (ECO already locked)."""
+    _check_move(session, eco, stage)
+    transition = make_transition(
+        eco,
+        "move_to_stage",
+        eco.stage.name,
+        stage.name,
+        uid(user),
+        from_stage_id=eco.stage_id,
+        to_stage_id=stage.id,
+        auto_progress=auto,
+    )
+    _ensure_activity_gate_ready(session, eco, transition)
+    _run_custom_actions(session, eco, transition, "before")
+    _enter_stage(session, eco, stage, user, auto=auto)
+    _run_custom_actions(session, eco, transition, "after")
+
+
+def _check_move(session: Session, eco: Eco, stage: EcoStage) -> None:
+    ensure_open(eco, "move")
+    if stage.id == eco.stage_id:
+        raise InvalidState(
+            f"the ECO is already in stage {stage.name}",
+            context={"stage_id": stage.id, "stage": stage.name},
+        )
+    if stage.is_final:
+        raise InvalidState(
+            f"{stage.name} is a final stage; an ECO reaches it by apply",
+            context={"stage_id": stage.id, "stage": stage.name},
+        )
+    if stage_service.is_after(session, stage, eco.stage):
+        missing = missing_approvals(session, eco)
+        skipped = [
+            s.name
+            for s in stage_service.stages_between(session, eco.stage, stage)
+            if s.approval_type == "mandatory"
+        ]
+        missing += [f"stage {name} needs its approvals and cannot be skipped" for name in skipped]
+        if missing:
+            raise InvalidState(
+                f"cannot move forward to {stage.name}: " + "; ".join(missing),
+                code="approvals_missing",
+                context={"missing": missing, "stage": eco.stage.name, "to_stage": stage.name},
+            )
+
+
+def _enter_stage(
+    session: Session, eco: Eco, stage: EcoStage, user: User | None, *, auto: bool
+) -> None:
+    previous = eco.stage
+    eco.stage = stage
+    eco.stage_visit += 1
+    eco.kanban_state = "normal"
+    touch(eco)
+    record_event(
+        session,
+        eco,
+        "stage_changed",
+        uid(user),
+        from_value=previous.name,
+        to_value=stage.name,
+        data={
+            "from_stage_id": previous.id,
+            "to_stage_id": stage.id,
+            "visit": eco.stage_visit,
+            "auto_progress": auto,
+        },
+    )
+    # a stage with approvals (or any stage once a target exists) means work in progress;
+    # leaving a stage also ends its "approved" standing
+    if stage.takes_approvals or eco.target_item_id is not None or eco.state == "approved":
+        set_state(session, eco, "progress", user)
+
+
+def missing_approvals(session: Session, eco: Eco) -> list[str]:
+    """What the current stage visit still lacks before the ECO may leave it forward."""
+    """What the current stage visit still lacks before the ECO may leave it forward."""
+    stage = eco.stage
+    if stage.approval_type != "mandatory":
+        return []
+    decisions = visit_decisions(session, eco)
+    rejected = [d for d in decisions if d.decision == "rejected"]
+    if rejected:
+        return [f"stage {stage.name} was rejected; move the ECO back and resubmit"]
+    approved = sum(1 for d in decisions if d.decision == "approved")
+    if approved >= stage.min_approvals:
+        return []
+    return [
+        f"stage {stage.name} needs {stage.min_approvals - approved} more approval(s) "
+        f"from one of the roles: {', '.join(stage.approval_roles)}"
+    ]
+
+
+def set_state(session: Session, eco: Eco, state: str, user: User | None) -> None:
+    """Change the ECO state, recording the change."""
+    if eco.state == state:
+        return
+    record_event(session, eco, "state_changed", uid(user), from_value=eco.state, to_value=state)
+    eco.state = state
+    touch(eco)
+    session.flush()
+
+
+def ensure_not_closed(eco: Eco, what: str) -> None:
+    """409 invalid_state when the ECO is done or canceled."""
+    if eco.state in CLOSED_STATES:
+        raise InvalidState(
+            f"cannot {what} an ECO that is {eco.state}",
+            context={"eco_id": eco.id, "state": eco.state},
+        )
+
+
+def ensure_open(eco: Eco, what: str) -> None:
+    """409 invalid_state when the ECO is done, canceled or in conflict."""
+    ensure_not_closed(eco, what)
+    if eco.state == "conflict":
+        raise InvalidState(
+            f"cannot {what} an ECO in conflict; cancel it and raise a new one",
+            context={"eco_id": eco.id, "state": eco.state},
+        )
+
+
+def touch(eco: Eco) -> None:
+    """Mark the ECO changed: the row is written and its version advances."""
+    # every change bumps updated_at, so the row is written and its version advances
+    eco.updated_at = utcnow()
+
+
+def uid(user: User | None) -> str | None:
+    """The id of a user, if any."""
+    return user.id if user else None
