@@ -85,3 +85,8 @@ def _code_taken(code: str) -> Conflict:
         code="workcenter_code_taken",
         context={"code": code},
     )
+
+
+def get_by_code(session: Session, code: str) -> WorkCenter | None:
+    """A work center by code, or None."""
+    return session.scalar(select(WorkCenter).where(WorkCenter.code == code))
