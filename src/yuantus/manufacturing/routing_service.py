@@ -113,7 +113,15 @@ def create(
         created_by=user.id if user else None,
     )
     session.add(row)
-    flush_or_conflict(session, _code_taken(routing_code))
+    # only a racing writer gets here: the unique code or the one-primary index refused the row
+    flush_or_conflict(
+        session,
+        Conflict(
+            f"routing code {routing_code} or the product's primary routing was taken meanwhile",
+            code="routing_conflict",
+            context={"routing_code": routing_code, "product_config_id": product.config_id},
+        ),
+    )
     return row
 
 
