@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response, status
+from sqlalchemy.orm import Session
 
-from yuantus.bom import service
+from yuantus.bom import delta, service
+from yuantus.bom.compare import COMPARE_MODES, LINE_KEYS, compare_by_ids
 from yuantus.bom.schemas import (
     BomLineCreate,
     BomLineRead,
     BomLineUpdate,
+    DeltaApply,
     FlatBom,
     FlatRowRead,
     ItemRef,
@@ -29,6 +32,76 @@ Levels = Annotated[int, Query(description="depth to explode; -1 = unlimited")]
 # NOTE: the /bom/compare... routes are declared before the /bom/{item_id}/... ones
 
 # --- compare and delta ---------------------------------------------------------------------
+
+
+class CompareQuery:
+    """The compare query string, shared by compare, preview and export."""
+
+    def __init__(
+        self,
+        left_id: Annotated[str, Query(description="left (before) revision id")],
+        right_id: Annotated[str, Query(description="right (after) revision id")],
+        levels: Levels = -1,
+        compare_mode: Annotated[
+            str | None, Query(description=f"one of {', '.join(COMPARE_MODES)}")
+        ] = None,
+        line_key: Annotated[str, Query(description=f"one of {', '.join(LINE_KEYS)}")] = (
+            "child_config"
+        ),
+    ) -> None:
+        self.left_id, self.right_id, self.levels = left_id, right_id, levels
+        self.compare_mode, self.line_key = compare_mode, line_key
+
+    def run(self, session: Session) -> dict[str, Any]:
+        """The compare result."""
+        return compare_by_ids(
+            session,
+            self.left_id,
+            self.right_id,
+            levels=self.levels,
+            compare_mode=self.compare_mode,
+            line_key=self.line_key,
+        )
+
+
+CompareDep = Annotated[CompareQuery, Depends()]
+
+
+@router.get("/bom/compare")
+def compare(q: CompareDep, session: SessionDep, _user: CurrentUser) -> dict[str, Any]:
+    """Compare the exploded BOMs of two revisions: summary, added, removed, changed lines."""
+    return q.run(session)
+
+
+@router.get("/bom/compare/delta/preview")
+def delta_preview(q: CompareDep, session: SessionDep, _user: CurrentUser) -> dict[str, Any]:
+    """The compare as ordered add/remove/update operations with severity and risk."""
+    return delta.preview_by_ids(session, q.run)
+
+
+@router.get("/bom/compare/delta/export")
+def delta_export(
+    q: CompareDep,
+    session: SessionDep,
+    _user: CurrentUser,
+    export_format: Annotated[str, Query(description="json, csv or md")] = "json",
+) -> Response:
+    """Download the delta preview as bom-delta-preview.json, .csv or .md."""
+    content, media_type, filename = delta.export_by_query(session, q.run, export_format)
+    return Response(
+        content=content.encode("utf-8"),
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@router.post("/bom/compare/delta/apply")
+def delta_apply(body: DeltaApply, session: SessionDep, _user: Engineer) -> dict[str, Any]:
+    """Apply delta operations to an editable revision in one transaction (409 on a mismatch)."""
+    return delta.apply_delta_by_id(
+        session, body.target_id, [op.model_dump() for op in body.operations]
+    )
+
 
 # --- lines ---------------------------------------------------------------------------------
 

@@ -1,0 +1,388 @@
+"""P1-D delta: a compare turned into an ordered patch; preview, export, apply."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from yuantus.bom import service as bom_service
+from yuantus.bom.compare import line_props
+from yuantus.bom.explosion import explode_flat
+from yuantus.bom.models import BomLine
+from yuantus.bom.normalize import norm_find_num, norm_refdes, norm_uom, qty_equal
+from yuantus.core.errors import BadRequest, Conflict, NotFound
+from yuantus.item import service as item_service
+from yuantus.item.models import Item
+
+OPS = ("remove", "update", "add")
+RISK_BY_SEVERITY = {"major": "high", "minor": "medium", "info": "low"}
+RISK_RANK = {"low": 0, "medium": 1, "high": 2}
+CSV_COLUMNS = (
+    "op",
+    "line_key",
+    "parent_number",
+    "child_number",
+    "field",
+    "before",
+    "after",
+    "severity",
+    "risk_level",
+)
+EXPORT_FORMATS = ("json", "csv", "md")
+# the fields a line is identified by when a delta is applied
+MATCH_FIELDS = ("quantity", "uom", "find_num", "refdes")
+
+_ENTRY_FIELDS = (
+    "line_key",
+    "level",
+    "path",
+    "parent_number",
+    "child_config_id",
+    "child_id",
+    "child_number",
+    "child_revision",
+)
+
+
+def _op(kind: str, entry: dict[str, Any]) -> dict[str, Any]:
+    op = {"op": kind, **{k: entry.get(k) for k in _ENTRY_FIELDS}}
+    if kind == "update":
+        op.update(before=entry["before"], after=entry["after"], changes=entry["changes"])
+        op["severity"] = entry["severity"]
+        op["risk_level"] = RISK_BY_SEVERITY[entry["severity"]]
+    else:
+        # adding or removing a component is a structural change: reviewed, never trivial
+        op.update(properties=entry["properties"], severity="major", risk_level="medium")
+    return op
+
+
+def build_delta_preview(compare_result: dict[str, Any]) -> dict[str, Any]:
+    """Ordered add/remove/update operations (removes, updates, adds; each by level and key)."""
+    ops = (
+        [_op("remove", e) for e in compare_result["removed"]]
+        + [_op("update", e) for e in compare_result["changed"]]
+        + [_op("add", e) for e in compare_result["added"]]
+    )
+    ops.sort(key=lambda o: (OPS.index(o["op"]), o["level"] or 0, o["line_key"]))
+    risks = {"high": 0, "medium": 0, "low": 0}
+    for o in ops:
+        risks[o["risk_level"]] += 1
+    present = [r for r, n in risks.items() if n]
+    return {
+        "left": compare_result["left"],
+        "right": compare_result["right"],
+        "compare_mode": compare_result["compare_mode"],
+        "line_key": compare_result["line_key"],
+        "summary": {
+            "total": len(ops),
+            "add": sum(o["op"] == "add" for o in ops),
+            "remove": sum(o["op"] == "remove" for o in ops),
+            "update": sum(o["op"] == "update" for o in ops),
+            "risk_distribution": risks,
+            "overall_risk": max(present, key=RISK_RANK.__getitem__) if present else "none",
+        },
+        "operations": ops,
+    }
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, sort_keys=True, ensure_ascii=False)
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def export_delta_csv(preview: dict[str, Any]) -> str:
+    """CSV: one row per add/remove and one per changed field."""
+    out = io.StringIO()
+    writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for o in preview["operations"]:
+        base = [o["op"], o["line_key"], _cell(o["parent_number"]), _cell(o["child_number"])]
+        tail = [o["severity"], o["risk_level"]]
+        if o["op"] == "update":
+            for c in o["changes"]:
+                writer.writerow(
+                    [
+                        *base,
+                        c["field"],
+                        _cell(c["before"]),
+                        _cell(c["after"]),
+                        c["severity"],
+                        RISK_BY_SEVERITY[c["severity"]],
+                    ]
+                )
+        elif o["op"] == "add":
+            writer.writerow([*base, "", "", _cell(o["properties"]), *tail])
+        else:
+            writer.writerow([*base, "", _cell(o["properties"]), "", *tail])
+    return out.getvalue()
+
+
+def export_delta_json(preview: dict[str, Any]) -> str:
+    """The preview as indented JSON."""
+    return json.dumps(preview, indent=2, ensure_ascii=False)
+
+
+def _md(value: Any) -> str:
+    return _cell(value).replace("|", "\\|").replace("\n", " ")
+
+
+def export_delta_markdown(preview: dict[str, Any]) -> str:
+    """A Markdown report: summary, then an operations table."""
+    s = preview["summary"]
+    left, right = preview["left"], preview["right"]
+    lines = [
+        f"# BOM delta: {left['item_number']} rev {left['revision']} -> "
+        f"{right['item_number']} rev {right['revision']}",
+        "",
+        f"- compare mode: {preview['compare_mode'] or 'default'} (line key {preview['line_key']})",
+        f"- operations: {s['total']} (add {s['add']}, remove {s['remove']}, update {s['update']})",
+        "- risk: overall {overall}; high {high}, medium {medium}, low {low}".format(
+            overall=s["overall_risk"], **s["risk_distribution"]
+        ),
+        "",
+        "| op | line key | parent | child | changes | severity | risk |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for o in preview["operations"]:
+        if o["op"] == "update":
+            what = "; ".join(
+                f"{c['field']}: {_cell(c['before'])} → {_cell(c['after'])}" for c in o["changes"]
+            )
+        else:
+            what = _cell(o["properties"])
+        lines.append(
+            f"| {o['op']} | {_md(o['line_key'])} | {_md(o['parent_number'])} | "
+            f"{_md(o['child_number'])} | {_md(what)} | {o['severity']} | {o['risk_level']} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def export_delta(preview: dict[str, Any], export_format: str) -> tuple[str, str, str]:
+    """(content, media type, filename) of an export; 400 for an unknown format."""
+    if export_format == "json":
+        return export_delta_json(preview), "application/json", "bom-delta-preview.json"
+    if export_format == "csv":
+        return export_delta_csv(preview), "text/csv; charset=utf-8", "bom-delta-preview.csv"
+    if export_format == "md":
+        return (
+            export_delta_markdown(preview),
+            "text/markdown; charset=utf-8",
+            "bom-delta-preview.md",
+        )
+    raise BadRequest(
+        f"unknown export_format {export_format!r}; allowed: {', '.join(EXPORT_FORMATS)}",
+        code="invalid_export_format",
+        context={"export_format": export_format, "allowed": list(EXPORT_FORMATS)},
+    )
+
+
+def check_export_format(export_format: str) -> str:
+    """400 invalid_export_format unless json, csv or md."""
+    if export_format not in EXPORT_FORMATS:
+        export_delta({"operations": []}, export_format)
+    return export_format
+
+
+def _matches(line: BomLine, expected: dict[str, Any] | None) -> bool:
+    """The line carries the expected (normalized) values of the identifying fields."""
+    if not expected:
+        return True
+    current: dict[str, Any] = {
+        "quantity": line.quantity,
+        "uom": norm_uom(line.uom),
+        "find_num": norm_find_num(line.find_num),
+        "refdes": norm_refdes(line.refdes),
+    }
+    for f in MATCH_FIELDS:
+        if f not in expected:
+            continue
+        want = expected[f]
+        if f == "quantity":
+            if not qty_equal(current[f], float(want) if want is not None else None):
+                return False
+        elif f == "uom":
+            if current[f] != norm_uom(want):
+                return False
+        elif f == "refdes":
+            if current[f] != norm_refdes(want):
+                return False
+        elif current[f] != norm_find_num(want):
+            return False
+    return True
+
+
+def _row_matches(props: dict[str, Any], expected: dict[str, Any]) -> bool:
+    probe = BomLine(
+        quantity=props["quantity"],
+        uom=props["uom"],
+        find_num=props["find_num"],
+        refdes=props["refdes"],
+    )
+    return _matches(probe, expected)
+
+
+def _conflict(op: dict[str, Any], reason: str) -> dict[str, Any]:
+    return {"op": op.get("op"), "line_key": op.get("line_key"), "reason": reason}
+
+
+def _check_ops(operations: list[dict[str, Any]]) -> None:
+    for op in operations:
+        if op.get("op") not in OPS:
+            raise BadRequest(
+                f"unknown delta op {op.get('op')!r}; allowed: {', '.join(OPS)}",
+                code="invalid_delta_op",
+                context={"op": op.get("op"), "allowed": list(OPS)},
+            )
+        if not op.get("level") or not op.get("child_config_id"):
+            # a summarized delta nets quantities per component: it names no line to edit
+            raise BadRequest(
+                "a delta operation needs its level and child_config_id; "
+                "summarized deltas cannot be applied",
+                code="delta_not_applicable",
+                context={"line_key": op.get("line_key")},
+            )
+
+
+def _apply_direct(
+    session: Session, target: Item, ops: list[dict[str, Any]], conflicts: list[dict[str, Any]]
+) -> dict[str, int]:
+    """Apply the level-1 operations (the target's own lines) in preview order."""
+    lines = sorted(
+        session.scalars(select(BomLine).where(BomLine.parent_item_id == target.id)),
+        key=lambda line: (line.sequence, line.id),
+    )
+    claimed: set[str] = set()
+    applied = {"add": 0, "remove": 0, "update": 0}
+
+    def find(op: dict[str, Any], expected: dict[str, Any] | None) -> BomLine | None:
+        for line in lines:
+            if line.id in claimed or line.child_config_id != op["child_config_id"]:
+                continue
+            if _matches(line, expected):
+                claimed.add(line.id)
+                return line
+        return None
+
+    for op in ops:
+        kind = op["op"]
+        if kind == "remove":
+            line = find(op, op.get("properties"))
+            if line is None:
+                conflicts.append(_conflict(op, "line_not_found_or_changed"))
+                continue
+            session.delete(line)
+        elif kind == "update":
+            expected = dict(op.get("before") or {})
+            for change in op.get("changes") or []:
+                expected[change["field"]] = change["before"]
+            line = find(op, expected)
+            if line is None:
+                conflicts.append(_conflict(op, "line_not_found_or_changed"))
+                continue
+            fields = {c["field"]: c["after"] for c in op.get("changes") or []}
+            bom_service.update_line(session, line, **fields)
+        else:
+            props = dict(op.get("properties") or {})
+            try:
+                child = item_service.get_current(session, op["child_config_id"])
+            except NotFound:
+                conflicts.append(_conflict(op, "child_not_found"))
+                continue
+            line = bom_service.add_child(
+                session,
+                target,
+                child,
+                props.get("quantity", 1),
+                uom=props.get("uom") or "EA",
+                find_num=props.get("find_num"),
+                refdes=props.get("refdes"),
+                notes=props.get("notes"),
+                sequence=props.get("sequence"),
+                properties=props.get("properties"),
+            )
+            claimed.add(line.id)
+        applied[kind] += 1
+    session.flush()
+    return applied
+
+
+def _verify_deeper(
+    session: Session, target: Item, ops: list[dict[str, Any]], conflicts: list[dict[str, Any]]
+) -> int:
+    """Deeper operations edit sub-assemblies, not the target: they must already hold."""
+    if not ops:
+        return 0
+    rows: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in explode_flat(session, target):
+        rows.setdefault(tuple(row.path[1:]), []).append(line_props(row))
+    for op in ops:
+        found = rows.get(tuple(op.get("path") or ()), [])
+        if op["op"] == "add":
+            ok = any(_row_matches(p, op.get("properties") or {}) for p in found)
+        elif op["op"] == "remove":
+            ok = not any(_row_matches(p, op.get("properties") or {}) for p in found)
+        else:
+            after = {c["field"]: c["after"] for c in op.get("changes") or []}
+            ok = any(_row_matches(p, after) for p in found)
+        if not ok:
+            conflicts.append(_conflict(op, "sub_assembly_differs"))
+    return len(ops)
+
+
+def apply_delta(session: Session, target: Item, operations: list[dict[str, Any]]) -> dict[str, Any]:
+    """Apply delta operations to an editable revision, all or nothing; 409 delta_conflict."""
+    item_service.ensure_editable(target)
+    _check_ops(operations)
+    ordered = sorted(operations, key=lambda o: (OPS.index(o["op"]), o["level"], o["line_key"]))
+    conflicts: list[dict[str, Any]] = []
+    # a savepoint: a caller that catches the conflict keeps none of the partial edits
+    with session.begin_nested():
+        applied = _apply_direct(session, target, [o for o in ordered if o["level"] == 1], conflicts)
+        verified = _verify_deeper(
+            session, target, [o for o in ordered if o["level"] > 1], conflicts
+        )
+        if conflicts:
+            raise Conflict(
+                f"{len(conflicts)} delta operation(s) no longer match {target.item_number} "
+                f"rev {target.revision}",
+                code="delta_conflict",
+                context={"target_id": target.id, "conflicts": conflicts},
+            )
+    return {
+        "target": {"id": target.id, "item_number": target.item_number, "revision": target.revision},
+        "applied": applied,
+        "verified": verified,
+    }
+
+
+def apply_delta_by_id(
+    session: Session, target_id: str, operations: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """apply_delta by target revision id."""
+    return apply_delta(session, item_service.get(session, target_id), operations)
+
+
+def preview_by_ids(
+    session: Session, run_compare: Callable[[Session], dict[str, Any]]
+) -> dict[str, Any]:
+    """The delta preview of a compare the caller describes."""
+    return build_delta_preview(run_compare(session))
+
+
+def export_by_query(
+    session: Session, run_compare: Callable[[Session], dict[str, Any]], export_format: str
+) -> tuple[str, str, str]:
+    """Check the format first (a bad one writes and reads nothing), then export the preview."""
+    check_export_format(export_format)
+    return export_delta(build_delta_preview(run_compare(session)), export_format)
