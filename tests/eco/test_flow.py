@@ -231,3 +231,24 @@ def test_second_eco_to_apply_on_one_product_conflicts(
     assert eco["state"] == "canceled"
     with database.scope() as s:
         assert s.get(Item, second_target) is None
+
+
+def test_comment_stage_records_comments_and_gates_nothing(as_user: Client, product: str) -> None:
+    admin, eng, approver = as_user("admin"), as_user("engineer"), as_user("approver")
+    create_eco(eng, product)
+    by = stages(eng)
+    review = by["Engineering Review"]
+    ok(
+        admin.patch(
+            f"{ECO}/stages/{review['id']}", json={"approval_type": "comment", "min_approvals": 0}
+        )
+    )
+    eco = create_eco(eng, product)
+    ok(eng.post(f"{ECO}/{eco['id']}/new-revision"))
+    move(eng, eco["id"], review["id"])
+    eco = ok(approver.post(f"{ECO}/{eco['id']}/approve", json={"comment": "fine by me"}))
+    assert (eco["stage_name"], eco["state"]) == ("Engineering Review", "progress")
+    decision = ok(eng.get(f"{ECO}/{eco['id']}/approvals"))["items"][0]
+    assert (decision["decision"], decision["comment"]) == ("comment", "fine by me")
+    assert events(eng, eco["id"])[-1]["event_type"] == "commented"
+    assert move(eng, eco["id"], by["Ready to Apply"]["id"])["stage_name"] == "Ready to Apply"
