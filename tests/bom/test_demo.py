@@ -1,0 +1,31 @@
+"""The BOM demo builds a released 3-level product once."""
+
+from __future__ import annotations
+
+from yuantus.bom import demo, service
+from yuantus.core.db import Database
+from yuantus.demo import DemoContext
+from yuantus.identity.models import User
+
+
+def test_demo_builds_a_released_three_level_product_idempotently(
+    database: Database, users: dict[str, User]
+) -> None:
+    for _ in range(2):
+        with database.scope() as s:
+            ctx = DemoContext(users={"engineer": s.merge(users["engineer"])})
+            demo.load(s, ctx)
+            product = ctx.objects["product"]
+            assert product.state == "Released"
+            assert product.is_current
+            rows = service.explode_flat(s, product)
+            assert len(rows) == 11
+            assert max(r.level for r in rows) == 3
+            assert all(r.child_state == "Released" for r in rows)
+            wheel_spokes = next(
+                r for r in rows if r.path == ["BIKE-1000", "WHEEL-2100", "SPOKE-3101"]
+            )
+            assert wheel_spokes.extended_quantity == 64
+            bearings = next(r for r in rows if r.child_number == "BEARING-4001")
+            assert bearings.path == ["BIKE-1000", "WHEEL-2100", "HUB-3103", "BEARING-4001"]
+            assert bearings.extended_quantity == 4
