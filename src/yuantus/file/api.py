@@ -1,7 +1,94 @@
-"""HTTP endpoints of the file domain."""
+"""HTTP endpoints of the file domain: item file links, file metadata and content."""
 
-from fastapi import APIRouter
+from __future__ import annotations
 
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Form, Header, Response, UploadFile, status
+
+from yuantus.core.deps import CurrentUser, SessionDep, SettingsDep, require_role
 from yuantus.core.http import TransactionalRoute
+from yuantus.core.pagination import PageDep
+from yuantus.core.schemas import Page
+from yuantus.file import service
+from yuantus.file.download import content_response
+from yuantus.file.models import FileObject, ItemFile
+from yuantus.file.schemas import FileRead, FileRole, ItemFileRead
+from yuantus.file.storage import Storage, get_storage
+from yuantus.identity.models import User
 
 router = APIRouter(route_class=TransactionalRoute, tags=["file"])
+Engineer = Annotated[User, Depends(require_role("engineer"))]
+
+
+def storage_dep(settings: SettingsDep) -> Storage:
+    """The configured storage backend."""
+    return get_storage(settings)
+
+
+StorageDep = Annotated[Storage, Depends(storage_dep)]
+
+
+@router.post(
+    "/items/{item_id}/files", response_model=ItemFileRead, status_code=status.HTTP_201_CREATED
+)
+def upload_item_file(
+    item_id: str,
+    file: Annotated[UploadFile, File(description="the file's content")],
+    session: SessionDep,
+    settings: SettingsDep,
+    storage: StorageDep,
+    user: Engineer,
+    role: Annotated[FileRole, Form()] = "attachment",
+) -> ItemFile:
+    """Upload a file (streamed, hashed) and attach it to an open revision in a role."""
+    return service.upload_to_item(
+        session,
+        storage,
+        item_id,
+        filename=file.filename,
+        content_type=file.content_type,
+        stream=file.file,
+        role=role,
+        user=user,
+        max_bytes=settings.max_upload_bytes,
+    )
+
+
+@router.get("/items/{item_id}/files", response_model=Page[ItemFileRead])
+def list_item_files(
+    item_id: str, session: SessionDep, _user: CurrentUser, page: PageDep
+) -> Page[ItemFileRead]:
+    """The files attached to a revision."""
+    rows, total = service.list_links_page(session, item_id, page)
+    return Page(items=[ItemFileRead.model_validate(r) for r in rows], total=total)
+
+
+@router.delete("/items/{item_id}/files/{link_id}", status_code=status.HTTP_204_NO_CONTENT)
+def detach_item_file(item_id: str, link_id: str, session: SessionDep, _user: Engineer) -> Response:
+    """Detach a file from an open revision; 409 item_frozen when released."""
+    service.detach(session, item_id, link_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/files/{file_id}", response_model=FileRead)
+def get_file(file_id: str, session: SessionDep, _user: CurrentUser) -> FileObject:
+    """A stored file's metadata, including its sha256."""
+    return service.get_file(session, file_id)
+
+
+@router.get("/files/{file_id}/content", response_class=Response)
+def download_file(
+    file_id: str,
+    session: SessionDep,
+    storage: StorageDep,
+    _user: CurrentUser,
+    range_header: Annotated[str | None, Header(alias="Range")] = None,
+    if_none_match: Annotated[str | None, Header()] = None,
+    inline: bool = False,
+) -> Response:
+    """Stream a file's content (ETag = sha256; single Range requests answer 206)."""
+    file_obj = service.get_file(session, file_id)
+    return content_response(
+        storage, file_obj, range_header=range_header, if_none_match=if_none_match, inline=inline
+    )

@@ -1,21 +1,247 @@
-"""Files: item-file links (the upload/storage side is built by the items issue)."""
+"""Files: store content, attach it to item revisions, list, detach and read it back."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+import mimetypes
+from collections.abc import Iterator
+from pathlib import PurePosixPath
+from typing import IO, Any, BinaryIO
 
-from yuantus.file.models import ItemFile
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session, SessionTransaction
+
+from yuantus.core.db import new_id
+from yuantus.core.errors import BadRequest, Conflict, not_found
+from yuantus.core.pagination import PageParams, paginate
+from yuantus.file.models import FILE_ROLES, FileObject, ItemFile
+from yuantus.file.storage import Storage, get_storage
+from yuantus.identity.models import User
 from yuantus.item.models import Item
+
+__all__ = [
+    "attach",
+    "copy_links",
+    "detach",
+    "get_file",
+    "get_storage",
+    "iter_content",
+    "list_links",
+    "list_links_page",
+    "open_content",
+    "store_bytes",
+    "upload_to_item",
+]
+
+_NEW_BLOBS = "yuantus_new_blobs"
+
+
+def store_bytes(
+    session: Session,
+    storage: Storage,
+    filename: str,
+    content_type: str | None,
+    data: bytes | IO[bytes],
+    user: User | None,
+    *,
+    max_bytes: int | None = None,
+) -> FileObject:
+    """Stream content into storage (hashing it) and record a file; 413 past max_bytes."""
+    name = clean_filename(filename)
+    blob = storage.put(data, max_bytes)
+    file_obj = FileObject(
+        id=new_id(),
+        filename=name,
+        content_type=(content_type or guess_type(name))[:127],
+        size=blob.size,
+        sha256=blob.sha256,
+        storage_key=blob.key,
+        created_by=user.id if user else None,
+    )
+    try:
+        session.add(file_obj)
+        session.flush()
+    except BaseException:
+        if blob.created:
+            storage.delete(blob.key)
+        raise
+    if blob.created:
+        # the flush began the transaction; if it rolls back, the new content goes with it
+        _remember_new_blob(session, storage, blob.key)
+    return file_obj
+
+
+def _remember_new_blob(session: Session, storage: Storage, key: str) -> None:
+    """Note content this transaction alone stored, so a rollback can remove it again."""
+    transaction = session.get_nested_transaction() or session.get_transaction()
+    session.info.setdefault(_NEW_BLOBS, []).append((transaction, storage, key))
+
+
+def _drop_blobs(session: Session, ended: SessionTransaction) -> None:
+    """Delete the blobs stored inside a transaction (or its savepoints) that did not commit."""
+    kept = []
+    for transaction, storage, key in session.info.get(_NEW_BLOBS, []):
+        scope = transaction
+        while scope is not None and scope is not ended:
+            scope = scope.parent
+        if scope is None:
+            kept.append((transaction, storage, key))
+        else:
+            storage.delete(key)
+    session.info[_NEW_BLOBS] = kept
+
+
+@event.listens_for(Session, "after_commit")
+def _keep_new_blobs(session: Session) -> None:
+    # a released savepoint is not durable yet; only the root commit keeps the blobs for good
+    if not session.in_nested_transaction():
+        session.info.pop(_NEW_BLOBS, None)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _rolled_back(session: Session, previous_transaction: SessionTransaction) -> None:
+    _drop_blobs(session, previous_transaction)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _ended(session: Session, transaction: SessionTransaction) -> None:
+    # a root transaction closed without commit (session.close()) is a rollback too
+    if transaction.parent is None and session.info.get(_NEW_BLOBS):
+        _drop_blobs(session, transaction)
+
+
+def clean_filename(filename: str | None) -> str:
+    """The last path component of a client's file name (browsers may send full paths)."""
+    name = PurePosixPath((filename or "").replace("\\", "/")).name.strip()
+    return name[-255:] if name else "upload"
+
+
+def guess_type(filename: str) -> str:
+    """A content type from the file name, octet-stream when unknown."""
+    extra = {".glb": "model/gltf-binary", ".gltf": "model/gltf+json"}
+    suffix = PurePosixPath(filename).suffix.lower()
+    return extra.get(suffix) or mimetypes.guess_type(filename)[0] or "application/octet-stream"
+
+
+def attach(
+    session: Session, item: Item, file_obj: FileObject, role: str, user: User | None
+) -> ItemFile:
+    """Link a stored file to an open revision in a role; 409 item_frozen when released."""
+    from yuantus.item import service as item_service
+
+    _check_role(role)
+    item_service.ensure_editable(item)
+    duplicate = session.scalar(
+        select(ItemFile.id).where(
+            ItemFile.item_id == item.id, ItemFile.file_id == file_obj.id, ItemFile.role == role
+        )
+    )
+    if duplicate:
+        raise Conflict(
+            "the file is already attached to this revision in that role",
+            code="file_already_attached",
+            context={"item_id": item.id, "file_id": file_obj.id, "role": role},
+        )
+    link = ItemFile(
+        id=new_id(),
+        item_id=item.id,
+        file_id=file_obj.id,
+        role=role,
+        created_by=user.id if user else None,
+    )
+    link.file = file_obj
+    session.add(link)
+    session.flush()
+    return link
+
+
+def upload_to_item(
+    session: Session,
+    storage: Storage,
+    item_id: str,
+    *,
+    filename: str | None,
+    content_type: str | None,
+    stream: IO[bytes],
+    role: str,
+    user: User | None,
+    max_bytes: int | None,
+) -> ItemFile:
+    """Store an uploaded stream and attach it to a revision; refusals happen before storing."""
+    from yuantus.item import service as item_service
+
+    # lock the revision so a release racing this upload cannot freeze it halfway
+    item = item_service.get_for_update(session, item_id)
+    _check_role(role)
+    item_service.ensure_editable(item)
+    file_obj = store_bytes(
+        session, storage, filename or "upload", content_type, stream, user, max_bytes=max_bytes
+    )
+    return attach(session, item, file_obj, role, user)
+
+
+def list_links(session: Session, item_id: str) -> list[ItemFile]:
+    """The file links of a revision, in the order they were attached."""
+    query = select(ItemFile).where(ItemFile.item_id == item_id)
+    return list(session.scalars(query.order_by(ItemFile.created_at, ItemFile.id)))
+
+
+def list_links_page(session: Session, item_id: str, page: PageParams) -> tuple[list[Any], int]:
+    """One page of a revision's file links and their count; 404 for an unknown revision."""
+    from yuantus.item import service as item_service
+
+    item_service.get(session, item_id)
+    query = select(ItemFile).where(ItemFile.item_id == item_id)
+    return paginate(session, query.order_by(ItemFile.created_at, ItemFile.id), page)
+
+
+def detach(session: Session, item_id: str, link_id: str) -> None:
+    """Remove a file link from an open revision (the stored content stays for history)."""
+    from yuantus.item import service as item_service
+
+    item = item_service.get_for_update(session, item_id)
+    link = session.get(ItemFile, link_id)
+    if link is None or link.item_id != item.id:
+        raise not_found("item_file", link_id)
+    item_service.ensure_editable(item)
+    session.delete(link)
+    session.flush()
 
 
 def copy_links(session: Session, source: Item, target: Item) -> None:
     """Link the target revision to every file of the source revision, in the same roles."""
-    links = session.scalars(select(ItemFile).where(ItemFile.item_id == source.id)).all()
-    for link in links:
+    for link in list_links(session, source.id):
         session.add(
             ItemFile(
                 item_id=target.id, file_id=link.file_id, role=link.role, created_by=link.created_by
             )
         )
     session.flush()
+
+
+def get_file(session: Session, file_id: str) -> FileObject:
+    """A stored file's metadata; 404 file_not_found."""
+    file_obj = session.get(FileObject, file_id)
+    if file_obj is None:
+        raise not_found("file", file_id)
+    return file_obj
+
+
+def open_content(storage: Storage, file_obj: FileObject) -> BinaryIO:
+    """A readable stream of a file's whole content."""
+    return storage.open(file_obj.storage_key)
+
+
+def iter_content(
+    storage: Storage, file_obj: FileObject, start: int = 0, end: int | None = None
+) -> Iterator[bytes]:
+    """A file's content (or the inclusive byte range start..end) in chunks."""
+    return storage.iter_range(file_obj.storage_key, start, end)
+
+
+def _check_role(role: str) -> None:
+    if role not in FILE_ROLES:
+        raise BadRequest(
+            f"unknown file role {role!r}",
+            code="unknown_file_role",
+            context={"allowed": list(FILE_ROLES)},
+        )
