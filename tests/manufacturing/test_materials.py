@@ -126,6 +126,8 @@ def test_materials_page(eng: TestClient, order: Json) -> None:
 def test_released_order_keeps_its_revision_materials(
     eng: TestClient, database: Database, order: Json, top: Json
 ) -> None:
+    # a draft order is not pinned yet: it shows what releasing it now would build
+    draft = ok(eng.post(WO, json={"product_id": top["id"], "quantity": 2}), 201)
     with database.scope() as s:
         rev_b = item_service.revise(s, item_service.get(s, top["id"]), None)
         wire = next(r for r in bom_service.explode_flat(s, rev_b, 1) if r.child_number == "WIRE")
@@ -137,6 +139,8 @@ def test_released_order_keeps_its_revision_materials(
     assert ("WIRE", "M", 1.5, 6.0, 1) in needs(kept)
     later = ok(eng.post(WO, json={"product_id": top["id"], "quantity": 2}), 201)
     fresh = ok(eng.get(f"{WO}/{later['id']}/materials"))
+    draft_now = ok(eng.get(f"{WO}/{draft['id']}/materials"))
+    assert draft_now == fresh | {"workorder_id": draft["id"]}
     assert fresh["product_item_id"] == rev_b_id
     assert ("WIRE", "M", 3.0, 6.0, 1) in needs(fresh)
     assert ("BOLT", "EA", 26.0, 52.0, 3) in needs(fresh)

@@ -229,12 +229,12 @@ def workorder_operations(
 def workorder_materials(
     workorder_id: str, session: SessionDep, _user: CurrentUser, page: PageDep
 ) -> WorkOrderMaterials:
-    """Leaf components of the order's product revision: extended BOM quantity x order quantity."""
+    """Leaf components of the order's product revision (current one while draft) x quantity."""
     order = workorder_service.get(session, workorder_id)
-    needs, total = workorder_service.materials_page(session, order, page)
+    revision_id, needs, total = workorder_service.materials_page(session, order, page)
     return WorkOrderMaterials(
         workorder_id=order.id,
-        product_item_id=order.product_item_id,
+        product_item_id=revision_id,
         quantity=float(order.quantity),
         items=[MaterialRequirement.model_validate(asdict(n)) for n in needs],
         total=total,

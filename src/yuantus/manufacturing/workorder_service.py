@@ -282,12 +282,20 @@ class MaterialRequirement:
     bom_lines: int
 
 
+def revision_for_materials(session: Session, order: WorkOrder) -> str:
+    """The product revision an order builds: pinned once released, else the current one."""
+    if order.status == "draft":
+        # not pinned yet: show what releasing now would build
+        return item_service.get_current(session, order.product_config_id).id
+    return order.product_item_id
+
+
 def materials(session: Session, order: WorkOrder) -> list[MaterialRequirement]:
     """The leaf components of the order's product revision, extended x order quantity."""
     # imported here: the BOM domain builds on items and may import manufacturing later
     from yuantus.bom import service as bom_service
 
-    product = item_service.get(session, order.product_item_id)
+    product = item_service.get(session, revision_for_materials(session, order))
     rows = bom_service.explode_flat(session, product, levels=-1)
     parents = {row.parent_id for row in rows}
     needs: dict[tuple[str, str], MaterialRequirement] = {}
@@ -319,7 +327,8 @@ def materials(session: Session, order: WorkOrder) -> list[MaterialRequirement]:
 
 def materials_page(
     session: Session, order: WorkOrder, page: PageParams
-) -> tuple[list[MaterialRequirement], int]:
-    """One page of the order's material requirements and their total count."""
+) -> tuple[str, list[MaterialRequirement], int]:
+    """The revision exploded, one page of the order's requirements and their total count."""
     needs = materials(session, order)
-    return needs[page.offset : page.offset + page.limit], len(needs)
+    revision_id = revision_for_materials(session, order)
+    return revision_id, needs[page.offset : page.offset + page.limit], len(needs)
