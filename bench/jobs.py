@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from yuantus.core import migrate
 from yuantus.core.db import Database
 from yuantus.core.settings import Settings
-from yuantus.job import service
+from yuantus.job import batch, service
 from yuantus.job.models import Job
 
 PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -115,8 +115,8 @@ def _framework_worker(url: str, data_dir: str, ready: Any, go: Any) -> None:
 
     db = Database(_settings(url, Path(data_dir)))
     worker = Worker(db, concurrency=1, once=True, poll_interval=0.05)
-    with db.scope() as session:  # warm the pool and statement caches before timing
-        service.claim(session, "warmup", ["no-such-type"])
+    with db.engine.connect() as conn:  # warm the pool and statement caches before timing
+        batch.claim(conn, "warmup", ["no-such-type"], 1)
     ready.release()
     go.wait()
     worker.start()

@@ -18,6 +18,10 @@ class JobSettings(BaseSettings):
     stale_check_interval: float = Field(default=30.0, gt=0)
     backoff_base: float = Field(default=5.0, ge=0)
     backoff_cap: float = Field(default=900.0, ge=0)
+    # batching: claim up to batch_max jobs per statement; quick jobs share one transaction
+    # that commits when group_commit_interval seconds have passed or the batch is done
+    batch_max: int = Field(default=32, ge=1, le=1000)
+    group_commit_interval: float = Field(default=0.1, ge=0)
     # extra modules that declare handlers (plugins, test tasks), comma-separated
     task_modules: Annotated[list[str], NoDecode] = Field(default_factory=list)
 

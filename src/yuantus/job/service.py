@@ -7,7 +7,7 @@ import random
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from functools import cache
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from sqlalchemy import (
     CursorResult,
@@ -48,6 +48,21 @@ _NOTIFIED_KEY = "yuantus.job.notified_transaction"
 # literals, not bound parameters: only then can the planners use the partial indexes
 _PENDING_LITERAL = literal_column(f"'{JOB_PENDING}'", String())
 _PROCESSING_LITERAL = literal_column(f"'{JOB_PROCESSING}'", String())
+
+
+class ClaimRecord(Protocol):
+    """What bookkeeping needs of a claimed job (an ORM Job or a worker's ClaimedJob)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def worker_id(self) -> str | None: ...
+    @property
+    def attempt_count(self) -> int: ...
+    @property
+    def max_attempts(self) -> int: ...
+    @property
+    def error_history(self) -> list[dict[str, Any]]: ...
 
 
 class JobLost(InvalidState):
@@ -253,7 +268,7 @@ def complete(session: Session, job: Job, result: dict[str, Any] | None = None) -
     return job
 
 
-def _history_entry(job: Job, error: str, retryable: bool, now: datetime) -> dict[str, Any]:
+def _history_entry(job: ClaimRecord, error: str, retryable: bool, now: datetime) -> dict[str, Any]:
     """One error_history record."""
     return {
         "attempt": job.attempt_count,
@@ -265,7 +280,7 @@ def _history_entry(job: Job, error: str, retryable: bool, now: datetime) -> dict
 
 
 def _failure_values(
-    job: Job, error: str, retry: bool, now: datetime, conf: JobSettings
+    job: ClaimRecord, error: str, retry: bool, now: datetime, conf: JobSettings
 ) -> dict[str, Any]:
     """Back to pending after a backoff while attempts remain, otherwise failed."""
     history = [*job.error_history, _history_entry(job, error, retry, now)][-MAX_HISTORY:]
@@ -292,19 +307,22 @@ def fail(
     return job
 
 
-def heartbeat(session: Session, jobs: Sequence[Job]) -> int:
-    """Refresh the heartbeat of running jobs still owned by their workers; how many."""
+def heartbeat(session: Session, jobs: Sequence[ClaimRecord]) -> int:
+    """Refresh the heartbeat of claimed jobs still owned by their workers; how many."""
     if not jobs:
         return 0
-    statement = (
-        update(Job)
+    # SKIP LOCKED: a row locked by its worker's open batch transaction is finishing now;
+    # waiting for it would stall every other heartbeat of the process
+    owned = (
+        select(Job.id)
         .where(
             Job.id.in_([j.id for j in jobs]),
             Job.worker_id.in_({j.worker_id for j in jobs}),
             Job.status == JOB_PROCESSING,
         )
-        .values(heartbeat_at=utcnow())
+        .with_for_update(skip_locked=True)
     )
+    statement = update(Job).where(Job.id.in_(owned)).values(heartbeat_at=utcnow())
     return _rowcount(session, statement)
 
 

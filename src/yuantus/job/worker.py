@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import signal
@@ -19,13 +18,11 @@ from sqlalchemy.orm import Session
 
 from yuantus.core.db import Database
 from yuantus.core.settings import Settings
-from yuantus.job import service
+from yuantus.job import batch, service
 from yuantus.job.config import JobSettings
-from yuantus.job.models import Job
 from yuantus.job.registry import (
     JobFatalError,
     TaskContext,
-    get_handler,
     load_task_modules,
     registered_task_types,
 )
@@ -66,7 +63,8 @@ class Worker:
         self._wake = threading.Condition()
         self._wake_generation = 0
         self._lock = threading.Lock()
-        self._running: dict[str, Job] = {}
+        self._running: dict[str, batch.ClaimedJob] = {}
+        self.pacer = batch.Pacer(self.config)
         self._slots: list[threading.Thread] = []
         self._helpers: list[threading.Thread] = []
 
@@ -144,26 +142,58 @@ class Worker:
                 self._stop.wait(self.poll_interval)
 
     def _claim_loop(self, conn: Connection, worker_id: str) -> None:
-        """Claim, run, repeat until stopped (or, with once, until nothing is due)."""
+        """Claim a batch, run it, repeat until stopped (or, with once, until nothing is due)."""
+        limit = 1
         while not self._stop.is_set():
             seen = self._wake_generation  # read before claiming so no wake-up is missed
-            with Session(bind=conn, expire_on_commit=False) as session:
-                job = service.claim(session, worker_id, self.task_types)
-                session.commit()
-            if job is None:
+            jobs = batch.claim(conn, worker_id, self.task_types, limit)
+            if not jobs:
                 if self.once:
                     return
                 self._idle_wait(seen)
                 continue
-            self._execute(conn, job)
+            with self._lock:
+                # claimed but not started yet counts as running: heart-beaten, and requeued
+                # by stale detection elsewhere if this process dies
+                self._running.update((job.id, job) for job in jobs)
+            try:
+                self._run_batch(conn, jobs)
+            finally:
+                with self._lock:
+                    for job in jobs:
+                        self._running.pop(job.id, None)
+            limit = self.pacer.next_limit(limit)
 
-    def _execute(self, conn: Connection, job: Job) -> None:
-        """Run the job's handler in its own session; complete in that same transaction."""
-        handler = get_handler(job.task_type)
-        assert handler is not None  # claimed only among registered task types
-        with self._lock:
-            self._running[job.id] = job
-        session = Session(bind=conn, expire_on_commit=False)
+    def _run_batch(self, conn: Connection, jobs: list[batch.ClaimedJob]) -> None:
+        """Run a claimed batch: quick jobs share a transaction, the others get their own."""
+        group = batch.Group(conn, self.pacer.interval)
+        try:
+            for index, job in enumerate(jobs):
+                if self._stop.is_set():
+                    # stopping: what never started goes back to the queue, not attempted
+                    batch.release(group.begin(), jobs[index:])
+                    break
+                if self.pacer.is_quick(job.task_type):
+                    self._run_grouped(group, job)
+                    if group.due():
+                        self._commit(group)
+                else:
+                    self._commit(group)
+                    self._run_alone(conn, job)
+            self._commit(group)
+        finally:
+            group.close()
+
+    def _commit(self, group: batch.Group) -> None:
+        """Commit the shared transaction: its jobs' effects and outcomes become visible."""
+        completed, failed = group.commit()
+        if completed or failed:
+            with self._lock:
+                self.completed += completed
+                self.failed += failed
+
+    def _context(self, job: batch.ClaimedJob, session: Session) -> TaskContext:
+        """The handler's view of its job."""
         ctx = TaskContext(
             payload=job.payload,
             session=session,
@@ -171,47 +201,76 @@ class Worker:
             attempt=job.attempt_count,
             settings=self.db.settings,
             task_type=job.task_type,
-            worker_id=job.worker_id or "",
-            report_progress=lambda data: self._progress(ctx, data),
+            worker_id=job.worker_id,
         )
-        try:
-            result = _checked_result(handler(ctx))
-            # the handler's writes and the completion commit together, or not at all
-            service.complete(session, job, result)
-            session.commit()
-            with self._lock:
-                self.completed += 1
-        except service.JobLost:
-            session.rollback()
-            log.warning("job %s was taken from %s; its work is discarded", job.id, job.worker_id)
-        except JobFatalError as exc:
-            session.rollback()
-            self._fail(job, str(exc) or type(exc).__name__, retry=False)
-        except Exception as exc:
-            session.rollback()
-            log.info("job %s (%s) failed: %s", job.id, job.task_type, exc, exc_info=True)
-            self._fail(job, f"{type(exc).__name__}: {exc}", retry=True)
-        finally:
-            session.close()
-            with self._lock:
-                self._running.pop(job.id, None)
+        ctx.report_progress = lambda data: self._progress(ctx, data)
+        return ctx
 
-    def _fail(self, job: Job, error: str, *, retry: bool) -> None:
-        """Record the failure in a fresh transaction."""
+    def _run_grouped(self, group: batch.Group, job: batch.ClaimedJob) -> None:
+        """Run a quick job in the shared transaction, its writes inside a SAVEPOINT."""
+        handler = batch.handler_of(job)
+        started = time.perf_counter()
+        with group.job_session() as session:
+            try:
+                result = batch.checked_result(handler(self._context(job, session)))
+                if session.in_transaction():
+                    # the completion joins the handler's savepoint: both stay or both go
+                    session.flush()
+                    batch.complete(session.connection(), job, result)
+                    session.commit()  # releases the savepoint; the batch commit publishes
+                else:
+                    # the handler wrote nothing: no savepoint needed (one round trip less)
+                    batch.complete(group.conn, job, result)
+                group.completed += 1
+            except Exception as exc:
+                session.rollback()  # back to this job's savepoint; neighbours keep their work
+                if self._record_failure(group.conn, job, exc):
+                    group.failed += 1
+        self.pacer.record(job.task_type, time.perf_counter() - started)
+
+    def _run_alone(self, conn: Connection, job: batch.ClaimedJob) -> None:
+        """Run a job in its own transaction; its writes and its completion commit together."""
+        handler = batch.handler_of(job)
+        started = time.perf_counter()
+        with Session(bind=conn, expire_on_commit=False) as session:
+            try:
+                result = batch.checked_result(handler(self._context(job, session)))
+                session.flush()
+                batch.complete(session.connection(), job, result)
+                session.commit()
+                with self._lock:
+                    self.completed += 1
+            except Exception as exc:
+                session.rollback()
+                if self._record_failure(session.connection(), job, exc):
+                    session.commit()
+                    with self._lock:
+                        self.failed += 1
+        self.pacer.record(job.task_type, time.perf_counter() - started)
+
+    def _record_failure(self, conn: Connection, job: batch.ClaimedJob, exc: Exception) -> bool:
+        """Write a handler's failure in the caller's transaction; False when the job was lost."""
+        if isinstance(exc, service.JobLost):
+            log.warning("job %s was taken from %s; its work is discarded", job.id, job.worker_id)
+            return False
+        if isinstance(exc, JobFatalError):
+            error, retry = str(exc) or type(exc).__name__, False
+        else:
+            log.info("job %s (%s) failed: %s", job.id, job.task_type, exc, exc_info=exc)
+            error, retry = f"{type(exc).__name__}: {exc}", True
         try:
-            with self.db.scope() as session:
-                service.fail(session, job, error, retry=retry, config=self.config)
-            with self._lock:
-                self.failed += 1
+            batch.fail(conn, job, error, retry=retry, config=self.config)
         except service.JobLost:
             log.warning("job %s was taken from %s before its failure was recorded", job.id, error)
-        except Exception:
-            log.exception("could not record the failure of job %s; stale requeue will", job.id)
+            return False
+        return True
 
     def _progress(self, ctx: TaskContext, data: dict[str, Any]) -> None:
         """Publish progress now, in a short transaction of its own."""
-        if self.db.dialect == "sqlite" and ctx.session.in_transaction():
-            # SQLite has one writer: the handler's open transaction would block a second one
+        bind = ctx.session.get_bind()
+        shared = isinstance(bind, Connection) and bind.in_transaction()
+        if self.db.dialect == "sqlite" and (shared or ctx.session.in_transaction()):
+            # SQLite has one writer: the thread's open transaction would block a second one
             service.update_progress(ctx.session, ctx.job_id, data)
             return
         with self.db.scope() as session:
@@ -274,19 +333,6 @@ class Worker:
             except psycopg.Error:
                 log.warning("LISTEN connection lost; reconnecting", exc_info=True)
                 self._stop.wait(self.poll_interval)
-
-
-def _checked_result(result: object) -> dict[str, Any] | None:
-    """A handler's return value when it can be stored as the job result."""
-    if result is None:
-        return None
-    if not isinstance(result, dict):
-        raise JobFatalError(f"handler returned {type(result).__name__}, not a dict or None")
-    try:
-        json.dumps(result)
-    except (TypeError, ValueError) as exc:
-        raise JobFatalError(f"handler result is not JSON-serializable: {exc}") from exc
-    return result
 
 
 def start_embedded_worker(db: Database, settings: Settings) -> Callable[[], None]:
