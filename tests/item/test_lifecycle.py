@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
 from tests.item.conftest import Client, Json, create_item, lifecycle
@@ -120,3 +121,27 @@ def test_only_the_current_released_revision_can_be_revised(
     rev_c = eng.post(f"{ITEMS}/{rev_b['id']}/revise").json()
     assert rev_c["revision"] == "C"
     assert as_user("viewer").post(f"{ITEMS}/{rev_b['id']}/revise").status_code == 403
+
+
+def test_racing_revise_requests_open_exactly_one_draft(
+    as_user: Client, released: Callable[..., Json]
+) -> None:
+    eng = as_user("engineer")
+    rev_a = released(item_number="RACE-1")
+    barrier = threading.Barrier(2)
+    answers: list[tuple[int, str]] = []
+
+    def attempt() -> None:
+        barrier.wait()
+        response = eng.post(f"{ITEMS}/{rev_a['id']}/revise")
+        body = response.json()
+        answers.append((response.status_code, body.get("revision") or body["detail"]["code"]))
+
+    threads = [threading.Thread(target=attempt) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sorted(answers) == [(201, "B"), (409, "revision_in_progress")]
+    revisions = eng.get(f"{ITEMS}/{rev_a['id']}/revisions").json()["items"]
+    assert [(r["revision"], r["state"]) for r in revisions] == [("A", "Released"), ("B", "Draft")]
