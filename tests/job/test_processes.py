@@ -92,3 +92,50 @@ def test_sigterm_finishes_the_running_job_and_claims_nothing_new(
     assert proc.wait(30) == 0
     assert _job(database, running.id).status == "completed"
     assert _job(database, waiting.id).status == "pending"
+
+
+@pytest.mark.slow
+def test_sigkilled_worker_mid_batch_has_all_its_claims_run_exactly_once_elsewhere(
+    database: Database, tmp_path: Path, spawn_worker: Spawn
+) -> None:
+    if database.dialect != "postgresql":
+        pytest.skip("crash recovery across processes is tested on PostgreSQL")
+    path = tmp_path / "runs.log"
+    with database.scope() as s:
+        # quick jobs first, so the worker's batches grow to the maximum before the blocker
+        before = [service.create_job(s, "test_count", {"path": str(path)}, priority=1).id]
+        before += [
+            service.create_job(s, "test_count", {"path": str(path)}, priority=1).id
+            for _ in range(99)
+        ]
+        blocker = service.create_job(s, "test_block", {"path": str(path), "sleep": 60}, priority=2)
+        after = [
+            service.create_job(s, "test_count", {"path": str(path)}, priority=3).id
+            for _ in range(60)
+        ]
+    env = worker_env(
+        database.settings, heartbeat_interval=0.2, stale_timeout=1.5, stale_check_interval=0.3
+    )
+    doomed = spawn_worker(env, "--poll-interval", "0.1")
+    wait_for(lambda: blocker.id in {r[0] for r in lines(path)})
+    owner = _job(database, blocker.id).worker_id
+    with database.scope() as s:
+        held = s.scalars(
+            select(Job.id).where(Job.worker_id == owner, Job.status == "processing")
+        ).all()
+    assert len(held) > 1, "the worker died holding a batch: the blocker and jobs not started"
+    doomed.send_signal(signal.SIGKILL)
+    doomed.wait(10)
+    rescuer = spawn_worker(env, "--poll-interval", "0.1")
+    wait_for(lambda: len(lines(path)) == 162, timeout=40)
+    runs = [r[0] for r in lines(path)]
+    assert sorted(set(runs)) == sorted([*before, blocker.id, *after])
+    assert runs.count(blocker.id) == 2, "the interrupted job ran again"
+    assert all(runs.count(job_id) == 1 for job_id in [*before, *after]), "the rest exactly once"
+    with database.scope() as s:
+        rows = s.execute(select(Job.status, func.count()).group_by(Job.status)).all()
+        assert dict(rows) == {"completed": 161}
+        rerun = s.scalars(select(Job).where(Job.id.in_(held))).all()
+        assert all("stopped heart-beating" in j.error_history[0]["error"] for j in rerun)
+    rescuer.send_signal(signal.SIGTERM)
+    assert rescuer.wait(20) == 0

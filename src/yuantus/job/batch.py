@@ -64,9 +64,12 @@ def _claim_statement(typed: bool) -> Update:
         .limit(bindparam("limit", type_=Integer()))
         .with_for_update(skip_locked=True)
     )
+    # a materialized CTE runs the pick exactly once: as an IN (subquery) PostgreSQL may
+    # rescan it while updating and return more than :limit rows
+    picked = pick.cte("picked").prefix_with("MATERIALIZED", dialect="postgresql")
     return (
         update(table)
-        .where(table.c.id.in_(pick), table.c.status == JOB_PENDING)
+        .where(table.c.id.in_(select(picked.c.id)), table.c.status == JOB_PENDING)
         .values(
             status=JOB_PROCESSING,
             worker_id=bindparam("p_worker"),
@@ -201,7 +204,7 @@ class Pacer:
     def is_quick(self, task_type: str) -> bool:
         """Whether jobs of this type may be group-committed with their neighbours."""
         typical = self._by_type.get(task_type)
-        return typical is not None and typical <= self.interval / 4
+        return typical is not None and self.interval > 0 and typical <= self.interval / 4
 
     def next_limit(self, current: int) -> int:
         """How many jobs to claim next: about one interval's worth, growing at most 2x."""
