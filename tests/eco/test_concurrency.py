@@ -2,36 +2,14 @@
 
 from __future__ import annotations
 
-import threading
-from typing import Any
-
 import pytest
 
 from tests.eco.conftest import ECO, Client, create_eco, events, ok
+from tests.helpers import race
 from yuantus.core.db import Database
 from yuantus.core.errors import Conflict
 from yuantus.eco import service
 from yuantus.identity.models import User
-
-
-def race(*calls: Any) -> list[Any]:
-    """Run the calls at the same moment in threads; answer their results in order."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(index: int) -> None:
-        barrier.wait()
-        try:
-            results[index] = calls[index]()
-        except Exception as exc:
-            results[index] = exc
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return results
 
 
 def test_racing_patches_over_http_lose_no_update(as_user: Client, product: str) -> None:

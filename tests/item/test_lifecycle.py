@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 
+from tests.helpers import race
 from tests.item.conftest import Client, Json, create_item, lifecycle
 
 ITEMS = "/api/v1/items"
@@ -128,20 +128,13 @@ def test_racing_revise_requests_open_exactly_one_draft(
 ) -> None:
     eng = as_user("engineer")
     rev_a = released(item_number="RACE-1")
-    barrier = threading.Barrier(2)
-    answers: list[tuple[int, str]] = []
 
-    def attempt() -> None:
-        barrier.wait()
+    def attempt() -> tuple[int, str]:
         response = eng.post(f"{ITEMS}/{rev_a['id']}/revise")
         body = response.json()
-        answers.append((response.status_code, body.get("revision") or body["detail"]["code"]))
+        return response.status_code, body.get("revision") or body["detail"]["code"]
 
-    threads = [threading.Thread(target=attempt) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
+    answers = race(attempt, attempt)
     assert sorted(answers) == [(201, "B"), (409, "revision_in_progress")]
     revisions = eng.get(f"{ITEMS}/{rev_a['id']}/revisions").json()["items"]
     assert [(r["revision"], r["state"]) for r in revisions] == [("A", "Released"), ("B", "Draft")]

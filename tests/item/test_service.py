@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from tests.helpers import race
 from yuantus.core.db import Database
 from yuantus.core.errors import Conflict, InvalidState, YuantusError
 from yuantus.core.hooks import Transition
@@ -157,29 +156,18 @@ def test_racing_revise_opens_exactly_one_draft(
 ) -> None:
     rev_a = _released(session, engineer, "G-5")
     session.commit()
-    barrier = threading.Barrier(2)
-    outcomes: list[str] = []
-    lock = threading.Lock()
 
-    def attempt() -> None:
-        # no database access before the barrier: on SQLite the first read takes the write lock
-        barrier.wait()
+    def attempt() -> str:
         with database.session() as own:
             try:
                 draft = service.revise(own, service.get(own, rev_a.id), engineer)
                 own.commit()
-                result = f"created {draft.revision}"
+                return f"created {draft.revision}"
             except Conflict as exc:
                 own.rollback()
-                result = exc.code
-        with lock:
-            outcomes.append(result)
+                return exc.code
 
-    threads = [threading.Thread(target=attempt) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
+    outcomes = race(attempt, attempt)
     assert sorted(outcomes) == ["created B", "revision_in_progress"]
     revisions = service.list_revisions(session, rev_a.config_id)
     assert [(r.revision, r.state) for r in revisions] == [("A", "Released"), ("B", "Draft")]
