@@ -11,8 +11,7 @@ import sqlite3
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -20,13 +19,12 @@ from typing import Any
 import psycopg
 from sqlalchemy import func, select
 
+from bench.common import PG_ADMIN_URL, bench_settings, throwaway_database
 from yuantus.core import migrate
 from yuantus.core.db import Database
-from yuantus.core.settings import Settings
 from yuantus.job import batch, service
 from yuantus.job.models import Job
 
-PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 WORKER_COUNTS = (1, 2, 4)
 BATCH = 500
 
@@ -70,33 +68,6 @@ WHERE id IN (SELECT id FROM meta_conversion_jobs WHERE status = 'pending' AND sc
 RETURNING id"""
 
 
-def _settings(url: str, data_dir: Path) -> Settings:
-    """Settings for a throwaway benchmark database."""
-    return Settings(
-        database_url=url,
-        data_dir=data_dir,
-        jwt_secret="bench-secret-" + "x" * 32,
-        encryption_keys=["bench"],
-        db_pool_size=4,
-    )
-
-
-@contextmanager
-def _throwaway(backend: str, admin_url: str, workdir: Path) -> Iterator[str]:
-    """A fresh database URL for the run, dropped afterwards."""
-    if backend == "sqlite":
-        yield f"sqlite:///{workdir / 'bench.db'}"
-        return
-    name = f"yuantus_bench_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-        try:
-            base = admin_url.rsplit("/", 1)[0]
-            yield f"{base}/{name}"
-        finally:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 def _enqueue(db: Database, count: int, batch: int) -> float:
     """Seconds to enqueue `count` noop jobs, `batch` per transaction."""
     started = time.perf_counter()
@@ -130,7 +101,7 @@ def _framework_worker(url: str, data_dir: str, ready: Any, go: Any) -> None:
     """A process running one Worker thread until the queue is drained."""
     from yuantus.job.worker import Worker
 
-    db = Database(_settings(url, Path(data_dir)))
+    db = Database(bench_settings(url, Path(data_dir)))
     worker = Worker(db, concurrency=1, once=True, poll_interval=0.05)
     with db.engine.connect() as conn:  # warm the pool and statement caches before timing
         batch.claim(conn, "warmup", ["no-such-type"], 1)
@@ -249,9 +220,12 @@ def _rate(
 def run_backend(backend: str, jobs: int, admin_url: str) -> list[str]:
     """All figures of one backend, as printable lines."""
     lines = []
-    with tempfile.TemporaryDirectory() as tmp, _throwaway(backend, admin_url, Path(tmp)) as url:
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        throwaway_database(backend, admin_url, Path(tmp), "jobs") as url,
+    ):
         data_dir = Path(tmp)
-        db = Database(_settings(url, data_dir))
+        db = Database(bench_settings(url, data_dir))
         migrate.upgrade(db.engine)
         single = _enqueue(db, jobs // 4, 1)
         lines.append(
