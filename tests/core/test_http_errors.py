@@ -134,3 +134,22 @@ def test_role_guard_names_the_roles(as_user: Callable[[str], TestClient]) -> Non
     r = as_user("viewer").post("/api/v1/users", json={"username": "x", "password": "longenough"})
     assert r.status_code == 403
     assert r.json()["detail"]["context"]["required_roles"] == ["admin"]
+
+
+def test_huge_offset_is_422_not_a_database_overflow(as_user: Callable[[str], TestClient]) -> None:
+    """Found by schemathesis: an offset past the integer range used to crash with 500."""
+    r = as_user("admin").get("/api/v1/users", params={"offset": 10**24})
+    assert r.status_code == 422
+    assert as_user("admin").get("/api/v1/users", params={"offset": 10**9}).json()["items"] == []
+
+
+def test_patch_refuses_null_for_a_field_that_cannot_be_empty(
+    as_user: Callable[[str], TestClient], users: dict[str, User]
+) -> None:
+    """null is not "leave unchanged": it is refused with 422, and nothing changes."""
+    admin = as_user("admin")
+    url = f"/api/v1/users/{users['viewer'].id}"
+    r = admin.patch(url, json={"roles": None})
+    assert r.status_code == 422
+    assert "cannot be null" in r.text
+    assert admin.get(url).json()["roles"] == ["viewer"]

@@ -375,3 +375,18 @@ def test_stage_management_is_admin_only_and_validated(as_user: Client, product: 
         )
     )
     assert changed["approval_type"] == "none"
+
+
+def test_stage_patch_with_null_roles_is_422_and_changes_nothing(
+    as_user: Client, product: str
+) -> None:
+    """Found by schemathesis: approval_roles=null used to be stored and then crash the read."""
+    admin = as_user("admin")
+    create_eco(as_user("engineer"), product)  # puts the default stages in place
+    review = stages(admin)["Engineering Review"]
+    r = admin.patch(f"{ECO}/stages/{review['id']}", json={"approval_roles": None})
+    assert r.status_code == 422
+    assert stages(admin)["Engineering Review"]["approval_roles"] == review["approval_roles"]
+    cleared = admin.patch(f"{ECO}/stages/{review['id']}", json={"description": None})
+    assert cleared.status_code == 200
+    assert cleared.json()["description"] is None

@@ -23,6 +23,7 @@ from yuantus.bom.schemas import (
 )
 from yuantus.core.deps import CurrentUser, SessionDep, require_role
 from yuantus.core.http import TransactionalRoute
+from yuantus.core.pagination import MAX_OFFSET
 from yuantus.identity.models import User
 
 router = APIRouter(route_class=TransactionalRoute, tags=["bom"])
@@ -146,7 +147,7 @@ def flat(
     _user: CurrentUser,
     levels: Levels = -1,
     limit: Annotated[int | None, Query(ge=1, description="rows per page; all when omitted")] = None,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> FlatBom:
     """The exploded BOM as rows in depth-first order, with extended quantities."""
     item, rows = service.flat_for(session, item_id, levels)

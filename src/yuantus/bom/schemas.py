@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from yuantus.core.schemas import ReadSchema, Schema
+from yuantus.core.schemas import PatchSchema, ReadSchema, Schema
 
 Quantity = Field(gt=0, allow_inf_nan=False)
 
@@ -25,8 +25,10 @@ class BomLineCreate(Schema):
     properties: dict[str, Any] | None = None
 
 
-class BomLineUpdate(Schema):
+class BomLineUpdate(PatchSchema):
     """Fields of a line to change (omitted fields stay)."""
+
+    clearable = frozenset({"find_num", "notes"})
 
     quantity: float | None = Field(default=None, gt=0, allow_inf_nan=False)
     uom: str | None = Field(default=None, min_length=1, max_length=16)

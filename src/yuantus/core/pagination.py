@@ -10,6 +10,8 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 MAX_LIMIT = 500
+# beyond any real table; keeps the bound value inside every database integer type
+MAX_OFFSET = 1_000_000_000
 T = TypeVar("T")
 
 
@@ -23,7 +25,7 @@ class PageParams:
 
 def page_params(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> PageParams:
     """Paging from the query string."""
     return PageParams(limit=limit, offset=offset)

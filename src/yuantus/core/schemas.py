@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+from typing import ClassVar, Generic, Self, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 
 T = TypeVar("T")
 
@@ -13,6 +13,24 @@ class Schema(BaseModel):
     """Base for request bodies: unknown fields are refused."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+class PatchSchema(Schema):
+    """Base for PATCH bodies: omitted fields stay; null is allowed only where a field clears."""
+
+    clearable: ClassVar[frozenset[str]] = frozenset()
+
+    @model_validator(mode="after")
+    def _refuse_null_for_required(self) -> Self:
+        """An explicit null for a field that cannot be empty is an error, not a silent no-op."""
+        nulls = sorted(
+            f for f in self.model_fields_set if getattr(self, f) is None and f not in self.clearable
+        )
+        if nulls:
+            raise ValueError(
+                f"{', '.join(nulls)} cannot be null; omit a field to keep its current value"
+            )
+        return self
 
 
 class ReadSchema(BaseModel):

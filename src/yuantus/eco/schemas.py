@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints
 
-from yuantus.core.schemas import ReadSchema, Schema
+from yuantus.core.schemas import PatchSchema, ReadSchema, Schema
 
 EcoType = Literal["bom", "product", "document"]
 Priority = Literal["low", "normal", "high", "urgent"]
@@ -31,8 +31,10 @@ class EcoCreate(Schema):
     effectivity_date: date | None = None
 
 
-class EcoUpdate(Schema):
+class EcoUpdate(PatchSchema):
     """Changes to an open ECO; `version` (optional) refuses the edit if someone changed it."""
+
+    clearable = frozenset({"description", "effectivity_date"})
 
     name: Name | None = None
     eco_type: EcoType | None = None
@@ -94,8 +96,10 @@ class EcoStageCreate(Schema):
     description: Text | None = None
 
 
-class EcoStageUpdate(Schema):
+class EcoStageUpdate(PatchSchema):
     """Changes to an ECO stage (admin)."""
+
+    clearable = frozenset({"description"})
 
     name: StageName | None = None
     sequence: int | None = Field(default=None, ge=0, le=1_000_000)

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import EmailStr, Field, StringConstraints
 
-from yuantus.core.schemas import ReadSchema, Schema
+from yuantus.core.schemas import PatchSchema, ReadSchema, Schema
 
 RoleName = Literal["admin", "engineer", "approver", "production", "quality", "viewer"]
 Username = Annotated[
@@ -42,7 +42,7 @@ class UserCreate(Schema):
     roles: list[RoleName] = Field(default_factory=list, max_length=6)
 
 
-class UserUpdate(Schema):
+class UserUpdate(PatchSchema):
     """Changes to a user (admin)."""
 
     roles: list[RoleName] | None = Field(default=None, max_length=6)

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints
 
-from yuantus.core.schemas import ReadSchema, Schema
+from yuantus.core.schemas import PatchSchema, ReadSchema, Schema
 
 ItemType = Literal["Part", "Document"]
 ItemState = Literal["Draft", "InReview", "Released", "Superseded", "Obsolete"]
@@ -28,7 +28,7 @@ class ItemCreate(Schema):
     properties: dict[str, Any] = Field(default_factory=dict)
 
 
-class ItemUpdate(Schema):
+class ItemUpdate(PatchSchema):
     """Changes to an open (Draft or InReview) revision; properties are replaced whole."""
 
     name: ItemName | None = None

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints
 
-from yuantus.core.schemas import ReadSchema, Schema
+from yuantus.core.schemas import PatchSchema, ReadSchema, Schema
 
 Code = Annotated[
     str,
@@ -32,8 +32,10 @@ class WorkCenterCreate(Schema):
     is_active: bool = True
 
 
-class WorkCenterUpdate(Schema):
+class WorkCenterUpdate(PatchSchema):
     """Changes to a work center; omitted fields stay."""
+
+    clearable = frozenset({"description"})
 
     code: Code | None = None
     name: Name | None = None
@@ -69,8 +71,10 @@ class RoutingCreate(Schema):
     is_primary: bool = False
 
 
-class RoutingUpdate(Schema):
+class RoutingUpdate(PatchSchema):
     """Changes to a draft routing; only is_primary may change on a released one."""
+
+    clearable = frozenset({"description"})
 
     name: Name | None = None
     description: Text | None = None
@@ -107,8 +111,10 @@ class OperationCreate(Schema):
     properties: dict[str, Any] = Field(default_factory=dict)
 
 
-class OperationUpdate(Schema):
+class OperationUpdate(PatchSchema):
     """Changes to an operation of a draft routing; omitted fields stay."""
+
+    clearable = frozenset({"work_instructions"})
 
     operation_number: Annotated[int, Field(ge=1, le=1_000_000)] | None = None
     name: Name | None = None
