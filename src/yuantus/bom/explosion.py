@@ -7,37 +7,114 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import ColumnElement, Row, SQLColumnExpression, String, any_, bindparam, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from yuantus.bom.models import BomLine
+from yuantus.item import service as item_service
 from yuantus.item.models import Item
 
-# IN lists are chunked: huge levels must not hit the drivers' bind-parameter limits
+# SQLite IN lists are chunked: huge levels must not hit its bind-parameter limit
 IN_CHUNK = 5000
 
-_LINE_COLUMNS = (
-    BomLine.id,
-    BomLine.parent_item_id,
-    BomLine.child_config_id,
-    BomLine.quantity,
-    BomLine.uom,
-    BomLine.find_num,
-    BomLine.refdes,
-    BomLine.sequence,
-    BomLine.notes,
-    BomLine.properties,
-)
-# a read-only projection of the item columns a BOM row shows; loading full ORM items for
-# 100,000 rows would cost more than the explosion itself
-_ITEM_COLUMNS = (
-    Item.id,
-    Item.config_id,
-    Item.item_number,
-    Item.revision,
-    Item.state,
-    Item.name,
-)
+# one loaded line joined to its child's current revision, as a plain tuple (index access
+# is much cheaper than named access on 100,000 rows); the _L* constants name the slots
+_LineTuple = tuple[Any, ...]
+(
+    _L_ID,
+    _L_PARENT,
+    _L_CHILD_CONFIG,
+    _L_QTY,
+    _L_UOM,
+    _L_FIND_NUM,
+    _L_REFDES,
+    _L_SEQUENCE,
+    _L_NOTES,
+    _L_PROPERTIES,
+    _L_CHILD_ID,
+    _L_CHILD_NUMBER,
+    _L_CHILD_REVISION,
+    _L_CHILD_STATE,
+    _L_CHILD_NAME,
+) = range(15)
+
+
+def id_filters(
+    session: Session, column: SQLColumnExpression[str], ids: Iterable[str]
+) -> Iterator[ColumnElement[bool]]:
+    """WHERE clauses matching `column` against many ids: one array bind on PostgreSQL.
+
+    PostgreSQL gets `column = ANY(:ids)` with the whole list as one array parameter (an
+    expanding IN list costs a bind per value to render and to send); SQLite gets IN lists
+    chunked under its bind-parameter limit.
+    """
+    ordered = sorted(set(ids))
+    if not ordered:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        yield column == any_(bindparam(None, ordered, type_=ARRAY(String)))
+        return
+    for start in range(0, len(ordered), IN_CHUNK):
+        yield column.in_(ordered[start : start + IN_CHUNK])
+
+
+def _lines_of(session: Session, parent_ids: Iterable[str]) -> dict[str, list[_LineTuple]]:
+    """The lines of many parent revisions with their children's current revisions, by parent.
+
+    One query per level: the lines LEFT JOIN the item domain's current-revision selectable
+    (a child without a current revision still shows, unresolved).
+    """
+    current = item_service.current_revisions()
+    query = select(
+        BomLine.id,
+        BomLine.parent_item_id,
+        BomLine.child_config_id,
+        BomLine.quantity,
+        BomLine.uom,
+        BomLine.find_num,
+        BomLine.refdes,
+        BomLine.sequence,
+        BomLine.notes,
+        BomLine.properties,
+        current.c.id,
+        current.c.item_number,
+        current.c.revision,
+        current.c.state,
+        current.c.name,
+    ).outerjoin(current, current.c.config_id == BomLine.child_config_id)
+    grouped: dict[str, list[_LineTuple]] = defaultdict(list)
+    for clause in id_filters(session, BomLine.parent_item_id, parent_ids):
+        for row in session.execute(query.where(clause)):
+            grouped[row[_L_PARENT]].append(row)
+    for rows in grouped.values():
+        rows.sort(key=_line_order)
+    return grouped
+
+
+def _line_order(row: _LineTuple) -> tuple[int, str, str]:
+    return (row[_L_SEQUENCE], row[_L_FIND_NUM] or "", row[_L_ID])
+
+
+def _load_structure(session: Session, root: Item, levels: int) -> dict[str, list[_LineTuple]]:
+    """Every line reachable from the root within `levels`, breadth first, one query per level."""
+    lines: dict[str, list[_LineTuple]] = {}
+    frontier = {root.id}
+    depth = 0
+    while frontier and (levels < 0 or depth < levels):
+        level_lines = _lines_of(session, frontier)
+        lines.update(level_lines)
+        for parent_id in frontier:
+            lines.setdefault(parent_id, [])
+        # a sub-assembly used many times is loaded once
+        frontier = {
+            row[_L_CHILD_ID]
+            for rows in level_lines.values()
+            for row in rows
+            if row[_L_CHILD_ID] is not None
+        } - lines.keys()
+        depth += 1
+    return lines
 
 
 @dataclass(slots=True)
@@ -80,125 +157,93 @@ class TreeNode:
     children: list[TreeNode] = field(default_factory=list)
 
 
-def _chunks(values: Iterable[str]) -> Iterable[list[str]]:
-    ordered = sorted(set(values))
-    for start in range(0, len(ordered), IN_CHUNK):
-        yield ordered[start : start + IN_CHUNK]
-
-
-def _current_items(session: Session, config_ids: Iterable[str]) -> dict[str, Row[Any]]:
-    """Current revisions of many items, keyed by config_id: one query per chunk."""
-    out: dict[str, Row[Any]] = {}
-    for chunk in _chunks(config_ids):
-        for row in session.execute(
-            select(*_ITEM_COLUMNS).where(Item.config_id.in_(chunk), Item.is_current)
-        ):
-            out[row.config_id] = row  # type: ignore[assignment]
-    return out
-
-
-def _lines_of(session: Session, parent_ids: Iterable[str]) -> dict[str, list[Row[Any]]]:
-    """The lines of many parent revisions, grouped by parent, in BOM order."""
-    grouped: dict[str, list[Row[Any]]] = defaultdict(list)
-    for chunk in _chunks(parent_ids):
-        for row in session.execute(select(*_LINE_COLUMNS).where(BomLine.parent_item_id.in_(chunk))):
-            grouped[row.parent_item_id].append(row)
-    for rows in grouped.values():
-        rows.sort(key=lambda r: (r.sequence, r.find_num or "", r.id))
-    return grouped
-
-
-def _load_structure(
-    session: Session, root: Item, levels: int
-) -> tuple[dict[str, list[Row[Any]]], dict[str, Row[Any]]]:
-    """Every line reachable from the root within `levels`, breadth first, batched per level."""
-    lines: dict[str, list[Row[Any]]] = {}
-    items: dict[str, Row[Any]] = {}
-    frontier = {root.id}
-    depth = 0
-    while frontier and (levels < 0 or depth < levels):
-        level_lines = _lines_of(session, frontier)
-        lines.update(level_lines)
-        for parent_id in frontier:
-            lines.setdefault(parent_id, [])
-        wanted = {r.child_config_id for rows in level_lines.values() for r in rows}
-        items.update(_current_items(session, wanted - items.keys()))
-        frontier = {items[c].id for c in wanted if c in items} - lines.keys()
-        depth += 1
-    return lines, items
-
-
-_Frame = tuple[Iterator[Row[Any]], str, str, int, list[str], float, frozenset[str]]
+_Frame = tuple[Iterator[_LineTuple], str, str, int, list[str], float, frozenset[str]]
 
 
 def explode_flat(session: Session, item: Item, levels: int = -1) -> list[FlatRow]:
     """The exploded BOM in depth-first BOM order; extended quantity multiplies down the path."""
-    lines, items = _load_structure(session, item, levels)
+    lines = _load_structure(session, item, levels)
     rows: list[FlatRow] = []
+    append = rows.append
+    unlimited = levels < 0
     # an explicit stack of line iterators keeps deep BOMs off Python's recursion limit
-    root_path = [item.item_number]
     stack: list[_Frame] = [
         (
             iter(lines.get(item.id, ())),
             item.id,
             item.item_number,
             1,
-            root_path,
+            [item.item_number],
             1.0,
             frozenset({item.config_id}),
         )
     ]
     while stack:
         it, parent_id, parent_number, level, path, factor, seen = stack[-1]
-        line = next(it, None)
-        if line is None:
-            stack.pop()
-            continue
-        child = items.get(line.child_config_id)
-        number = child.item_number if child is not None else None
-        child_path = [*path, number or line.child_config_id]
-        extended = factor * line.quantity
-        rows.append(
-            FlatRow(
-                line_id=line.id,
-                level=level,
-                path=child_path,
-                parent_id=parent_id,
-                parent_number=parent_number,
-                child_config_id=line.child_config_id,
-                child_id=child.id if child is not None else None,
-                child_number=number,
-                child_revision=child.revision if child is not None else None,
-                child_state=child.state if child is not None else None,
-                child_name=child.name if child is not None else None,
-                quantity=line.quantity,
-                extended_quantity=extended,
-                uom=line.uom,
-                find_num=line.find_num,
-                refdes=list(line.refdes or []),
-                sequence=line.sequence,
-                notes=line.notes,
-                properties=dict(line.properties or {}),
-            )
-        )
-        # `seen` stops a corrupt (cyclic) structure from looping forever
-        if (
-            child is not None
-            and (levels < 0 or level < levels)
-            and line.child_config_id not in seen
-            and lines.get(child.id)
-        ):
-            stack.append(
-                (
-                    iter(lines[child.id]),
-                    child.id,
-                    child.item_number,
-                    level + 1,
+        for line in it:
+            (
+                line_id,
+                _parent,
+                child_config,
+                quantity,
+                uom,
+                find_num,
+                refdes,
+                sequence,
+                notes,
+                properties,
+                child_id,
+                number,
+                revision,
+                state,
+                name,
+            ) = line
+            child_path = [*path, number or child_config]
+            extended = factor * quantity
+            append(
+                FlatRow(
+                    line_id,
+                    level,
                     child_path,
+                    parent_id,
+                    parent_number,
+                    child_config,
+                    child_id,
+                    number,
+                    revision,
+                    state,
+                    name,
+                    quantity,
                     extended,
-                    seen | {line.child_config_id},
+                    uom,
+                    find_num,
+                    list(refdes) if refdes else [],
+                    sequence,
+                    notes,
+                    dict(properties) if properties else {},
                 )
             )
+            # `seen` stops a corrupt (cyclic) structure from looping forever
+            if (
+                child_id is not None
+                and (unlimited or level < levels)
+                and child_config not in seen
+                and lines.get(child_id)
+            ):
+                stack.append(
+                    (
+                        iter(lines[child_id]),
+                        child_id,
+                        number,
+                        level + 1,
+                        child_path,
+                        extended,
+                        seen | {child_config},
+                    )
+                )
+                break
+        else:
+            stack.pop()
     return rows
 
 
@@ -258,12 +303,13 @@ def where_used(session: Session, item: Item, levels: int = -1) -> list[WhereUsed
     numbers = {item.config_id: item.item_number}
     paths = {item.config_id: [item.item_number]}
     frontier = {item.config_id}
+    parents = item_service.current_revisions()
     rows: list[WhereUsedRow] = []
     depth = 0
     while frontier and (levels < 0 or depth < levels):
         depth += 1
         found: list[Row[Any]] = []
-        for chunk in _chunks(frontier):
+        for clause in id_filters(session, BomLine.child_config_id, frontier):
             found.extend(
                 session.execute(
                     select(
@@ -273,15 +319,15 @@ def where_used(session: Session, item: Item, levels: int = -1) -> list[WhereUsed
                         BomLine.uom,
                         BomLine.find_num,
                         BomLine.refdes,
-                        Item.id.label("parent_id"),
-                        Item.config_id.label("parent_config_id"),
-                        Item.item_number,
-                        Item.revision,
-                        Item.state,
-                        Item.name,
+                        parents.c.id.label("parent_id"),
+                        parents.c.config_id.label("parent_config_id"),
+                        parents.c.item_number,
+                        parents.c.revision,
+                        parents.c.state,
+                        parents.c.name,
                     )
-                    .join(Item, Item.id == BomLine.parent_item_id)
-                    .where(BomLine.child_config_id.in_(chunk), Item.is_current)
+                    .join(parents, parents.c.id == BomLine.parent_item_id)
+                    .where(clause)
                 )
             )
         found.sort(key=lambda r: (r.item_number, r.find_num or "", r.id))

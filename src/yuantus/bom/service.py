@@ -14,6 +14,7 @@ from yuantus.bom.explosion import (
     WhereUsedRow,
     explode_flat,
     explode_tree,
+    id_filters,
     where_used,
 )
 from yuantus.bom.models import BomLine
@@ -43,7 +44,6 @@ __all__ = [
 # run one at a time, so two racing edges A->B and B->A cannot both pass the check
 BOM_STRUCTURE_LOCK = 0x59424F4D  # "YBOM"
 SEQUENCE_STEP = 10
-IN_CHUNK = 5000
 
 
 def check_levels(levels: int) -> int:
@@ -204,17 +204,16 @@ def ensure_no_cycle(session: Session, parent: Item, child: Item) -> None:
     # becomes current later must not close a cycle either), one query per level
     came_from: dict[str, str] = {child.config_id: ""}
     frontier = {child.config_id}
+    revisions = item_service.all_revisions()
     while frontier:
         edges: list[tuple[str, str]] = []
-        ids = sorted(frontier)
-        for start in range(0, len(ids), IN_CHUNK):
-            chunk = ids[start : start + IN_CHUNK]
+        for clause in id_filters(session, revisions.c.config_id, frontier):
             edges.extend(
                 (r[0], r[1])
                 for r in session.execute(
-                    select(Item.config_id, BomLine.child_config_id)
-                    .join(Item, Item.id == BomLine.parent_item_id)
-                    .where(Item.config_id.in_(chunk))
+                    select(revisions.c.config_id, BomLine.child_config_id)
+                    .join(revisions, revisions.c.id == BomLine.parent_item_id)
+                    .where(clause)
                     .distinct()
                 )
             )

@@ -17,6 +17,12 @@ from yuantus.core.hooks import HookRegistry, Transition
 from yuantus.core.pagination import PageParams, paginate
 from yuantus.identity.models import User
 from yuantus.item import revisions
+
+# column-level bulk lookups for other domains (BOM): kept in lookups.py, re-exported here
+from yuantus.item.lookups import ItemRow as ItemRow
+from yuantus.item.lookups import all_revisions as all_revisions
+from yuantus.item.lookups import current_revision_rows as current_revision_rows
+from yuantus.item.lookups import current_revisions as current_revisions
 from yuantus.item.models import FROZEN_STATES, ITEM_TYPES, OPEN_STATES, Item
 
 # hooks run around every lifecycle transition (ECO gates and custom actions register here)

@@ -1,0 +1,70 @@
+"""Column-level, bulk item lookups for other domains (BOM explosion, where-used, cycle check).
+
+Other domains join these selectables instead of reading meta_items themselves, so the
+knowledge of the item table (which revision is current, which columns exist) stays here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import Select, Subquery, select
+from sqlalchemy.orm import Session
+
+from yuantus.item.models import Item
+
+# values per bound list: within every driver's bind-parameter limits
+LOOKUP_CHUNK = 5000
+
+
+@dataclass(frozen=True, slots=True)
+class ItemRow:
+    """A read-only projection of one item revision: what a BOM row or a path shows."""
+
+    id: str
+    config_id: str
+    item_number: str
+    revision: str
+    state: str
+    name: str
+    item_type: str
+
+
+# the column order of current_revisions() / all_revisions() and of ItemRow
+ITEM_ROW_COLUMNS = ("id", "config_id", "item_number", "revision", "state", "name", "item_type")
+
+
+def _rows() -> Select[str, str, str, str, str, str, str]:
+    """The ItemRow columns of meta_items, in ITEM_ROW_COLUMNS order."""
+    return select(
+        Item.id,
+        Item.config_id,
+        Item.item_number,
+        Item.revision,
+        Item.state,
+        Item.name,
+        Item.item_type,
+    )
+
+
+def current_revisions(name: str = "current_items") -> Subquery:
+    """A selectable of the current revision of every item (columns: ITEM_ROW_COLUMNS)."""
+    return _rows().where(Item.is_current).subquery(name)
+
+
+def all_revisions(name: str = "item_revisions") -> Subquery:
+    """A selectable of every revision of every item (columns: ITEM_ROW_COLUMNS)."""
+    return _rows().subquery(name)
+
+
+def current_revision_rows(session: Session, config_ids: Iterable[str]) -> dict[str, ItemRow]:
+    """The current revisions of many items as ItemRow, keyed by config_id; chunked queries."""
+    wanted = sorted(set(config_ids))
+    out: dict[str, ItemRow] = {}
+    for start in range(0, len(wanted), LOOKUP_CHUNK):
+        chunk = wanted[start : start + LOOKUP_CHUNK]
+        query = _rows().where(Item.config_id.in_(chunk), Item.is_current)
+        for id_, config_id, number, revision, state, name, item_type in session.execute(query):
+            out[config_id] = ItemRow(id_, config_id, number, revision, state, name, item_type)
+    return out
