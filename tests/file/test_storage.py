@@ -137,16 +137,21 @@ def test_savepoints_roll_back_their_own_content_only(session: Session, settings:
     root = settings.data_dir / "files"
     service.store_bytes(session, storage, "outer.txt", None, b"outer", None)
 
-    def vetoed() -> None:
+    def vetoed(content: bytes) -> None:
         with session.begin_nested():
-            service.store_bytes(session, storage, "inner.txt", None, b"inner", None)
+            service.store_bytes(session, storage, "inner.txt", None, content, None)
             raise RuntimeError("veto")
 
     with pytest.raises(RuntimeError):
-        vetoed()
+        vetoed(b"inner")
+    with pytest.raises(RuntimeError):
+        vetoed(b"reused")
+    # the outer transaction records the vetoed content again: it must survive the cleanup
+    service.store_bytes(session, storage, "reused.txt", None, b"reused", None)
     with session.begin_nested():
         service.store_bytes(session, storage, "released.txt", None, b"released", None)
-    names = {p.name for p in stored_blobs(root)}
-    assert names == {hashlib.sha256(b"outer").hexdigest(), hashlib.sha256(b"released").hexdigest()}
+    # removal waits for the root transaction to end, when no lock of ours can be in its way
+    assert len(stored_blobs(root)) == 4
     session.commit()
-    assert len(stored_blobs(root)) == 2
+    names = {p.name for p in stored_blobs(root)}
+    assert names == {hashlib.sha256(c).hexdigest() for c in (b"outer", b"reused", b"released")}

@@ -7,12 +7,13 @@ from collections.abc import Iterator
 from pathlib import PurePosixPath
 from typing import IO, Any, BinaryIO
 
-from sqlalchemy import event, select
-from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from yuantus.core.db import new_id
 from yuantus.core.errors import BadRequest, Conflict, not_found
 from yuantus.core.pagination import PageParams, paginate
+from yuantus.file import content
 from yuantus.file.models import FILE_ROLES, FileObject, ItemFile
 from yuantus.file.storage import Storage, get_storage
 from yuantus.identity.models import User
@@ -32,8 +33,6 @@ __all__ = [
     "upload_to_item",
 ]
 
-_NEW_BLOBS = "yuantus_new_blobs"
-
 
 def store_bytes(
     session: Session,
@@ -47,7 +46,13 @@ def store_bytes(
 ) -> FileObject:
     """Stream content into storage (hashing it) and record a file; 413 past max_bytes."""
     name = clean_filename(filename)
-    blob = storage.put(data, max_bytes)
+    with storage.stage(data, max_bytes) as staged:
+        # hashed first so the lock is not held while the client streams; placed under the
+        # lock, so content seen as already stored cannot be removed before this file commits
+        content.lock_content(session, staged.key)
+        blob = staged.place()
+    if blob.created:
+        content.remember_created(session, storage, blob)
     file_obj = FileObject(
         id=new_id(),
         filename=name,
@@ -57,56 +62,9 @@ def store_bytes(
         storage_key=blob.key,
         created_by=user.id if user else None,
     )
-    try:
-        session.add(file_obj)
-        session.flush()
-    except BaseException:
-        if blob.created:
-            storage.delete(blob.key)
-        raise
-    if blob.created:
-        # the flush began the transaction; if it rolls back, the new content goes with it
-        _remember_new_blob(session, storage, blob.key)
+    session.add(file_obj)
+    session.flush()
     return file_obj
-
-
-def _remember_new_blob(session: Session, storage: Storage, key: str) -> None:
-    """Note content this transaction alone stored, so a rollback can remove it again."""
-    transaction = session.get_nested_transaction() or session.get_transaction()
-    session.info.setdefault(_NEW_BLOBS, []).append((transaction, storage, key))
-
-
-def _drop_blobs(session: Session, ended: SessionTransaction) -> None:
-    """Delete the blobs stored inside a transaction (or its savepoints) that did not commit."""
-    kept = []
-    for transaction, storage, key in session.info.get(_NEW_BLOBS, []):
-        scope = transaction
-        while scope is not None and scope is not ended:
-            scope = scope.parent
-        if scope is None:
-            kept.append((transaction, storage, key))
-        else:
-            storage.delete(key)
-    session.info[_NEW_BLOBS] = kept
-
-
-@event.listens_for(Session, "after_commit")
-def _keep_new_blobs(session: Session) -> None:
-    # a released savepoint is not durable yet; only the root commit keeps the blobs for good
-    if not session.in_nested_transaction():
-        session.info.pop(_NEW_BLOBS, None)
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _rolled_back(session: Session, previous_transaction: SessionTransaction) -> None:
-    _drop_blobs(session, previous_transaction)
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _ended(session: Session, transaction: SessionTransaction) -> None:
-    # a root transaction closed without commit (session.close()) is a rollback too
-    if transaction.parent is None and session.info.get(_NEW_BLOBS):
-        _drop_blobs(session, transaction)
 
 
 def clean_filename(filename: str | None) -> str:

@@ -8,7 +8,8 @@ import io
 import os
 import tempfile
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -31,6 +32,20 @@ class StoredBlob:
     sha256: str
     size: int
     created: bool
+
+
+@dataclass(frozen=True)
+class StagedBlob:
+    """Content hashed into a temp spool, not yet in storage; place() moves it there."""
+
+    key: str
+    sha256: str
+    size: int
+    _place: Callable[[], bool]
+
+    def place(self) -> StoredBlob:
+        """Move the content under its key unless it is already stored there."""
+        return StoredBlob(self.key, self.sha256, self.size, created=self._place())
 
 
 def key_for(sha256: str) -> str:
@@ -62,9 +77,16 @@ def as_stream(data: bytes | IO[bytes]) -> IO[bytes]:
 class Storage(ABC):
     """Blobs addressed by their sha256; identical content is stored once."""
 
-    @abstractmethod
     def put(self, data: bytes | IO[bytes], max_bytes: int | None = None) -> StoredBlob:
         """Store content streamed from data; 413 payload_too_large past max_bytes."""
+        with self.stage(data, max_bytes) as staged:
+            return staged.place()
+
+    @abstractmethod
+    def stage(
+        self, data: bytes | IO[bytes], max_bytes: int | None = None
+    ) -> AbstractContextManager[StagedBlob]:
+        """Spool and hash content (413 past max_bytes); the spool is gone on exit."""
 
     @abstractmethod
     def iter_range(self, key: str, start: int = 0, end: int | None = None) -> Iterator[bytes]:
@@ -123,8 +145,9 @@ class LocalStorage(Storage):
         """The file holding a key's blob."""
         return self.root / key
 
-    def put(self, data: bytes | IO[bytes], max_bytes: int | None = None) -> StoredBlob:
-        """Write to a temp file beside the blobs, fsync, then rename it under its digest."""
+    @contextmanager
+    def stage(self, data: bytes | IO[bytes], max_bytes: int | None = None) -> Iterator[StagedBlob]:
+        """Write to a temp file beside the blobs and fsync; placing renames it under its digest."""
         self.root.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(dir=self.root, prefix=".upload-", suffix=".part")
         tmp = Path(tmp_name)
@@ -134,17 +157,19 @@ class LocalStorage(Storage):
                 target.flush()
                 os.fsync(target.fileno())
             key = key_for(sha256)
-            final = self.path(key)
-            if final.exists():
-                tmp.unlink()
-                return StoredBlob(key, sha256, size, created=False)
-            final.parent.mkdir(parents=True, exist_ok=True)
-            # the rename is atomic: a reader or a crash sees no file or the whole file
-            os.replace(tmp, final)
-            return StoredBlob(key, sha256, size, created=True)
-        except BaseException:
+
+            def place() -> bool:
+                final = self.path(key)
+                if final.exists():
+                    return False
+                final.parent.mkdir(parents=True, exist_ok=True)
+                # the rename is atomic: a reader or a crash sees no file or the whole file
+                os.replace(tmp, final)
+                return True
+
+            yield StagedBlob(key, sha256, size, place)
+        finally:
             tmp.unlink(missing_ok=True)
-            raise
 
     def iter_range(self, key: str, start: int = 0, end: int | None = None) -> Iterator[bytes]:
         """Read the range from the blob's file in chunks."""
@@ -191,19 +216,24 @@ class S3Storage(Storage):
         self.bucket = bucket
         self.spool_dir = spool_dir
 
-    def put(self, data: bytes | IO[bytes], max_bytes: int | None = None) -> StoredBlob:
-        """Spool to a local temp file while hashing (the key is the digest), then upload once."""
+    @contextmanager
+    def stage(self, data: bytes | IO[bytes], max_bytes: int | None = None) -> Iterator[StagedBlob]:
+        """Spool to a local temp file while hashing (the key is the digest); placing uploads it."""
         if self.spool_dir is not None:
             self.spool_dir.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryFile(dir=self.spool_dir) as spool:
             sha256, size = copy_hashing(as_stream(data), spool, max_bytes)
             key = key_for(sha256)
-            if self.exists(key):
-                return StoredBlob(key, sha256, size, created=False)
-            spool.seek(0)
-            # S3 writes are atomic per object: a failed upload never leaves a partial object
-            self.client.upload_fileobj(spool, self.bucket, key)
-            return StoredBlob(key, sha256, size, created=True)
+
+            def place() -> bool:
+                if self.exists(key):
+                    return False
+                spool.seek(0)
+                # S3 writes are atomic per object: a failed upload never leaves a partial object
+                self.client.upload_fileobj(spool, self.bucket, key)
+                return True
+
+            yield StagedBlob(key, sha256, size, place)
 
     def iter_range(self, key: str, start: int = 0, end: int | None = None) -> Iterator[bytes]:
         """Stream a (ranged) GET of the object."""
