@@ -90,6 +90,8 @@ def line_props(row: FlatRow) -> dict[str, Any]:
 
 def _segment(number: str, props: dict[str, Any], line_key: str) -> str:
     """One path segment of a line key."""
+    if line_key == "child_config":
+        return number
     parts = [number]
     if line_key in ("child_config_find_num", "child_config_find_num_qty", "line_full"):
         parts.append(f"fn={props['find_num'] or ''}")
@@ -168,6 +170,9 @@ def _same(field: str, before: Any, after: Any) -> bool:
     if field == "quantity_by_uom":
         return before.keys() == after.keys() and all(qty_equal(before[k], after[k]) for k in before)
     if field == "properties":
+        # most lines carry no properties: skip serializing two empty dicts
+        if not before and not after:
+            return True
         return json.dumps(before, sort_keys=True) == json.dumps(after, sort_keys=True)
     return bool(before == after)
 

@@ -22,7 +22,7 @@ def norm_uom(uom: str | None) -> str:
 
 def norm_refdes(refdes: str | Iterable[Any] | None) -> list[str]:
     """Reference designators split on `,; |` and whitespace, upper-cased, de-duplicated, sorted."""
-    if refdes is None:
+    if not refdes:
         return []
     parts: Iterable[Any] = [refdes] if isinstance(refdes, str) else refdes
     out: set[str] = set()
