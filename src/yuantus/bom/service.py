@@ -236,7 +236,7 @@ def ensure_no_cycle(session: Session, parent: Item, child: Item) -> None:
 
 def _cycle(session: Session, config_path: list[str]) -> Conflict:
     """The bom_cycle error naming the path as item numbers (parent first, parent last)."""
-    current = item_service.current_by_config(session, config_path)
+    current = item_service.current_revision_rows(session, config_path)
     numbers = [current[c].item_number if c in current else c for c in config_path]
     return Conflict(
         f"adding this line would create a cycle: {' -> '.join(numbers)}",
