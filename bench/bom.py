@@ -10,55 +10,25 @@ import gc
 import tempfile
 import time
 import tracemalloc
-import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import psycopg
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 import yuantus.models  # noqa: F401 - the full metadata
+from bench.common import PG_ADMIN_URL, bench_settings, throwaway_database
 from yuantus.bom import service
 from yuantus.bom.compare import compare_boms
 from yuantus.bom.delta import build_delta_preview, export_delta_csv
 from yuantus.bom.models import BomLine
 from yuantus.core import migrate
 from yuantus.core.db import Database, new_id, utcnow
-from yuantus.core.settings import Settings
 from yuantus.item.models import Item
 
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 CHUNK = 5000
-
-
-def _settings(url: str, data_dir: Path) -> Settings:
-    """Settings for a throwaway benchmark database."""
-    return Settings(
-        database_url=url,
-        data_dir=data_dir,
-        jwt_secret="bench-secret-" + "x" * 32,
-        encryption_keys=["bench"],
-        db_pool_size=4,
-    )
-
-
-@contextmanager
-def _throwaway(backend: str, admin_url: str, workdir: Path) -> Iterator[str]:
-    """A fresh database URL for the run (own SQLite file, or own PostgreSQL database)."""
-    if backend == "sqlite":
-        yield f"sqlite:///{workdir / 'bench-bom.db'}"
-        return
-    name = f"yuantus_bench_bom_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-        try:
-            yield f"{admin_url.rsplit('/', 1)[0]}/{name}"
-        finally:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @dataclass
@@ -172,8 +142,11 @@ def _baseline(session: Session) -> list[dict[str, Any]]:
 
 def run_backend(backend: str, fanout: list[int], repeat: int, admin_url: str) -> list[str]:
     """Build the product on one backend and measure every operation; the report lines."""
-    with tempfile.TemporaryDirectory() as tmp, _throwaway(backend, admin_url, Path(tmp)) as url:
-        db = Database(_settings(url, Path(tmp)))
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        throwaway_database(backend, admin_url, Path(tmp), "bom") as url,
+    ):
+        db = Database(bench_settings(url, Path(tmp)))
         try:
             migrate.upgrade(db.engine)
             started = time.perf_counter()
@@ -243,7 +216,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--fanout", default="100,10,10,10", help="children per level")
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--pg-admin-url", default=PG_ADMIN)
+    parser.add_argument("--pg-admin-url", default=PG_ADMIN_URL)
     args = parser.parse_args(argv)
     fanout = [int(x) for x in args.fanout.split(",")]
     for backend in args.backends.split(","):
