@@ -16,14 +16,14 @@ from yuantus.core.errors import BadRequest, Conflict, InvalidState, PermissionDe
 from yuantus.core.hooks import HookRegistry, Transition
 from yuantus.core.pagination import PageParams, paginate
 from yuantus.identity.models import User
-from yuantus.item import revisions
+from yuantus.item import revisions, rules
 
 # column-level bulk lookups for other domains (BOM): kept in lookups.py, re-exported here
 from yuantus.item.lookups import ItemRow as ItemRow
 from yuantus.item.lookups import all_revisions as all_revisions
 from yuantus.item.lookups import current_revision_rows as current_revision_rows
 from yuantus.item.lookups import current_revisions as current_revisions
-from yuantus.item.models import FROZEN_STATES, ITEM_TYPES, OPEN_STATES, Item
+from yuantus.item.models import FROZEN_STATES, OPEN_STATES, Item
 
 # hooks run around every lifecycle transition (ECO gates and custom actions register here)
 item_hooks = HookRegistry("item")
@@ -89,20 +89,13 @@ def get_by_number(
     session: Session, item_type: str, item_number: str, revision: str | None = None
 ) -> Item:
     """The current (or a given) revision of an item by its number."""
-    _check_type(item_type)
+    rules.check_type(item_type)
     query = select(Item).where(Item.item_type == item_type, Item.item_number == item_number)
     query = query.where(Item.revision == revision) if revision else query.where(Item.is_current)
     item = session.scalar(query)
     if item is None:
-        raise _number_not_found(item_type, item_number, revision)
+        raise rules.number_not_found(item_type, item_number, revision)
     return item
-
-
-def _number_not_found(item_type: str, item_number: str, revision: str | None) -> Exception:
-    """A 404 naming the number (and revision) that was looked up."""
-    err = not_found("item", f"{item_type} {item_number}" + (f" rev {revision}" if revision else ""))
-    err.context.update(item_type=item_type, item_number=item_number, revision=revision)
-    return err
 
 
 def list_revisions(session: Session, config_id: str) -> list[Item]:
@@ -132,10 +125,10 @@ def list_items(
     """Items filtered by type, state and a number/name search, ordered by number."""
     query: Select[Any] = select(Item)
     if item_type:
-        _check_type(item_type)
+        rules.check_type(item_type)
         query = query.where(Item.item_type == item_type)
     if state:
-        _check_state(state)
+        rules.check_state(state)
         query = query.where(Item.state == state)
     if q:
         term = q.strip()
@@ -162,8 +155,8 @@ def create(
     user: User | None = None,
 ) -> Item:
     """A new item: revision A, Draft, current; 409 item_number_taken on a duplicate."""
-    _check_type(item_type)
-    name = _clean_name(name)
+    rules.check_type(item_type)
+    name = rules.clean_name(name)
     if item_number is None:
         number = _generate_number(session, item_type)
     else:
@@ -174,7 +167,7 @@ def create(
                 code="empty_item_number",
             )
         if _number_exists(session, item_type, number):
-            raise _number_taken(item_type, number)
+            raise rules.number_taken(item_type, number)
     item = Item(
         id=new_id(),
         item_type=item_type,
@@ -190,7 +183,7 @@ def create(
         created_by=user.id if user else None,
     )
     session.add(item)
-    _flush_or_conflict(session, _number_taken(item_type, number))
+    _flush_or_conflict(session, rules.number_taken(item_type, number))
     return item
 
 
@@ -210,14 +203,6 @@ def _number_exists(session: Session, item_type: str, number: str) -> bool:
     return session.scalar(query.limit(1)) is not None
 
 
-def _clean_name(name: str) -> str:
-    """The stripped name; 400 empty_name when nothing is left."""
-    cleaned = name.strip()
-    if not cleaned:
-        raise BadRequest("the name is empty", code="empty_name")
-    return cleaned
-
-
 def update(
     session: Session,
     item: Item,
@@ -229,7 +214,7 @@ def update(
     """Edit an open revision's name, description or properties (replaced whole)."""
     ensure_editable(item)
     if name is not None:
-        item.name = _clean_name(name)
+        item.name = rules.clean_name(name)
     if description is not None:
         item.description = description
     if properties is not None:
@@ -326,7 +311,7 @@ def revise(session: Session, item: Item, user: User | None) -> Item:
             code="not_revisable",
             context={"item_id": source.id, "state": source.state, "is_current": source.is_current},
         )
-    in_progress = _revision_in_progress(source)
+    in_progress = rules.revision_in_progress(source)
     if session.scalar(
         select(Item.id).where(Item.config_id == source.config_id, Item.state.in_(OPEN_STATES))
     ):
@@ -382,37 +367,3 @@ def _flush_or_conflict(session: Session, error: Exception) -> None:
             session.flush()
     except IntegrityError as exc:
         raise error from exc
-
-
-def _number_taken(item_type: str, number: str) -> Conflict:
-    return Conflict(
-        f"{item_type} number {number} is taken",
-        code="item_number_taken",
-        context={"item_type": item_type, "item_number": number},
-    )
-
-
-def _revision_in_progress(source: Item) -> Conflict:
-    return Conflict(
-        f"{source.item_number} already has a revision in progress",
-        code="revision_in_progress",
-        context={"config_id": source.config_id},
-    )
-
-
-def _check_type(item_type: str) -> None:
-    if item_type not in ITEM_TYPES:
-        raise BadRequest(
-            f"unknown item type {item_type!r}",
-            code="unknown_item_type",
-            context={"allowed": list(ITEM_TYPES)},
-        )
-
-
-def _check_state(state: str) -> None:
-    from yuantus.item.models import STATES
-
-    if state not in STATES:
-        raise BadRequest(
-            f"unknown state {state!r}", code="unknown_state", context={"allowed": list(STATES)}
-        )

@@ -20,10 +20,11 @@ from sqlalchemy import Connection, CursorResult, Integer, Table, Update, bindpar
 from sqlalchemy.orm import Session
 
 from yuantus.core.db import utcnow
+from yuantus.job.backoff import failure_values
 from yuantus.job.config import JobSettings
 from yuantus.job.models import JOB_COMPLETED, JOB_PENDING, JOB_PROCESSING, Job
 from yuantus.job.registry import Handler, JobFatalError, get_handler
-from yuantus.job.service import _PENDING_LITERAL, JobLost, _failure_values, _owned_statement
+from yuantus.job.service import _PENDING_LITERAL, JobLost, _owned_statement
 
 
 @dataclass(slots=True)
@@ -147,7 +148,7 @@ def fail(
     conn: Connection, job: ClaimedJob, error: str, *, retry: bool, config: JobSettings
 ) -> None:
     """Record a failed attempt in the caller's transaction (backoff or failed); JobLost if lost."""
-    values = _failure_values(job, error, retry, utcnow(), config)
+    values = failure_values(job, error, retry, utcnow(), config)
     _check_owned(conn.execute(_owned_statement().values(**values), _owner_params(job)), job)
 
 

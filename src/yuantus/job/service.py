@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import random
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from functools import cache
-from typing import Any, Protocol, cast
+from typing import Any, cast
 
 from sqlalchemy import (
     CursorResult,
@@ -28,6 +27,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 from yuantus.core.db import new_id, utcnow
 from yuantus.core.errors import BadRequest, Conflict, InvalidState, not_found
 from yuantus.core.pagination import PageParams, paginate
+from yuantus.job.backoff import ClaimRecord, failure_values, with_history
+from yuantus.job.backoff import backoff_delay as backoff_delay  # part of the JobService API
 from yuantus.job.config import JobSettings
 from yuantus.job.models import (
     ACTIVE_STATUSES,
@@ -42,27 +43,10 @@ from yuantus.job.models import (
 from yuantus.job.registry import get_handler, registered_task_types
 
 NOTIFY_CHANNEL = "yuantus_jobs"
-MAX_ERROR_CHARS = 4000
-MAX_HISTORY = 50
 _NOTIFIED_KEY = "yuantus.job.notified_transaction"
 # literals, not bound parameters: only then can the planners use the partial indexes
 _PENDING_LITERAL = literal_column(f"'{JOB_PENDING}'", String())
 _PROCESSING_LITERAL = literal_column(f"'{JOB_PROCESSING}'", String())
-
-
-class ClaimRecord(Protocol):
-    """What bookkeeping needs of a claimed job (an ORM Job or a worker's ClaimedJob)."""
-
-    @property
-    def id(self) -> str: ...
-    @property
-    def worker_id(self) -> str | None: ...
-    @property
-    def attempt_count(self) -> int: ...
-    @property
-    def max_attempts(self) -> int: ...
-    @property
-    def error_history(self) -> list[dict[str, Any]]: ...
 
 
 class JobLost(InvalidState):
@@ -75,15 +59,6 @@ class JobLost(InvalidState):
 def job_settings() -> JobSettings:
     """The job queue settings, read from the environment once."""
     return JobSettings()
-
-
-def backoff_delay(
-    attempt: int, *, base: float, cap: float, rng: Callable[[], float] = random.random
-) -> float:
-    """Seconds before retry `attempt` + 1: base * 2^(attempt-1), capped, with equal jitter."""
-    ceiling = min(cap, base * 2.0 ** max(0, attempt - 1))
-    # half fixed, half random: retries of jobs that failed together spread out, yet still grow
-    return ceiling / 2 + rng() * ceiling / 2
 
 
 def _json_dict(value: object, what: str) -> dict[str, Any]:
@@ -268,41 +243,11 @@ def complete(session: Session, job: Job, result: dict[str, Any] | None = None) -
     return job
 
 
-def _history_entry(job: ClaimRecord, error: str, retryable: bool, now: datetime) -> dict[str, Any]:
-    """One error_history record."""
-    return {
-        "attempt": job.attempt_count,
-        "error": error[:MAX_ERROR_CHARS],
-        "at": now.isoformat(),
-        "worker_id": job.worker_id,
-        "retryable": retryable,
-    }
-
-
-def _failure_values(
-    job: ClaimRecord, error: str, retry: bool, now: datetime, conf: JobSettings
-) -> dict[str, Any]:
-    """Back to pending after a backoff while attempts remain, otherwise failed."""
-    history = [*job.error_history, _history_entry(job, error, retry, now)][-MAX_HISTORY:]
-    values: dict[str, Any] = {"last_error": error[:MAX_ERROR_CHARS], "error_history": history}
-    if retry and job.attempt_count < job.max_attempts:
-        delay = backoff_delay(job.attempt_count, base=conf.backoff_base, cap=conf.backoff_cap)
-        values.update(
-            status=JOB_PENDING,
-            worker_id=None,
-            heartbeat_at=None,
-            scheduled_at=now + timedelta(seconds=delay),
-        )
-    else:
-        values.update(status=JOB_FAILED, completed_at=now)
-    return values
-
-
 def fail(
     session: Session, job: Job, error: str, *, retry: bool = True, config: JobSettings | None = None
 ) -> Job:
     """Record a failed attempt: retry later with backoff, or fail for good; JobLost if lost."""
-    values = _failure_values(job, error, retry, utcnow(), config or job_settings())
+    values = failure_values(job, error, retry, utcnow(), config or job_settings())
     _update_owned(session, job, values)
     return job
 
@@ -349,9 +294,7 @@ def requeue_stale(session: Session, timeout_seconds: float, *, limit: int = 500)
     ).all()
     for job in stale:
         error = f"worker {job.worker_id} stopped heart-beating for over {timeout_seconds:g}s"
-        job.error_history = [*job.error_history, _history_entry(job, error, True, now)][
-            -MAX_HISTORY:
-        ]
+        job.error_history = with_history(job, error, True, now)
         job.last_error = error
         if job.attempt_count >= job.max_attempts:
             job.status, job.completed_at = JOB_FAILED, now
