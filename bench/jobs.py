@@ -112,13 +112,19 @@ def _framework_worker(url: str, data_dir: str, ready: Any, go: Any) -> None:
     db.dispose()
 
 
+def _bare_sqlite(url: str) -> sqlite3.Connection:
+    """A plain sqlite3 connection set up as the service sets up its own (WAL, NORMAL sync)."""
+    conn = sqlite3.connect(url.split("///", 1)[1], isolation_level=None, timeout=30)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    return conn
+
+
 def _bare_worker(url: str, data_dir: str, ready: Any, go: Any) -> None:
     """A process claiming and completing rows with hand-written SQL."""
     me = f"bare-{uuid.uuid4().hex[:8]}"
     if url.startswith("sqlite"):
-        conn = sqlite3.connect(url.split("///", 1)[1], isolation_level=None, timeout=30)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=NORMAL")
+        conn = _bare_sqlite(url)
         ready.release()
         go.wait()
         while True:
@@ -149,9 +155,7 @@ def _bare_batch_worker(url: str, data_dir: str, ready: Any, go: Any) -> None:
     """A process claiming 32 rows per statement and committing once per batch, bare SQL."""
     me = f"bare-{uuid.uuid4().hex[:8]}"
     if url.startswith("sqlite"):
-        conn = sqlite3.connect(url.split("///", 1)[1], isolation_level=None, timeout=30)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=NORMAL")
+        conn = _bare_sqlite(url)
         ready.release()
         go.wait()
         while True:
