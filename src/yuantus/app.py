@@ -20,6 +20,7 @@ API_PREFIX = "/api/v1"
 # every domain exposes `router` in its api module; the order is the OpenAPI order
 DOMAIN_API_MODULES = (
     "yuantus.identity.api",
+    "yuantus.audit.api",
     "yuantus.item.api",
     "yuantus.file.api",
     "yuantus.bom.api",

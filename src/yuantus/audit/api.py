@@ -1,0 +1,51 @@
+"""GET /audit: the audit log, read-only, for admins."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+
+from yuantus.audit import service
+from yuantus.audit.schemas import AuditEventRead
+from yuantus.core.deps import SessionDep, require_role
+from yuantus.core.http import TransactionalRoute
+from yuantus.core.pagination import PageDep
+from yuantus.core.schemas import Page
+
+router = APIRouter(route_class=TransactionalRoute, tags=["audit"])
+# typed as object: audit sits below identity and does not import its User
+AdminUser = Annotated[object, Depends(require_role("admin"))]
+Text = Annotated[str | None, Query(max_length=64)]
+
+
+@router.get("/audit", response_model=Page[AuditEventRead])
+def list_audit_events(
+    session: SessionDep,
+    _admin: AdminUser,
+    page: PageDep,
+    object_type: Text = None,
+    object_id: Text = None,
+    actor: Annotated[str | None, Query(max_length=36, description="the actor's user id")] = None,
+    action: Text = None,
+    since: Annotated[datetime | None, Query(description="ISO 8601; from this time on")] = None,
+    until: Annotated[datetime | None, Query(description="ISO 8601; before this time")] = None,
+) -> Page[AuditEventRead]:
+    """The audit log, newest first, filtered by object, actor, action and time (admin)."""
+    filters = service.AuditFilter(
+        object_type=object_type,
+        object_id=object_id,
+        actor_id=actor,
+        action=action,
+        since=since,
+        until=until,
+    )
+    rows, total = service.list_events(session, filters, page)
+    return Page(items=[AuditEventRead.model_validate(r) for r in rows], total=total)
+
+
+@router.get("/audit/{event_id}", response_model=AuditEventRead)
+def get_audit_event(event_id: str, session: SessionDep, _admin: AdminUser) -> AuditEventRead:
+    """One audit row (admin)."""
+    return AuditEventRead.model_validate(service.get_event(session, event_id))
