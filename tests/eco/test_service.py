@@ -15,6 +15,7 @@ from yuantus.eco import stages as stage_service
 from yuantus.eco.errors import EcoConflictError
 from yuantus.eco.models import EcoEvent
 from yuantus.identity.models import User
+from yuantus.item import service as item_service
 
 
 def _new_eco(database: Database, users: dict[str, User], product: str, name: str) -> str:
@@ -43,17 +44,16 @@ def test_service_callers_record_the_conflict_after_their_rollback(
         service.action_apply(s, service.get(s, first), users["engineer"])
     _through_review(database, users, second)
 
-    with database.session() as s:
-        with pytest.raises(EcoConflictError) as refused:
-            service.action_apply(s, service.get(s, second), users["engineer"])
-        s.rollback()
-        assert service.get(s, second).state == "progress"
-        service.record_conflict(s, refused.value)
+    # session_scope (the CLI's and jobs' boundary) rolls the apply back, then records it
+    with pytest.raises(EcoConflictError) as refused, database.scope() as s:
+        service.action_apply(s, service.get(s, second), users["engineer"])
+    with database.scope() as s:
         service.record_conflict(s, refused.value)  # idempotent
-        s.commit()
     with database.scope() as s:
         eco = service.get(s, second)
         assert eco.state == "conflict"
+        assert eco.target_item_id is not None
+        assert item_service.get(s, eco.target_item_id).state == "Draft", "the release rolled back"
         kinds = [e.event_type for e in s.scalars(select(EcoEvent).where(EcoEvent.eco_id == second))]
         assert kinds.count("conflict") == 1
 

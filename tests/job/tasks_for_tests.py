@@ -6,6 +6,8 @@ import os
 import time
 from typing import Any
 
+from yuantus.audit import service as audit
+from yuantus.core.errors import Conflict
 from yuantus.job import service
 from yuantus.job.registry import JobFatalError, TaskContext, task
 
@@ -56,3 +58,19 @@ def progress(ctx: TaskContext) -> dict[str, Any]:
     if ctx.payload.get("explode"):
         raise RuntimeError("boom after enqueueing")
     return {"follow_up": follow_up.id}
+
+
+@task("test_refuse_with_record")
+def refuse_with_record(ctx: TaskContext) -> None:
+    """Enqueue a follow-up (rolled back), then refuse with an audit row that must persist."""
+    service.create_job(ctx.session, "noop", {"after": ctx.job_id})
+    job_id, attempt = ctx.job_id, ctx.attempt
+    raise Conflict("refused by the test task", code="test_refused").persist_after_rollback(
+        lambda s: audit.record(
+            s,
+            object_type="job",
+            object_id=job_id,
+            action="test_refused",
+            after={"attempt": attempt},
+        )
+    )

@@ -14,6 +14,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
+from yuantus.core.rollback import write_in_new_transaction
 from yuantus.core.settings import Settings
 
 NAMING_CONVENTION = {
@@ -133,13 +134,17 @@ def create_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 @contextmanager
 def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """One transaction: commit on success, roll back on any error."""
+    """One transaction: commit on success; on error roll back, then run the error's writes."""
     session = factory()
     try:
         yield session
         session.commit()
-    except BaseException:
+    except BaseException as exc:
         session.rollback()
+        session.close()
+        # the rolled-back transaction released its locks: the writes that must survive the
+        # refusal (core/rollback.py) run in a transaction of their own
+        write_in_new_transaction(factory, exc)
         raise
     finally:
         session.close()

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Self
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+# a write that must persist although the failed transaction rolls back (core/rollback.py)
+AfterRollbackWrite = Callable[["Session"], object]
 
 
 class YuantusError(Exception):
@@ -18,6 +25,16 @@ class YuantusError(Exception):
         self.code = code or self.default_code
         self.message = message
         self.context = context or {}
+        self.after_rollback: list[AfterRollbackWrite] = []
+
+    def persist_after_rollback(self, write: AfterRollbackWrite) -> Self:
+        """Have the transaction boundary run `write(session)` in a new transaction after rollback.
+
+        The write must use only plain values (ids, names): objects loaded in the rolled-back
+        transaction are expired. It runs once, at the first boundary the error reaches.
+        """
+        self.after_rollback.append(write)
+        return self
 
     def to_body(self) -> dict[str, Any]:
         """The structured error body."""

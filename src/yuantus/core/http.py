@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable, Coroutine
-from contextvars import ContextVar
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
@@ -18,10 +17,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from yuantus.core.context import request_id_var as request_id_var  # re-exported
 from yuantus.core.errors import YuantusError
+from yuantus.core.rollback import write_in_new_transaction
 
 log = logging.getLogger("yuantus.http")
-request_id_var: ContextVar[str] = ContextVar("request_id", default="-")
 SESSION_KEY = "db_session"
 
 _HTTP_CODES = {
@@ -39,7 +39,11 @@ def error_body(code: str, message: str, context: dict[str, Any] | None = None) -
 
 
 class TransactionalRoute(APIRoute):
-    """One request = one transaction: commit when the endpoint returns, roll back on error."""
+    """One request = one transaction: commit when the endpoint returns, roll back on error.
+
+    After the rollback, the writes the error carries (core/rollback.py) run in a fresh
+    transaction, and the original error is answered.
+    """
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         """Wrap FastAPI's handler with commit / rollback / close of the request session."""
@@ -48,8 +52,11 @@ class TransactionalRoute(APIRoute):
         async def transactional_handler(request: Request) -> Response:
             try:
                 response = await handler(request)
-            except BaseException:
+            except BaseException as exc:
                 await _finish(request, commit=False)
+                if isinstance(exc, YuantusError) and exc.after_rollback:
+                    factory = request.app.state.db.session_factory
+                    await run_in_threadpool(write_in_new_transaction, factory, exc)
                 raise
             await _finish(request, commit=True)
             return response

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response, status
-from starlette.concurrency import run_in_threadpool
+from fastapi import APIRouter, Depends, Query, status
 
-from yuantus.core.db import Database
 from yuantus.core.deps import CurrentUser, SessionDep, require_role
 from yuantus.core.http import TransactionalRoute
 from yuantus.core.pagination import PageDep
 from yuantus.core.schemas import Page
 from yuantus.eco import history, service
 from yuantus.eco import stages as stage_service
-from yuantus.eco.errors import EcoConflictError
 from yuantus.eco.schemas import (
     Decision,
     EcoApprovalRead,
@@ -35,33 +31,6 @@ from yuantus.identity.models import User
 router = APIRouter(route_class=TransactionalRoute, tags=["eco"])
 AdminUser = Annotated[User, Depends(require_role("admin"))]
 EngineerUser = Annotated[User, Depends(require_role("engineer"))]
-
-
-class ConflictRecordingRoute(TransactionalRoute):
-    """A transactional route that records an ECO conflict after the rollback.
-
-    An apply refused with 409 eco_conflict rolls back everything it did (gates, actions,
-    partial release), yet the ECO must show state `conflict`: once the request transaction
-    is rolled back and its locks released, a second short transaction records it.
-    """
-
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        """Wrap the transactional handler with the conflict recorder."""
-        handler = super().get_route_handler()
-
-        async def recording_handler(request: Request) -> Response:
-            try:
-                return await handler(request)
-            except EcoConflictError as exc:
-                await run_in_threadpool(_record_conflict, request.app.state.db, exc)
-                raise
-
-        return recording_handler
-
-
-def _record_conflict(db: Database, error: EcoConflictError) -> None:
-    with db.scope() as session:
-        service.record_conflict(session, error)
 
 
 # stage routes come first so /eco/stages is never read as /eco/{eco_id}
@@ -174,16 +143,10 @@ def reject(
     )
 
 
-_apply_router = APIRouter(route_class=ConflictRecordingRoute, tags=["eco"])
-
-
-@_apply_router.post("/eco/{eco_id}/apply", response_model=EcoRead)
+@router.post("/eco/{eco_id}/apply", response_model=EcoRead)
 def apply_eco(eco_id: str, session: SessionDep, user: EngineerUser) -> EcoRead:
     """Release the target revision in place of the source (engineer); 409 eco_conflict."""
     return EcoRead.model_validate(service.action_apply(session, service.get(session, eco_id), user))
-
-
-router.include_router(_apply_router)
 
 
 @router.post("/eco/{eco_id}/cancel", response_model=EcoRead)

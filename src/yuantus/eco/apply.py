@@ -91,7 +91,7 @@ def _check_conflict(session: Session, eco: Eco, target: Item, user: User | None)
     if current.id == eco.product_id:
         return
     source = item_service.get(session, eco.product_id)
-    raise EcoConflictError(
+    error = EcoConflictError(
         f"{source.item_number} moved on: rev {current.revision} was released after this ECO "
         f"was raised on rev {source.revision}",
         eco_id=eco.id,
@@ -106,6 +106,8 @@ def _check_conflict(session: Session, eco: Eco, target: Item, user: User | None)
             "target_revision": target.revision,
         },
     )
+    # the apply rolls back, yet the ECO must show it is in conflict
+    raise error.persist_after_rollback(lambda s: record_conflict(s, error))
 
 
 def record_conflict(session: Session, error: EcoConflictError) -> Eco:

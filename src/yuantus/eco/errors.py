@@ -10,8 +10,8 @@ from yuantus.core.errors import Conflict
 class EcoConflictError(Conflict):
     """409 eco_conflict: the product moved on since the ECO was raised.
 
-    The ECO must end in state `conflict` although the request transaction rolls back,
-    so the error names the ECO and user; the HTTP layer records the state after the rollback.
+    The ECO must end in state `conflict` although the transaction rolls back, so the error
+    names the ECO and user and carries the write that records it (core/rollback.py).
     """
 
     default_code = "eco_conflict"

@@ -17,6 +17,7 @@ from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from yuantus.core.db import Database
+from yuantus.core.rollback import write_in_savepoint
 from yuantus.core.settings import Settings
 from yuantus.job import batch, service
 from yuantus.job.config import JobSettings
@@ -224,7 +225,7 @@ class Worker:
                 group.completed += 1
             except Exception as exc:
                 session.rollback()  # back to this job's savepoint; neighbours keep their work
-                if self._record_failure(group.conn, job, exc):
+                if self._finish_failed(session, job, exc):
                     group.failed += 1
         self.pacer.record(job.task_type, time.perf_counter() - started)
 
@@ -242,11 +243,23 @@ class Worker:
                     self.completed += 1
             except Exception as exc:
                 session.rollback()
-                if self._record_failure(session.connection(), job, exc):
-                    session.commit()
+                if self._finish_failed(session, job, exc):
                     with self._lock:
                         self.failed += 1
         self.pacer.record(job.task_type, time.perf_counter() - started)
+
+    def _finish_failed(self, session: Session, job: batch.ClaimedJob, exc: Exception) -> bool:
+        """After the handler's rollback: the error's after-rollback writes and the failure.
+
+        Both go into one fresh transaction (a savepoint of the shared one for a grouped
+        job), so the job is never marked failed without the records its error carried.
+        """
+        write_in_savepoint(session, exc, where=f"job {job.id} ({job.task_type})")
+        if self._record_failure(session.connection(), job, exc):
+            session.commit()
+            return True
+        session.rollback()  # the job was lost: another worker runs it, with its writes
+        return False
 
     def _record_failure(self, conn: Connection, job: batch.ClaimedJob, exc: Exception) -> bool:
         """Write a handler's failure in the caller's transaction; False when the job was lost."""
