@@ -151,6 +151,7 @@ def user_create(
     full_name: str | None = None,
 ) -> None:
     """Create a user."""
+    from yuantus.audit.service import console_actor
     from yuantus.core.errors import YuantusError
     from yuantus.identity import service
 
@@ -159,7 +160,13 @@ def user_create(
     try:
         with db.scope() as session:
             user = service.create_user(
-                session, username, password, email=email, full_name=full_name, roles=role or []
+                session,
+                username,
+                password,
+                email=email,
+                full_name=full_name,
+                roles=role or [],
+                actor=console_actor(),
             )
             console.print(f"created {user.username} ({', '.join(user.roles) or 'no roles'})")
     except YuantusError as exc:
@@ -188,6 +195,7 @@ def user_set_password(
     password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)],
 ) -> None:
     """Set a user's password."""
+    from yuantus.audit.service import console_actor
     from yuantus.identity import service
 
     db = _database()
@@ -196,7 +204,7 @@ def user_set_password(
         if user is None:
             console.print(f"[red]no user {username}[/red]")
             raise typer.Exit(1)
-        service.update_user(session, user, password=password)
+        service.update_user(session, user, password=password, actor=console_actor())
     console.print(f"password of {username} changed")
 
 
@@ -207,6 +215,7 @@ def token_create(
     expires_in_days: Annotated[int | None, typer.Option(min=1)] = None,
 ) -> None:
     """Create an API token and print it once."""
+    from yuantus.audit.service import console_actor
     from yuantus.identity import service
 
     db = _database()
@@ -215,7 +224,9 @@ def token_create(
         if owner is None:
             console.print(f"[red]no user {user}[/red]")
             raise typer.Exit(1)
-        _, secret = service.create_api_token(session, owner, name, expires_in_days)
+        _, secret = service.create_api_token(
+            session, owner, name, expires_in_days, actor=console_actor()
+        )
     print(secret)
 
 

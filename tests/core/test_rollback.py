@@ -33,14 +33,20 @@ def _actions(database: Database) -> list[str]:
         return sorted(s.scalars(select(AuditEvent.action)))
 
 
+def _write_then_raise(database: Database, error: BaseException) -> None:
+    """A transaction that writes an audit row, then fails with the error."""
+    with database.scope() as s:
+        audit.record(s, object_type="test", object_id="t1", action="rolled_back")
+        s.flush()
+        raise error
+
+
 def test_session_scope_rolls_back_then_runs_the_errors_writes(database: Database) -> None:
     refusal = Conflict("no", code="refused")
     refusal.persist_after_rollback(_keep("kept"))
     refusal.persist_after_rollback(_keep("kept_too"))
-    with pytest.raises(Conflict) as raised, database.scope() as s:
-        audit.record(s, object_type="test", object_id="t1", action="rolled_back")
-        s.flush()
-        raise refusal
+    with pytest.raises(Conflict) as raised:
+        _write_then_raise(database, refusal)
     assert raised.value is refusal, "the original error reaches the caller"
     assert _actions(database) == ["kept", "kept_too"]
     assert refusal.after_rollback == [], "handed over once: an outer boundary does not repeat it"
@@ -51,24 +57,18 @@ def test_a_failing_write_is_logged_and_the_original_error_stands(
 ) -> None:
     refusal = Conflict("no", code="refused").persist_after_rollback(_fail)
     refusal.persist_after_rollback(_keep("lost_with_its_neighbour"))
-    with (
-        caplog.at_level(logging.ERROR, "yuantus.rollback"),
-        pytest.raises(Conflict) as raised,
-        database.scope(),
-    ):
-        raise refusal
+    with caplog.at_level(logging.ERROR, "yuantus.rollback"), pytest.raises(Conflict) as raised:
+        _write_then_raise(database, refusal)
     assert raised.value is refusal
     assert _actions(database) == [], "the writes of one error commit together or not at all"
     assert "after-rollback write of Conflict 'refused' failed" in caplog.text
 
 
 def test_errors_without_writes_and_other_exceptions_only_roll_back(database: Database) -> None:
-    with pytest.raises(RuntimeError), database.scope() as s:
-        audit.record(s, object_type="test", object_id="t1", action="rolled_back")
-        raise RuntimeError("boom")
-    with pytest.raises(YuantusError), database.scope() as s:
-        audit.record(s, object_type="test", object_id="t1", action="rolled_back")
-        raise YuantusError("plain")
+    with pytest.raises(RuntimeError):
+        _write_then_raise(database, RuntimeError("boom"))
+    with pytest.raises(YuantusError):
+        _write_then_raise(database, YuantusError("plain"))
     assert _actions(database) == []
 
 

@@ -45,7 +45,9 @@ def me(user: CurrentUser) -> User:
 @router.post("/auth/tokens", response_model=ApiTokenCreated, status_code=status.HTTP_201_CREATED)
 def create_token(body: ApiTokenCreate, session: SessionDep, user: CurrentUser) -> ApiTokenCreated:
     """Create an API token for the signed-in user; the secret is shown only here."""
-    row, secret = service.create_api_token(session, user, body.name, body.expires_in_days)
+    row, secret = service.create_api_token(
+        session, user, body.name, body.expires_in_days, actor=user
+    )
     return ApiTokenCreated(**ApiTokenRead.model_validate(row).model_dump(), token=secret)
 
 
@@ -63,7 +65,7 @@ def revoke_token(token_id: str, session: SessionDep, user: CurrentUser) -> ApiTo
 
 
 @router.post("/users", response_model=UserRead, status_code=status.HTTP_201_CREATED)
-def create_user(body: UserCreate, session: SessionDep, _admin: AdminUser) -> User:
+def create_user(body: UserCreate, session: SessionDep, admin: AdminUser) -> User:
     """Create a user (admin)."""
     return service.create_user(
         session,
@@ -72,6 +74,7 @@ def create_user(body: UserCreate, session: SessionDep, _admin: AdminUser) -> Use
         email=body.email,
         full_name=body.full_name,
         roles=body.roles,
+        actor=admin,
     )
 
 
@@ -89,7 +92,8 @@ def get_user(user_id: str, session: SessionDep, _admin: AdminUser) -> User:
 
 
 @router.patch("/users/{user_id}", response_model=UserRead)
-def update_user(user_id: str, body: UserUpdate, session: SessionDep, _admin: AdminUser) -> User:
+def update_user(user_id: str, body: UserUpdate, session: SessionDep, admin: AdminUser) -> User:
     """Change a user's roles, active flag, password or contact (admin)."""
     user = service.get_user(session, user_id)
-    return service.update_user(session, user, **body.model_dump(exclude_unset=True))
+    changes = body.model_dump(exclude_unset=True)
+    return service.update_user(session, user, actor=admin, **changes)

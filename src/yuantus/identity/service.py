@@ -9,6 +9,8 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from yuantus.audit import service as audit
+from yuantus.audit.service import Actor
 from yuantus.core import security
 from yuantus.core.db import utcnow
 from yuantus.core.errors import BadRequest, Conflict, InvalidState, Unauthorized, not_found
@@ -56,6 +58,7 @@ def create_user(
     email: str | None = None,
     full_name: str | None = None,
     roles: Sequence[str] = (),
+    actor: Actor | None = None,
 ) -> User:
     """A new active user; 409 username_taken when the name is used."""
     if get_by_username(session, username) is not None:
@@ -72,7 +75,26 @@ def create_user(
     )
     session.add(user)
     session.flush()
+    audit.record(
+        session,
+        object_type="user",
+        object_id=user.id,
+        action="created",
+        after=_snapshot(user),
+        actor=actor,
+    )
     return user
+
+
+def _snapshot(user: User) -> dict[str, object]:
+    """What the audit log keeps of a user: never the password hash."""
+    return {
+        "username": user.username,
+        "email": user.email,
+        "full_name": user.full_name,
+        "roles": list(user.roles),
+        "is_active": user.is_active,
+    }
 
 
 def update_user(
@@ -84,12 +106,14 @@ def update_user(
     password: str | None = None,
     email: str | None = None,
     full_name: str | None = None,
+    actor: Actor | None = None,
 ) -> User:
-    """Change a user's roles, activity, password or contact fields."""
+    """Change a user's roles, activity, password or contact fields; each change is audited."""
     new_roles = _check_roles(roles) if roles is not None else user.roles
     new_active = user.is_active if is_active is None else is_active
     if "admin" in user.roles and user.is_active and not ("admin" in new_roles and new_active):
         _ensure_another_active_admin(session, user)
+    before = _snapshot(user)
     user.roles = new_roles
     user.is_active = new_active
     if password is not None:
@@ -99,7 +123,41 @@ def update_user(
     if full_name is not None:
         user.full_name = full_name
     session.flush()
+    _audit_update(session, user, before, _snapshot(user), password is not None, actor)
     return user
+
+
+def _audit_update(
+    session: Session,
+    user: User,
+    before: dict[str, object],
+    after: dict[str, object],
+    password_set: bool,
+    actor: Actor | None,
+) -> None:
+    """One audit row per kind of change, so each can be found by its action."""
+
+    def changed(action: str, *fields: str) -> None:
+        keys = [f for f in fields if before[f] != after[f]]
+        if keys:
+            audit.record(
+                session,
+                object_type="user",
+                object_id=user.id,
+                action=action,
+                before={k: before[k] for k in keys},
+                after={k: after[k] for k in keys},
+                actor=actor,
+            )
+
+    changed("roles_changed", "roles")
+    changed("deactivated" if before["is_active"] else "activated", "is_active")
+    if password_set:
+        # that it changed, by whom and when; never what it is
+        audit.record(
+            session, object_type="user", object_id=user.id, action="password_set", actor=actor
+        )
+    changed("updated", "email", "full_name")
 
 
 def _ensure_another_active_admin(session: Session, user: User) -> None:
@@ -118,7 +176,20 @@ def authenticate(session: Session, username: str, password: str) -> User:
     user = get_by_username(session, username)
     ok = security.verify_password(user.password_hash if user else None, password)
     if user is None or not ok or not user.is_active:
-        raise Unauthorized(BAD_CREDENTIALS, code="invalid_credentials")
+        reason = "unknown_user" if user is None else "wrong_password" if not ok else "inactive"
+        # the name tried when no such user exists: there is no id to file the attempt under
+        object_id = user.id if user is not None else username
+        error = Unauthorized(BAD_CREDENTIALS, code="invalid_credentials")
+        # the request fails and rolls back, yet the attempt must stay in the audit log
+        raise error.persist_after_rollback(
+            lambda s: audit.record(
+                s,
+                object_type="user",
+                object_id=object_id,
+                action="login_refused",
+                after={"username": username, "reason": reason},
+            )
+        )
     return user
 
 
@@ -151,7 +222,12 @@ def _user_for_api_token(session: Session, token: str) -> User:
 
 
 def create_api_token(
-    session: Session, user: User, name: str, expires_in_days: int | None = None
+    session: Session,
+    user: User,
+    name: str,
+    expires_in_days: int | None = None,
+    *,
+    actor: Actor | None = None,
 ) -> tuple[ApiToken, str]:
     """A new API token for the user and its secret (shown once)."""
     secret = security.new_api_token()
@@ -164,6 +240,19 @@ def create_api_token(
     )
     session.add(row)
     session.flush()
+    audit.record(
+        session,
+        object_type="api_token",
+        object_id=row.id,
+        action="created",
+        after={
+            "user_id": user.id,
+            "username": user.username,
+            "name": name,
+            "expires_at": row.expires_at,
+        },
+        actor=actor,
+    )
     return row, secret
 
 
@@ -186,6 +275,15 @@ def revoke_api_token(session: Session, user: User, token_id: str) -> ApiToken:
         raise InvalidState("token already revoked", code="token_revoked", context={"id": row.id})
     row.revoked_at = utcnow()
     session.flush()
+    audit.record(
+        session,
+        object_type="api_token",
+        object_id=row.id,
+        action="revoked",
+        before={"revoked_at": None},
+        after={"user_id": row.user_id, "name": row.name, "revoked_at": row.revoked_at},
+        actor=user,
+    )
     return row
 
 
