@@ -14,6 +14,7 @@ from yuantus.core.db import Database
 from yuantus.core.health import router as health_router
 from yuantus.core.http import RequestIdMiddleware, install_error_handlers
 from yuantus.core.settings import Settings
+from yuantus.core.validation import document_validation_errors
 
 API_PREFIX = "/api/v1"
 
@@ -68,6 +69,7 @@ def create_app(
     app.state.settings = settings
     app.state.db = db
     install_error_handlers(app)
+    document_validation_errors(app)
     app.add_middleware(RequestIdMiddleware)
     app.include_router(health_router, prefix=API_PREFIX)
     for module_name in DOMAIN_API_MODULES:

@@ -17,19 +17,22 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from yuantus.core import error_codes as ec
 from yuantus.core.context import request_id_var as request_id_var  # re-exported
 from yuantus.core.errors import YuantusError
 from yuantus.core.rollback import write_in_new_transaction
+from yuantus.core.validation import validation_body
 
 log = logging.getLogger("yuantus.http")
 SESSION_KEY = "db_session"
 
 _HTTP_CODES = {
-    401: "not_authenticated",
-    403: "permission_denied",
-    404: "not_found",
-    405: "method_not_allowed",
-    413: "payload_too_large",
+    400: ec.BAD_REQUEST,
+    401: ec.NOT_AUTHENTICATED,
+    403: ec.PERMISSION_DENIED,
+    404: ec.NOT_FOUND,
+    405: ec.METHOD_NOT_ALLOWED,
+    413: ec.PAYLOAD_TOO_LARGE,
 }
 
 
@@ -117,14 +120,16 @@ class RequestIdMiddleware:
             log.exception("unhandled error, request_id=%s path=%s", request_id, scope.get("path"))
             if started:
                 raise
-            body = error_body("internal_error", "internal server error", {"request_id": request_id})
+            body = error_body(
+                ec.INTERNAL_ERROR, "internal server error", {"request_id": request_id}
+            )
             await JSONResponse(body, status_code=500)(scope, receive, send_with_id)
         finally:
             request_id_var.reset(token)
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    """Render domain, HTTP and integrity errors in the one structured shape."""
+    """Render domain, HTTP, integrity and request-validation errors in the one structured shape."""
 
     async def on_domain_error(_request: Request, exc: Exception) -> Response:
         assert isinstance(exc, YuantusError)
@@ -136,7 +141,7 @@ def install_error_handlers(app: FastAPI) -> None:
         if isinstance(exc.detail, dict) and "code" in exc.detail:
             body = {"detail": exc.detail}
         else:
-            code = _HTTP_CODES.get(exc.status_code, f"http_{exc.status_code}")
+            code = _HTTP_CODES.get(exc.status_code, ec.HTTP_ERROR)
             body = error_body(code, str(exc.detail))
         return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
 
@@ -144,7 +149,7 @@ def install_error_handlers(app: FastAPI) -> None:
         # services check rules first; this is the loser of a race the database settled
         log.info("integrity conflict: %s", exc)
         body = error_body(
-            "integrity_conflict",
+            ec.INTEGRITY_CONFLICT,
             "the change conflicts with data written at the same time; reload and retry",
         )
         return JSONResponse(body, status_code=409)
@@ -152,7 +157,10 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(YuantusError, on_domain_error)
     app.add_exception_handler(StarletteHTTPException, on_http_error)
     app.add_exception_handler(IntegrityError, on_integrity_error)
-    # keep FastAPI's standard 422 body for request validation
-    from fastapi.exception_handlers import request_validation_exception_handler
+    app.add_exception_handler(RequestValidationError, on_validation_error)
 
-    app.add_exception_handler(RequestValidationError, request_validation_exception_handler)  # type: ignore[arg-type]
+
+async def on_validation_error(_request: Request, exc: Exception) -> Response:
+    """422 in the house shape; the field errors never echo the request's values."""
+    assert isinstance(exc, RequestValidationError)
+    return JSONResponse(validation_body(exc.errors()), status_code=422)

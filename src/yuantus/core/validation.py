@@ -1,0 +1,121 @@
+"""Request validation errors in the house shape, and their truthful OpenAPI description."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from fastapi import FastAPI
+from pydantic import BaseModel
+
+from yuantus.core import error_codes as ec
+
+# query parameters typed as Literal/Enum are the list filters (?state=, ?item_type=, ...)
+_FILTER_TYPES = frozenset({"literal_error", "enum"})
+# a quantity that is missing is a schema error; one that is there but not > 0 is the quantity rule
+_QUANTITY_FIELDS = frozenset({"quantity"})
+
+
+class FieldError(BaseModel):
+    """One failed check: where (`loc`), why (`msg`) and its pydantic error type."""
+
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class ValidationContext(BaseModel):
+    """The field errors; `fields` names the unknown fields of an `unknown_fields` answer."""
+
+    errors: list[FieldError]
+    fields: list[str] | None = None
+
+
+class ValidationDetail(BaseModel):
+    """`validation_failed`, `unknown_fields`, `invalid_filter` or `invalid_quantity`."""
+
+    code: str
+    message: str
+    context: ValidationContext
+
+
+class ValidationErrorBody(BaseModel):
+    """The body of a 422 answer to a request that does not match its schema."""
+
+    detail: ValidationDetail
+
+
+def field_errors(errors: Sequence[Any]) -> list[dict[str, Any]]:
+    """Location, message and type of each error; never `input` or `ctx` (they echo the request)."""
+    return [
+        {"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": str(e.get("type"))}
+        for e in errors
+    ]
+
+
+def _concept(error: dict[str, Any]) -> ec.ErrorCode:
+    """The catalogue code one pydantic error stands for."""
+    loc, kind = error["loc"], error["type"]
+    if kind == "extra_forbidden":
+        return ec.UNKNOWN_FIELDS
+    if loc and loc[0] == "query" and kind in _FILTER_TYPES:
+        return ec.INVALID_FILTER
+    names = [part for part in loc if isinstance(part, str)]
+    if kind != "missing" and names and names[-1] in _QUANTITY_FIELDS:
+        return ec.INVALID_QUANTITY
+    return ec.VALIDATION_FAILED
+
+
+def validation_body(errors: Sequence[Any]) -> dict[str, Any]:
+    """The house 422 body for pydantic's errors: one code when every error is one concept."""
+    cleaned = field_errors(errors)
+    concepts = {_concept(e) for e in cleaned}
+    code = concepts.pop() if len(concepts) == 1 else ec.VALIDATION_FAILED
+    context: dict[str, Any] = {"errors": cleaned}
+    if code == ec.UNKNOWN_FIELDS:
+        fields = sorted({str(e["loc"][-1]) for e in cleaned})
+        context["fields"] = fields
+        message = f"unknown fields: {', '.join(fields)}"
+    elif code == ec.INVALID_FILTER:
+        message = "unknown filter value: " + "; ".join(_where_what(e) for e in cleaned)
+    elif code == ec.INVALID_QUANTITY:
+        message = "quantity must be a number > 0: " + "; ".join(_where_what(e) for e in cleaned)
+    else:
+        message = "the request is invalid: " + "; ".join(_where_what(e) for e in cleaned)
+    return {"detail": {"code": code, "message": message, "context": context}}
+
+
+def _where_what(error: dict[str, Any]) -> str:
+    return f"{'.'.join(str(p) for p in error['loc'])}: {error['msg']}"
+
+
+def document_validation_errors(app: FastAPI) -> None:
+    """Make /openapi.json describe the real 422 body instead of FastAPI's HTTPValidationError."""
+
+    generate = app.openapi
+    patched: list[bool] = []
+
+    def openapi() -> dict[str, Any]:
+        schema = generate()  # FastAPI caches it in app.openapi_schema
+        if not patched:
+            _describe_422(schema)
+            patched.append(True)
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _describe_422(schema: dict[str, Any]) -> None:
+    """Point every documented 422 answer at ValidationErrorBody."""
+    schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+    body = ValidationErrorBody.model_json_schema(ref_template="#/components/schemas/{model}")
+    schemas.update(body.pop("$defs", {}))
+    schemas[ValidationErrorBody.__name__] = body
+    ref = {"$ref": f"#/components/schemas/{ValidationErrorBody.__name__}"}
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            answer = operation.get("responses", {}).get("422")
+            if answer is not None:
+                answer["content"] = {"application/json": {"schema": ref}}
+    for old in ("HTTPValidationError", "ValidationError"):
+        schemas.pop(old, None)
