@@ -50,7 +50,8 @@ def list_approvals(session: Session, eco: Eco, page: PageParams) -> tuple[list[E
     query = (
         select(EcoApproval)
         .where(EcoApproval.eco_id == eco.id)
-        .order_by(EcoApproval.created_at, EcoApproval.stage_visit)
+        # two users can decide in the same instant: id makes the order total
+        .order_by(EcoApproval.created_at, EcoApproval.stage_visit, EcoApproval.id)
     )
     return paginate(session, query, page)
 

@@ -111,7 +111,7 @@ def claim(
         for r in rows
     ]
     # RETURNING follows no order; run them as the queue orders them
-    jobs.sort(key=lambda j: (j.priority, j.created_at))
+    jobs.sort(key=lambda j: (j.priority, j.created_at, j.id))
     return jobs
 
 
