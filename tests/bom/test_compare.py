@@ -198,11 +198,11 @@ def test_bad_compare_queries(as_user: AsUser, example: dict[str, Item]) -> None:
     c = as_user("viewer")
     ids = {"left_id": example["TOP"].id, "right_id": example["TOP_B"].id}
     r = c.get("/api/v1/bom/compare", params={**ids, "compare_mode": "fuzzy"})
-    assert r.status_code == 400
+    assert r.status_code == 422
     assert r.json()["detail"]["code"] == "invalid_compare_mode"
     assert "summarized" in r.json()["detail"]["context"]["allowed"]
     r = c.get("/api/v1/bom/compare", params={**ids, "line_key": "nope"})
-    assert r.status_code == 400
+    assert r.status_code == 422
     assert r.json()["detail"]["context"]["allowed"] == [
         "child_config",
         "child_config_find_num",
@@ -210,6 +210,6 @@ def test_bad_compare_queries(as_user: AsUser, example: dict[str, Item]) -> None:
         "child_config_find_num_qty",
         "line_full",
     ]
-    assert c.get("/api/v1/bom/compare", params={**ids, "levels": -5}).status_code == 400
+    assert c.get("/api/v1/bom/compare", params={**ids, "levels": -5}).status_code == 422
     assert c.get("/api/v1/bom/compare", params={**ids, "left_id": "nope"}).status_code == 404
     assert c.get("/api/v1/bom/compare", params={"left_id": ids["left_id"]}).status_code == 422

@@ -102,7 +102,7 @@ def test_export_formats(as_user: AsUser, example: dict[str, Item]) -> None:
     assert "| update | ASM1 | TOP | ASM1 | quantity: 2 → 3 | major | high |" in text
     assert "overall high" in text
     r = c.get(url, params={**_ids(example), "export_format": "xlsx"})
-    assert r.status_code == 400
+    assert r.status_code == 422
     assert r.json()["detail"]["context"]["allowed"] == ["json", "csv", "md"]
 
 
@@ -195,10 +195,10 @@ def test_apply_refusals(
     ).json()
     copy = _draft_copy_of(database, example["TOP"], "TOP-COPY3")
     r = eng.post(url, json={"target_id": copy.id, "operations": summarized["operations"]})
-    assert r.status_code == 400
+    assert r.status_code == 422
     assert r.json()["detail"]["code"] == "delta_not_applicable"
     r = eng.post(url, json={"target_id": copy.id, "operations": [{**ops[0], "op": "merge"}]})
-    assert r.status_code == 400
+    assert r.status_code == 422
     assert r.json()["detail"]["code"] == "invalid_delta_op"
     with database.scope() as s:
         release_item(s, copy, users["engineer"])

@@ -61,7 +61,7 @@ def test_levels_limit_and_paging(as_user: AsUser, example: dict[str, Item]) -> N
     assert [row["path"][-1] for row in page["items"]] == ["BOLT", "SUB"]
     for path in ("flat", "tree", "where-used"):
         r = c.get(f"/api/v1/bom/{top}/{path}?levels=-2")
-        assert r.status_code == 400
+        assert r.status_code == 422
         assert r.json()["detail"]["code"] == "invalid_levels"
         assert c.get(f"/api/v1/bom/nope/{path}").status_code == 404
 

@@ -226,7 +226,7 @@ def test_second_eco_to_apply_on_one_product_conflicts(
     assert events(eng, second["id"])[-2]["event_type"] == "conflict"
     assert ok(eng.get(ECO, params={"state": "conflict"}))["total"] == 1
 
-    error(eng.post(f"{ECO}/{second['id']}/apply"), 409, "invalid_state")
+    error(eng.post(f"{ECO}/{second['id']}/apply"), 409, "eco_in_conflict")
     eco = ok(eng.post(f"{ECO}/{second['id']}/cancel"))
     assert eco["state"] == "canceled"
     with database.scope() as s:

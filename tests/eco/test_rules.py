@@ -71,7 +71,7 @@ def test_unknown_eco_and_stage_answer_404(as_user: Client, product: str) -> None
     assert snapshot(eng) == before
 
 
-def test_move_to_the_current_stage_or_of_a_closed_eco_is_invalid_state(
+def test_move_to_the_current_or_final_stage_or_of_a_closed_eco_is_refused(
     as_user: Client, product: str
 ) -> None:
     eng = as_user("engineer")
@@ -81,12 +81,12 @@ def test_move_to_the_current_stage_or_of_a_closed_eco_is_invalid_state(
     error(
         eng.post(f"{ECO}/{eco['id']}/move-stage", json={"stage_id": by["New"]["id"]}),
         409,
-        "invalid_state",
+        "stage_unchanged",
     )
     error(
         eng.post(f"{ECO}/{eco['id']}/move-stage", json={"stage_id": by["Done"]["id"]}),
         409,
-        "invalid_state",
+        "stage_final",
     )
     assert snapshot(eng) == before
 
@@ -96,12 +96,12 @@ def test_move_to_the_current_stage_or_of_a_closed_eco_is_invalid_state(
         detail = error(
             eng.post(f"{ECO}/{eco['id']}/move-stage", json={"stage_id": by[stage]["id"]}),
             409,
-            "invalid_state",
+            "eco_closed",
         )
         assert detail["context"]["state"] == "canceled"
     for action in ("cancel", "apply", "new-revision"):
         error(eng.post(f"{ECO}/{eco['id']}/{action}"), 409)
-    error(eng.patch(f"{ECO}/{eco['id']}", json={"name": "renamed"}), 409, "invalid_state")
+    error(eng.patch(f"{ECO}/{eco['id']}", json={"name": "renamed"}), 409, "eco_closed")
     assert snapshot(eng) == before
 
 

@@ -166,7 +166,7 @@ def test_by_number_answers_current_or_given_revision(
     assert eng.get(f"{ITEMS}/by-number/Part/NOPE").status_code == 404
     assert eng.get(f"{ITEMS}/by-number/Document/PLATE-7").status_code == 404
     unknown_type = eng.get(f"{ITEMS}/by-number/Gadget/PLATE-7")
-    assert unknown_type.status_code == 400
+    assert unknown_type.status_code == 422
     assert unknown_type.json()["detail"]["code"] == "unknown_item_type"
 
 

@@ -62,10 +62,11 @@ def test_list_filters_and_paging(database: Database, as_user: AsUser) -> None:
 def test_list_bad_input(database: Database, as_user: AsUser, client: TestClient) -> None:
     viewer = as_user("viewer")
     r = viewer.get("/api/v1/jobs", params={"status": "exploded"})
-    assert r.status_code == 400
-    assert r.json()["detail"]["code"] == "invalid_status"
+    assert r.status_code == 422
+    assert r.json()["detail"]["code"] == "invalid_filter"
+    assert "failed" in r.json()["detail"]["context"]["allowed"]
     r = viewer.get("/api/v1/jobs", params={"created_from": "2026-01-01T00:00:00"})
-    assert r.status_code == 400
+    assert r.status_code == 422
     assert r.json()["detail"]["code"] == "naive_datetime"
     assert viewer.get("/api/v1/jobs", params={"created_from": "yesterday"}).status_code == 422
     assert viewer.get("/api/v1/jobs", params={"limit": 0}).status_code == 422

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from yuantus.core.db import Database, utcnow
-from yuantus.core.errors import BadRequest, InvalidState
+from yuantus.core.errors import InvalidState, Unprocessable
 from yuantus.job import service
 from yuantus.job.models import Job
 from yuantus.job.registry import registered_task_types
@@ -27,15 +27,15 @@ def test_builtin_task_types_are_registered() -> None:
 
 
 def test_unknown_task_type_is_refused(session: Session) -> None:
-    with pytest.raises(BadRequest) as err:
+    with pytest.raises(Unprocessable) as err:
         service.create_job(session, "no_such_task", {})
     assert err.value.code == "unknown_task_type"
 
 
 def test_bad_payload_and_naive_run_at_are_refused(session: Session) -> None:
-    with pytest.raises(BadRequest):
+    with pytest.raises(Unprocessable):
         service.create_job(session, "noop", {"x": object()})
-    with pytest.raises(BadRequest):
+    with pytest.raises(Unprocessable):
         service.create_job(session, "noop", {}, run_at=utcnow().replace(tzinfo=None))
 
 

@@ -9,10 +9,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from yuantus.bom import codes
 from yuantus.bom.explosion import FlatRow, explode_flat
 from yuantus.bom.normalize import norm_find_num, norm_refdes, norm_uom, qty_equal, qty_key
 from yuantus.bom.service import check_levels
-from yuantus.core.errors import BadRequest
+from yuantus.core.errors import Unprocessable
 from yuantus.item import service as item_service
 from yuantus.item.models import Item
 
@@ -57,19 +58,19 @@ PATH_SEP = ">"
 
 
 def check_mode(compare_mode: str | None, line_key: str) -> Mode:
-    """The effective mode; 400 naming the allowed values for an unknown mode or key."""
+    """The effective mode; 422 naming the allowed values for an unknown mode or key."""
     if compare_mode:
         if compare_mode not in COMPARE_MODES:
-            raise BadRequest(
+            raise Unprocessable(
                 f"unknown compare_mode {compare_mode!r}; allowed: {', '.join(COMPARE_MODES)}",
-                code="invalid_compare_mode",
+                code=codes.INVALID_COMPARE_MODE,
                 context={"compare_mode": compare_mode, "allowed": list(COMPARE_MODES)},
             )
         return COMPARE_MODES[compare_mode]
     if line_key not in LINE_KEYS:
-        raise BadRequest(
+        raise Unprocessable(
             f"unknown line_key {line_key!r}; allowed: {', '.join(LINE_KEYS)}",
-            code="invalid_line_key",
+            code=codes.INVALID_LINE_KEY,
             context={"line_key": line_key, "allowed": list(LINE_KEYS)},
         )
     return Mode(line_key, ALL_FIELDS)

@@ -11,12 +11,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from yuantus.bom import codes
 from yuantus.bom import service as bom_service
 from yuantus.bom.compare import line_props
 from yuantus.bom.explosion import explode_flat
 from yuantus.bom.models import BomLine
 from yuantus.bom.normalize import norm_find_num, norm_refdes, norm_uom, qty_equal
-from yuantus.core.errors import BadRequest, Conflict, NotFound
+from yuantus.core.errors import Conflict, NotFound, Unprocessable
 from yuantus.item import service as item_service
 from yuantus.item.models import Item
 
@@ -169,7 +170,7 @@ def export_delta_markdown(preview: dict[str, Any]) -> str:
 
 
 def export_delta(preview: dict[str, Any], export_format: str) -> tuple[str, str, str]:
-    """(content, media type, filename) of an export; 400 for an unknown format."""
+    """(content, media type, filename) of an export; 422 for an unknown format."""
     if export_format == "json":
         return export_delta_json(preview), "application/json", "bom-delta-preview.json"
     if export_format == "csv":
@@ -180,15 +181,15 @@ def export_delta(preview: dict[str, Any], export_format: str) -> tuple[str, str,
             "text/markdown; charset=utf-8",
             "bom-delta-preview.md",
         )
-    raise BadRequest(
+    raise Unprocessable(
         f"unknown export_format {export_format!r}; allowed: {', '.join(EXPORT_FORMATS)}",
-        code="invalid_export_format",
+        code=codes.INVALID_EXPORT_FORMAT,
         context={"export_format": export_format, "allowed": list(EXPORT_FORMATS)},
     )
 
 
 def check_export_format(export_format: str) -> str:
-    """400 invalid_export_format unless json, csv or md."""
+    """422 invalid_export_format unless json, csv or md."""
     if export_format not in EXPORT_FORMATS:
         export_delta({"operations": []}, export_format)
     return export_format
@@ -239,17 +240,17 @@ def _conflict(op: dict[str, Any], reason: str) -> dict[str, Any]:
 def _check_ops(operations: list[dict[str, Any]]) -> None:
     for op in operations:
         if op.get("op") not in OPS:
-            raise BadRequest(
+            raise Unprocessable(
                 f"unknown delta op {op.get('op')!r}; allowed: {', '.join(OPS)}",
-                code="invalid_delta_op",
+                code=codes.INVALID_DELTA_OP,
                 context={"op": op.get("op"), "allowed": list(OPS)},
             )
         if not op.get("level") or not op.get("child_config_id"):
             # a summarized delta nets quantities per component: it names no line to edit
-            raise BadRequest(
+            raise Unprocessable(
                 "a delta operation needs its level and child_config_id; "
                 "summarized deltas cannot be applied",
-                code="delta_not_applicable",
+                code=codes.DELTA_NOT_APPLICABLE,
                 context={"line_key": op.get("line_key")},
             )
 
@@ -356,7 +357,7 @@ def apply_delta(session: Session, target: Item, operations: list[dict[str, Any]]
             raise Conflict(
                 f"{len(conflicts)} delta operation(s) no longer match {target.item_number} "
                 f"rev {target.revision}",
-                code="delta_conflict",
+                code=codes.DELTA_CONFLICT,
                 context={"target_id": target.id, "conflicts": conflicts},
             )
     return {

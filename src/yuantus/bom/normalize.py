@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from yuantus.core import error_codes as ec
 from yuantus.core.errors import Unprocessable
 
 # reference designators are separated by commas, semicolons, pipes or whitespace
@@ -62,7 +63,7 @@ def check_quantity(quantity: Any) -> float:
     if isinstance(quantity, bool) or not math.isfinite(value) or value <= 0:
         raise Unprocessable(
             f"quantity must be a number > 0, got {quantity!r}",
-            code="invalid_quantity",
+            code=ec.INVALID_QUANTITY,
             context={"quantity": str(quantity)},
         )
     return value

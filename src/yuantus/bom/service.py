@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
+from yuantus.bom import codes
 from yuantus.bom.explosion import (
     FlatRow,
     TreeNode,
@@ -19,8 +20,9 @@ from yuantus.bom.explosion import (
 )
 from yuantus.bom.models import BomLine
 from yuantus.bom.normalize import check_quantity, norm_find_num, norm_refdes, norm_uom
+from yuantus.core import error_codes as ec
 from yuantus.core.db import new_id, utcnow
-from yuantus.core.errors import BadRequest, Conflict, Unprocessable, not_found
+from yuantus.core.errors import Conflict, Unprocessable, not_found
 from yuantus.item import service as item_service
 from yuantus.item.models import Item
 
@@ -47,11 +49,11 @@ SEQUENCE_STEP = 10
 
 
 def check_levels(levels: int) -> int:
-    """-1 (unlimited) or a depth >= 0, else 400 invalid_levels."""
+    """-1 (unlimited) or a depth >= 0, else 422 invalid_levels."""
     if levels < -1:
-        raise BadRequest(
+        raise Unprocessable(
             f"levels must be -1 (unlimited) or >= 0, got {levels}",
-            code="invalid_levels",
+            code=codes.INVALID_LEVELS,
             context={"levels": levels, "allowed": "-1 or >= 0"},
         )
     return levels
@@ -127,9 +129,9 @@ def update_line(session: Session, line: BomLine, **fields: Any) -> BomLine:
         "properties",
     }
     if unknown:
-        raise BadRequest(
+        raise Unprocessable(
             f"unknown BOM line fields: {', '.join(sorted(unknown))}",
-            code="unknown_fields",
+            code=ec.UNKNOWN_FIELDS,
             context={"fields": sorted(unknown)},
         )
     if "quantity" in fields:
@@ -240,16 +242,19 @@ def _cycle(session: Session, config_path: list[str]) -> Conflict:
     numbers = [current[c].item_number if c in current else c for c in config_path]
     return Conflict(
         f"adding this line would create a cycle: {' -> '.join(numbers)}",
-        code="bom_cycle",
+        code=codes.BOM_CYCLE,
         context={"path": numbers, "config_path": config_path},
     )
+
+
+_NOT_PART = {"parent": codes.PARENT_NOT_PART, "child": codes.CHILD_NOT_PART}
 
 
 def _check_part(item: Item, role: str) -> None:
     if item.item_type != "Part":
         raise Unprocessable(
             f"a BOM {role} must be a Part; {item.item_number} is a {item.item_type}",
-            code=f"{role}_not_part",
+            code=_NOT_PART[role],
             context={f"{role}_id": item.id, "item_type": item.item_type},
         )
 
@@ -274,7 +279,7 @@ def delete_line_by_id(session: Session, line_id: str) -> None:
 
 
 def flat_for(session: Session, item_id: str, levels: int) -> tuple[Item, list[FlatRow]]:
-    """The item and its flat explosion; 400 on bad levels, 404 on an unknown item."""
+    """The item and its flat explosion; 422 on bad levels, 404 on an unknown item."""
     check_levels(levels)
     item = item_service.get(session, item_id)
     return item, explode_flat(session, item, levels)

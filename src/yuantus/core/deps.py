@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
+from yuantus.core import error_codes as ec
 from yuantus.core.db import Database
 from yuantus.core.errors import PermissionDenied, Unauthorized
 from yuantus.core.http import SESSION_KEY
@@ -69,7 +70,7 @@ def require_role(*roles: str) -> Callable[..., User]:
         if not user.has_role(*roles):
             raise PermissionDenied(
                 f"this action needs one of the roles: {', '.join(roles)}",
-                code="role_required",
+                code=ec.ROLE_REQUIRED,
                 context={"required_roles": list(roles), "user_roles": list(user.roles)},
             )
         return user

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, Self
+
+from yuantus.core import error_codes as ec
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -13,7 +15,11 @@ AfterRollbackWrite = Callable[["Session"], object]
 
 
 class YuantusError(Exception):
-    """A domain error rendered as {"detail": {"code", "message", "context"}}."""
+    """A domain error rendered as {"detail": {"code", "message", "context"}}.
+
+    Pass a catalogue constant as `code` (yuantus.core.error_codes, yuantus.<domain>.codes);
+    the plain defaults of the base classes are not in the catalogue on purpose.
+    """
 
     status_code = 400
     default_code = "error"
@@ -52,14 +58,14 @@ class Unauthorized(YuantusError):
     """Missing, malformed, expired or revoked credentials."""
 
     status_code = 401
-    default_code = "not_authenticated"
+    default_code = ec.NOT_AUTHENTICATED
 
 
 class PermissionDenied(YuantusError):
     """The user lacks a role the action needs."""
 
     status_code = 403
-    default_code = "permission_denied"
+    default_code = ec.PERMISSION_DENIED
 
 
 class NotFound(YuantusError):
@@ -87,7 +93,7 @@ class PayloadTooLarge(YuantusError):
     """An upload is over the configured size limit."""
 
     status_code = 413
-    default_code = "payload_too_large"
+    default_code = ec.PAYLOAD_TOO_LARGE
 
 
 class Unprocessable(YuantusError):
@@ -110,4 +116,14 @@ def not_found(kind: str, object_id: object) -> NotFound:
         f"{kind} {object_id} not found",
         code=f"{kind}_not_found",
         context={"kind": kind, "id": str(object_id)},
+    )
+
+
+def invalid_filter(name: str, allowed: Iterable[str]) -> Unprocessable:
+    """422 invalid_filter: a list filter's value is not one of `allowed`."""
+    choices = list(allowed)
+    return Unprocessable(
+        f"unknown {name} filter value; allowed: {', '.join(choices)}",
+        code=ec.INVALID_FILTER,
+        context={"filter": name, "allowed": choices},
     )

@@ -11,6 +11,7 @@ import jwt
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from yuantus.core import error_codes as ec
 from yuantus.core.db import utcnow
 from yuantus.core.errors import Unauthorized
 
@@ -59,11 +60,11 @@ def decode_access_token(token: str, secret: str) -> str:
             token, secret, algorithms=[JWT_ALGORITHM], options={"require": ["exp", "sub"]}
         )
     except jwt.ExpiredSignatureError as exc:
-        raise Unauthorized("access token expired", code="token_expired") from exc
+        raise Unauthorized("access token expired", code=ec.TOKEN_EXPIRED) from exc
     except jwt.InvalidTokenError as exc:
-        raise Unauthorized("invalid access token", code="invalid_token") from exc
+        raise Unauthorized("invalid access token", code=ec.INVALID_TOKEN) from exc
     if payload.get("typ") != "access" or not isinstance(payload.get("sub"), str):
-        raise Unauthorized("invalid access token", code="invalid_token")
+        raise Unauthorized("invalid access token", code=ec.INVALID_TOKEN)
     return str(payload["sub"])
 
 

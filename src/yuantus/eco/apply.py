@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 
 from yuantus.core.db import utcnow
 from yuantus.core.errors import InvalidState
+from yuantus.eco import codes
 from yuantus.eco import stages as stage_service
 from yuantus.eco.errors import EcoConflictError
 from yuantus.eco.flow import (
@@ -33,7 +34,7 @@ def action_apply(session: Session, eco: Eco, user: User | None) -> Eco:
     if missing:
         raise InvalidState(
             "the ECO cannot be applied yet: " + "; ".join(missing),
-            code="eco_not_ready",
+            code=codes.ECO_NOT_READY,
             context={"missing": missing, "state": eco.state, "stage": eco.stage.name},
         )
     assert eco.target_item_id is not None

@@ -5,8 +5,10 @@ from __future__ import annotations
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from yuantus.core import error_codes as ec
 from yuantus.core.db import new_id
 from yuantus.core.errors import Conflict, InvalidState, PermissionDenied, YuantusError
+from yuantus.eco import codes
 from yuantus.eco import stages as stage_service
 from yuantus.eco.flow import ensure_open, get_for_update, missing_approvals, move, set_state, touch
 from yuantus.eco.history import record_event, visit_decisions
@@ -44,14 +46,14 @@ def _decide(session: Session, eco: Eco, user: User, decision: str, comment: str 
     if not stage.takes_approvals:
         raise InvalidState(
             f"stage {stage.name} takes no approvals",
-            code="no_approvals_on_stage",
+            code=codes.NO_APPROVALS_ON_STAGE,
             context={"stage": stage.name},
         )
     if not user.has_role(*stage.approval_roles):
         roles = list(stage.approval_roles) or ["admin"]
         raise PermissionDenied(
             f"approving stage {stage.name} needs one of the roles: {', '.join(roles)}",
-            code="role_required",
+            code=ec.ROLE_REQUIRED,
             context={"required_roles": roles, "user_roles": list(user.roles), "stage": stage.name},
         )
     if any(d.user_id == user.id for d in visit_decisions(session, eco)):
@@ -112,6 +114,6 @@ def _on_approvals_met(session: Session, eco: Eco, user: User) -> None:
 def _already_decided(eco: Eco, user: User) -> Conflict:
     return Conflict(
         f"{user.username} already decided on stage {eco.stage.name} of {eco.number}",
-        code="already_decided",
+        code=codes.ALREADY_DECIDED,
         context={"eco_id": eco.id, "stage": eco.stage.name, "user_id": user.id},
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from yuantus.core.errors import Conflict
+from yuantus.eco import codes
 
 
 class EcoConflictError(Conflict):
@@ -14,7 +15,7 @@ class EcoConflictError(Conflict):
     names the ECO and user and carries the write that records it (core/rollback.py).
     """
 
-    default_code = "eco_conflict"
+    default_code = codes.ECO_CONFLICT
 
     def __init__(
         self, message: str, *, eco_id: str, user_id: str | None, context: dict[str, Any]
@@ -28,6 +29,6 @@ def eco_modified(eco_id: str, expected: int | None, current: int | None) -> Conf
     """409 eco_modified: someone else changed the ECO since the caller read it."""
     return Conflict(
         "the ECO was changed by someone else; reload it and retry",
-        code="eco_modified",
+        code=codes.ECO_MODIFIED,
         context={"eco_id": eco_id, "expected_version": expected, "current_version": current},
     )

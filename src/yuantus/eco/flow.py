@@ -12,6 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from yuantus.core.db import utcnow
 from yuantus.core.errors import InvalidState, not_found
+from yuantus.eco import codes
 from yuantus.eco import stages as stage_service
 from yuantus.eco.errors import eco_modified
 from yuantus.eco.history import record_event, visit_decisions
@@ -76,11 +77,13 @@ def _check_move(session: Session, eco: Eco, stage: EcoStage) -> None:
     if stage.id == eco.stage_id:
         raise InvalidState(
             f"the ECO is already in stage {stage.name}",
+            code=codes.STAGE_UNCHANGED,
             context={"stage_id": stage.id, "stage": stage.name},
         )
     if stage.is_final:
         raise InvalidState(
             f"{stage.name} is a final stage; an ECO reaches it by apply",
+            code=codes.STAGE_FINAL,
             context={"stage_id": stage.id, "stage": stage.name},
         )
     if stage_service.is_after(session, stage, eco.stage):
@@ -94,7 +97,7 @@ def _check_move(session: Session, eco: Eco, stage: EcoStage) -> None:
         if missing:
             raise InvalidState(
                 f"cannot move forward to {stage.name}: " + "; ".join(missing),
-                code="approvals_missing",
+                code=codes.APPROVALS_MISSING,
                 context={"missing": missing, "stage": eco.stage.name, "to_stage": stage.name},
             )
 
@@ -157,20 +160,22 @@ def set_state(session: Session, eco: Eco, state: str, user: User | None) -> None
 
 
 def ensure_not_closed(eco: Eco, what: str) -> None:
-    """409 invalid_state when the ECO is done or canceled."""
+    """409 eco_closed when the ECO is done or canceled."""
     if eco.state in CLOSED_STATES:
         raise InvalidState(
             f"cannot {what} an ECO that is {eco.state}",
+            code=codes.ECO_CLOSED,
             context={"eco_id": eco.id, "state": eco.state},
         )
 
 
 def ensure_open(eco: Eco, what: str) -> None:
-    """409 invalid_state when the ECO is done, canceled or in conflict."""
+    """409 eco_closed / eco_in_conflict when the ECO is done, canceled or in conflict."""
     ensure_not_closed(eco, what)
     if eco.state == "conflict":
         raise InvalidState(
             f"cannot {what} an ECO in conflict; cancel it and raise a new one",
+            code=codes.ECO_IN_CONFLICT,
             context={"eco_id": eco.id, "state": eco.state},
         )
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from yuantus.core.errors import InvalidState
 from yuantus.core.pagination import PageParams, paginate
+from yuantus.eco import codes
 from yuantus.eco import stages as stage_service
 from yuantus.eco.models import Eco, EcoApproval
 from yuantus.identity.models import User
@@ -76,7 +77,7 @@ def bom_changes(session: Session, eco: Eco, *, levels: int = -1) -> dict[str, An
     if eco.target_item_id is None:
         raise InvalidState(
             "the ECO has no target revision yet; run new-revision first",
-            code="no_target_revision",
+            code=codes.NO_TARGET_REVISION,
             context={"eco_id": eco.id},
         )
     source = item_service.get(session, eco.product_id)

@@ -13,9 +13,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from yuantus.core import error_codes as ec
 from yuantus.core import sequences
 from yuantus.core.db import new_id
+from yuantus.core.error_codes import ErrorCode
 from yuantus.core.errors import InvalidState, Unprocessable
+from yuantus.eco import codes
 from yuantus.eco import stages as stage_service
 from yuantus.eco.apply import action_apply, action_cancel, record_conflict
 from yuantus.eco.approvals import approve, reject
@@ -84,14 +87,14 @@ def create_eco(
     effectivity_date: date | None = None,
 ) -> Eco:
     """A new ECO (state draft, first stage) on the current released revision of a product."""
-    _check_choice("eco_type", eco_type, ECO_TYPES)
-    _check_choice("priority", priority, PRIORITIES)
+    _check_choice(codes.INVALID_ECO_TYPE, "eco_type", eco_type, ECO_TYPES)
+    _check_choice(codes.INVALID_PRIORITY, "priority", priority, PRIORITIES)
     product = item_service.get(session, product_id)
     _check_type_fits(eco_type, product)
     if not (product.is_current and product.state == "Released"):
         raise InvalidState(
             f"{product.item_number} rev {product.revision} is not the current released revision",
-            code="product_not_released",
+            code=ec.PRODUCT_NOT_RELEASED,
             context={"product_id": product.id, "state": product.state},
         )
     ensure_default_stages(session)
@@ -140,11 +143,15 @@ def update_eco(
     ensure_not_closed(eco, "edit")
     unknown = set(changes) - set(UPDATABLE)
     if unknown:
-        raise Unprocessable(f"unknown ECO fields {sorted(unknown)}", code="unknown_field")
+        raise Unprocessable(
+            f"unknown ECO fields: {', '.join(sorted(unknown))}",
+            code=ec.UNKNOWN_FIELDS,
+            context={"fields": sorted(unknown)},
+        )
     if "priority" in changes:
-        _check_choice("priority", changes["priority"], PRIORITIES)
+        _check_choice(codes.INVALID_PRIORITY, "priority", changes["priority"], PRIORITIES)
     if "eco_type" in changes:
-        _check_choice("eco_type", changes["eco_type"], ECO_TYPES)
+        _check_choice(codes.INVALID_ECO_TYPE, "eco_type", changes["eco_type"], ECO_TYPES)
         _check_type_fits(changes["eco_type"], item_service.get(session, eco.product_id))
     diff = {
         k: [_text(getattr(eco, k)), _text(v)] for k, v in changes.items() if getattr(eco, k) != v
@@ -165,7 +172,7 @@ def action_new_revision(session: Session, eco: Eco, user: User | None) -> Eco:
     if eco.target_item_id is not None:
         raise InvalidState(
             "the ECO already has a target revision",
-            code="target_exists",
+            code=codes.TARGET_EXISTS,
             context={"target_item_id": eco.target_item_id},
         )
     # revise the item's head: a change released meanwhile is then caught as a conflict at apply
@@ -191,16 +198,16 @@ def _check_type_fits(eco_type: str, product: Item) -> None:
     if needed is not None and product.item_type != needed:
         raise Unprocessable(
             f"an ECO of type {eco_type} changes a {needed}, not a {product.item_type}",
-            code="eco_type_mismatch",
+            code=codes.ECO_TYPE_MISMATCH,
             context={"eco_type": eco_type, "item_type": product.item_type},
         )
 
 
-def _check_choice(field_name: str, value: str, allowed: tuple[str, ...]) -> None:
+def _check_choice(code: ErrorCode, field_name: str, value: str, allowed: tuple[str, ...]) -> None:
     if value not in allowed:
         raise Unprocessable(
             f"unknown {field_name} {value!r}",
-            code=f"invalid_{field_name}",
+            code=code,
             context={"allowed": list(allowed)},
         )
 

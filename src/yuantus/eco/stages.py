@@ -8,9 +8,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from yuantus.core import error_codes as ec
 from yuantus.core.db import new_id, utcnow
 from yuantus.core.errors import Conflict, Unprocessable, not_found
 from yuantus.core.pagination import PageParams, paginate
+from yuantus.eco import codes
 from yuantus.eco.models import APPROVAL_TYPES, EcoStage
 
 # the same set migration 0005_eco inserts; used again when a database was emptied
@@ -97,7 +99,7 @@ def first_stage(session: Session) -> EcoStage:
             return stage
     raise Conflict(
         "no ECO stage is configured; an admin must create one",
-        code="no_eco_stage",
+        code=codes.NO_ECO_STAGE,
     )
 
 
@@ -141,7 +143,11 @@ def update_stage(session: Session, stage: EcoStage, **changes: Any) -> EcoStage:
     """Change a stage's fields (admin); the same rules as create_stage."""
     unknown = set(changes) - set(STAGE_FIELDS)
     if unknown:
-        raise Unprocessable(f"unknown stage fields {sorted(unknown)}", code="unknown_field")
+        raise Unprocessable(
+            f"unknown stage fields: {', '.join(sorted(unknown))}",
+            code=ec.UNKNOWN_FIELDS,
+            context={"fields": sorted(unknown)},
+        )
     if "name" in changes and changes["name"] != stage.name:
         _ensure_name_free(session, changes["name"], stage.id)
     # validate on a copy so a refused change leaves the row (and the session) untouched
@@ -159,24 +165,26 @@ def _check_rule(stage: EcoStage) -> None:
     if stage.approval_type not in APPROVAL_TYPES:
         raise Unprocessable(
             f"unknown approval_type {stage.approval_type!r}",
-            code="invalid_stage",
+            code=codes.INVALID_STAGE,
             context={"allowed": list(APPROVAL_TYPES)},
         )
     if stage.approval_type == "mandatory" and (stage.min_approvals < 1 or not stage.approval_roles):
         raise Unprocessable(
             "a mandatory stage needs min_approvals >= 1 and at least one approval role",
-            code="invalid_stage",
+            code=codes.INVALID_STAGE,
             context={"min_approvals": stage.min_approvals, "approval_roles": stage.approval_roles},
         )
     if stage.approval_type != "mandatory" and stage.min_approvals:
         raise Unprocessable(
             "min_approvals only applies to a mandatory stage",
-            code="invalid_stage",
+            code=codes.INVALID_STAGE,
             context={"approval_type": stage.approval_type, "min_approvals": stage.min_approvals},
         )
     if stage.is_final and stage.approval_type != "none":
         raise Unprocessable(
-            "a final stage takes no approvals", code="invalid_stage", context={"name": stage.name}
+            "a final stage takes no approvals",
+            code=codes.INVALID_STAGE,
+            context={"name": stage.name},
         )
 
 
@@ -196,5 +204,7 @@ def _flush_or_taken(session: Session, name: str) -> None:
 
 def _name_taken(name: str) -> Conflict:
     return Conflict(
-        f"an ECO stage named {name!r} exists", code="eco_stage_name_taken", context={"name": name}
+        f"an ECO stage named {name!r} exists",
+        code=codes.ECO_STAGE_NAME_TAKEN,
+        context={"name": name},
     )

@@ -11,9 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from yuantus.core.db import new_id
-from yuantus.core.errors import BadRequest, Conflict, not_found
+from yuantus.core.errors import Conflict, Unprocessable, not_found
 from yuantus.core.pagination import PageParams, paginate
-from yuantus.file import content
+from yuantus.file import codes, content
 from yuantus.file.models import FILE_ROLES, FileObject, ItemFile
 from yuantus.file.storage import Storage, get_storage
 from yuantus.identity.models import User
@@ -96,7 +96,7 @@ def attach(
     if duplicate:
         raise Conflict(
             "the file is already attached to this revision in that role",
-            code="file_already_attached",
+            code=codes.FILE_ALREADY_ATTACHED,
             context={"item_id": item.id, "file_id": file_obj.id, "role": role},
         )
     link = ItemFile(
@@ -198,8 +198,8 @@ def iter_content(
 
 def _check_role(role: str) -> None:
     if role not in FILE_ROLES:
-        raise BadRequest(
+        raise Unprocessable(
             f"unknown file role {role!r}",
-            code="unknown_file_role",
+            code=codes.UNKNOWN_FILE_ROLE,
             context={"allowed": list(FILE_ROLES)},
         )

@@ -15,8 +15,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, BinaryIO
 
+from yuantus.core import error_codes as ec
 from yuantus.core.errors import NotFound, PayloadTooLarge
 from yuantus.core.settings import ConfigurationError, Settings
+from yuantus.file import codes
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -61,7 +63,7 @@ def copy_hashing(source: IO[bytes], target: IO[bytes], max_bytes: int | None) ->
         if max_bytes is not None and size > max_bytes:
             raise PayloadTooLarge(
                 f"the upload is larger than the limit of {max_bytes} bytes",
-                code="payload_too_large",
+                code=ec.PAYLOAD_TOO_LARGE,
                 context={"max_upload_bytes": max_bytes},
             )
         digest.update(chunk)
@@ -130,7 +132,7 @@ class _IterRaw(io.RawIOBase):
 def _missing(key: str) -> NotFound:
     return NotFound(
         "the file's content is missing from storage",
-        code="file_content_missing",
+        code=codes.FILE_CONTENT_MISSING,
         context={"storage_key": key},
     )
 

@@ -11,10 +11,12 @@ from sqlalchemy.orm import Session
 
 from yuantus.audit import service as audit
 from yuantus.audit.service import Actor
+from yuantus.core import error_codes as ec
 from yuantus.core import security
 from yuantus.core.db import utcnow
-from yuantus.core.errors import BadRequest, Conflict, InvalidState, Unauthorized, not_found
+from yuantus.core.errors import Conflict, InvalidState, Unauthorized, Unprocessable, not_found
 from yuantus.core.pagination import PageParams, paginate
+from yuantus.identity import codes
 from yuantus.identity.models import ROLES, ApiToken, User
 
 BAD_CREDENTIALS = "wrong username or password"
@@ -24,9 +26,9 @@ def _check_roles(roles: Sequence[str]) -> list[str]:
     """Roles de-duplicated in a stable order; unknown ones refused."""
     unknown = sorted(set(roles) - set(ROLES))
     if unknown:
-        raise BadRequest(
+        raise Unprocessable(
             f"unknown roles: {', '.join(unknown)}",
-            code="unknown_role",
+            code=codes.UNKNOWN_ROLE,
             context={"unknown": unknown, "allowed": list(ROLES)},
         )
     return [r for r in ROLES if r in set(roles)]
@@ -63,7 +65,9 @@ def create_user(
     """A new active user; 409 username_taken when the name is used."""
     if get_by_username(session, username) is not None:
         raise Conflict(
-            f"username {username!r} is taken", code="username_taken", context={"username": username}
+            f"username {username!r} is taken",
+            code=codes.USERNAME_TAKEN,
+            context={"username": username},
         )
     user = User(
         username=username,
@@ -166,7 +170,7 @@ def _ensure_another_active_admin(session: Session, user: User) -> None:
     if not any("admin" in other.roles for other in others):
         raise Conflict(
             "this is the last active admin; make another admin first",
-            code="last_admin",
+            code=codes.LAST_ADMIN,
             context={"user_id": user.id},
         )
 
@@ -179,7 +183,7 @@ def authenticate(session: Session, username: str, password: str) -> User:
         reason = "unknown_user" if user is None else "wrong_password" if not ok else "inactive"
         # the name tried when no such user exists: there is no id to file the attempt under
         object_id = user.id if user is not None else username
-        error = Unauthorized(BAD_CREDENTIALS, code="invalid_credentials")
+        error = Unauthorized(BAD_CREDENTIALS, code=codes.INVALID_CREDENTIALS)
         # the request fails and rolls back, yet the attempt must stay in the audit log
         raise error.persist_after_rollback(
             lambda s: audit.record(
@@ -201,7 +205,7 @@ def user_for_bearer(session: Session, token: str, jwt_secret: str) -> User:
     else:
         user = session.get(User, security.decode_access_token(token, jwt_secret))
     if user is None or not user.is_active:
-        raise Unauthorized("the token's user is unknown or inactive", code="inactive_user")
+        raise Unauthorized("the token's user is unknown or inactive", code=codes.INACTIVE_USER)
     return user
 
 
@@ -212,9 +216,9 @@ def _user_for_api_token(session: Session, token: str) -> User:
     )
     now = utcnow()
     if row is None or row.revoked_at is not None:
-        raise Unauthorized("invalid API token", code="invalid_token")
+        raise Unauthorized("invalid API token", code=ec.INVALID_TOKEN)
     if row.expires_at is not None and row.expires_at <= now:
-        raise Unauthorized("API token expired", code="token_expired")
+        raise Unauthorized("API token expired", code=ec.TOKEN_EXPIRED)
     # one write per minute at most: keeps token use cheap under load
     if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=1):
         row.last_used_at = now
@@ -272,7 +276,9 @@ def revoke_api_token(session: Session, user: User, token_id: str) -> ApiToken:
     if row is None or (row.user_id != user.id and not user.has_role("admin")):
         raise not_found("api_token", token_id)
     if row.revoked_at is not None:
-        raise InvalidState("token already revoked", code="token_revoked", context={"id": row.id})
+        raise InvalidState(
+            "token already revoked", code=codes.TOKEN_REVOKED, context={"id": row.id}
+        )
     row.revoked_at = utcnow()
     session.flush()
     audit.record(

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from yuantus.core.errors import BadRequest, Conflict, not_found
-from yuantus.item.models import ITEM_TYPES, STATES, Item
+from yuantus.core.errors import Conflict, Unprocessable, not_found
+from yuantus.item import codes
+from yuantus.item.models import ITEM_TYPES, Item
 
 
 def number_not_found(item_type: str, item_number: str, revision: str | None) -> Exception:
@@ -14,10 +15,10 @@ def number_not_found(item_type: str, item_number: str, revision: str | None) -> 
 
 
 def clean_name(name: str) -> str:
-    """The stripped name; 400 empty_name when nothing is left."""
+    """The stripped name; 422 empty_name when nothing is left."""
     cleaned = name.strip()
     if not cleaned:
-        raise BadRequest("the name is empty", code="empty_name")
+        raise Unprocessable("the name is empty", code=codes.EMPTY_NAME)
     return cleaned
 
 
@@ -25,7 +26,7 @@ def number_taken(item_type: str, number: str) -> Conflict:
     """409 item_number_taken."""
     return Conflict(
         f"{item_type} number {number} is taken",
-        code="item_number_taken",
+        code=codes.ITEM_NUMBER_TAKEN,
         context={"item_type": item_type, "item_number": number},
     )
 
@@ -34,24 +35,16 @@ def revision_in_progress(source: Item) -> Conflict:
     """409 revision_in_progress: the item already has an open revision."""
     return Conflict(
         f"{source.item_number} already has a revision in progress",
-        code="revision_in_progress",
+        code=codes.REVISION_IN_PROGRESS,
         context={"config_id": source.config_id},
     )
 
 
 def check_type(item_type: str) -> None:
-    """400 unknown_item_type."""
+    """422 unknown_item_type."""
     if item_type not in ITEM_TYPES:
-        raise BadRequest(
+        raise Unprocessable(
             f"unknown item type {item_type!r}",
-            code="unknown_item_type",
+            code=codes.UNKNOWN_ITEM_TYPE,
             context={"allowed": list(ITEM_TYPES)},
-        )
-
-
-def check_state(state: str) -> None:
-    """400 unknown_state."""
-    if state not in STATES:
-        raise BadRequest(
-            f"unknown state {state!r}", code="unknown_state", context={"allowed": list(STATES)}
         )

@@ -10,20 +10,28 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from yuantus.core import error_codes as ec
 from yuantus.core import sequences
 from yuantus.core.db import new_id, utcnow
-from yuantus.core.errors import BadRequest, Conflict, InvalidState, PermissionDenied, not_found
+from yuantus.core.errors import (
+    Conflict,
+    InvalidState,
+    PermissionDenied,
+    Unprocessable,
+    invalid_filter,
+    not_found,
+)
 from yuantus.core.hooks import HookRegistry, Transition
 from yuantus.core.pagination import PageParams, paginate
 from yuantus.identity.models import User
-from yuantus.item import revisions, rules
+from yuantus.item import codes, revisions, rules
 
 # column-level bulk lookups for other domains (BOM): kept in lookups.py, re-exported here
 from yuantus.item.lookups import ItemRow as ItemRow
 from yuantus.item.lookups import all_revisions as all_revisions
 from yuantus.item.lookups import current_revision_rows as current_revision_rows
 from yuantus.item.lookups import current_revisions as current_revisions
-from yuantus.item.models import FROZEN_STATES, OPEN_STATES, Item
+from yuantus.item.models import FROZEN_STATES, ITEM_TYPES, OPEN_STATES, STATES, Item
 
 # hooks run around every lifecycle transition (ECO gates and custom actions register here)
 item_hooks = HookRegistry("item")
@@ -101,7 +109,9 @@ def get_by_number(
 def list_revisions(session: Session, config_id: str) -> list[Item]:
     """All revisions of an item, oldest first."""
     return list(
-        session.scalars(select(Item).where(Item.config_id == config_id).order_by(Item.generation))
+        session.scalars(
+            select(Item).where(Item.config_id == config_id).order_by(Item.generation, Item.id)
+        )
     )
 
 
@@ -109,7 +119,7 @@ def list_revisions_page(
     session: Session, config_id: str, page: PageParams
 ) -> tuple[list[Item], int]:
     """One page of an item's revisions, oldest first, and their count."""
-    query = select(Item).where(Item.config_id == config_id).order_by(Item.generation)
+    query = select(Item).where(Item.config_id == config_id).order_by(Item.generation, Item.id)
     return paginate(session, query, page)
 
 
@@ -125,10 +135,12 @@ def list_items(
     """Items filtered by type, state and a number/name search, ordered by number."""
     query: Select[Any] = select(Item)
     if item_type:
-        rules.check_type(item_type)
+        if item_type not in ITEM_TYPES:
+            raise invalid_filter("item_type", ITEM_TYPES)
         query = query.where(Item.item_type == item_type)
     if state:
-        rules.check_state(state)
+        if state not in STATES:
+            raise invalid_filter("state", STATES)
         query = query.where(Item.state == state)
     if q:
         term = q.strip()
@@ -140,7 +152,7 @@ def list_items(
         )
     if current_only:
         query = query.where(Item.is_current)
-    query = query.order_by(Item.item_type, Item.item_number, Item.generation)
+    query = query.order_by(Item.item_type, Item.item_number, Item.generation, Item.id)
     return paginate(session, query, page)
 
 
@@ -162,9 +174,9 @@ def create(
     else:
         number = item_number.strip()
         if not number:
-            raise BadRequest(
+            raise Unprocessable(
                 "the item number is empty; omit it to have one generated",
-                code="empty_item_number",
+                code=codes.EMPTY_ITEM_NUMBER,
             )
         if _number_exists(session, item_type, number):
             raise rules.number_taken(item_type, number)
@@ -229,7 +241,7 @@ def ensure_editable(item: Item) -> None:
     if item.state in FROZEN_STATES:
         raise Conflict(
             f"{item.item_type} {item.item_number} rev {item.revision} is {item.state} and frozen",
-            code="item_frozen",
+            code=codes.ITEM_FROZEN,
             context={"item_id": item.id, "state": item.state},
         )
 
@@ -240,9 +252,9 @@ def transition(
     """Run a lifecycle transition through the before/after hooks, in the caller's transaction."""
     rule = LIFECYCLE.get(action)
     if rule is None:
-        raise BadRequest(
+        raise Unprocessable(
             f"unknown transition {action!r}",
-            code="unknown_transition",
+            code=codes.UNKNOWN_TRANSITION,
             context={"allowed": sorted(LIFECYCLE)},
         )
     # lock and re-read: two racing transitions of one revision must see each other's result
@@ -251,13 +263,13 @@ def transition(
         allowed = sorted(a for a, r in LIFECYCLE.items() if item.state in r.from_states)
         raise InvalidState(
             f"cannot {action} a {item.state} revision; allowed: {', '.join(allowed) or 'none'}",
-            code="invalid_transition",
+            code=ec.INVALID_TRANSITION,
             context={"state": item.state, "transition": action, "allowed": allowed},
         )
     if check_roles and user is not None and not user.has_role(*rule.roles):
         raise PermissionDenied(
             f"{action} needs one of the roles: {', '.join(rule.roles)}",
-            code="role_required",
+            code=ec.ROLE_REQUIRED,
             context={"required_roles": list(rule.roles), "user_roles": list(user.roles)},
         )
     event = Transition(
@@ -308,7 +320,7 @@ def revise(session: Session, item: Item, user: User | None) -> Item:
     if not source.is_current or source.state != "Released":
         raise InvalidState(
             "only the current released revision can be revised",
-            code="not_revisable",
+            code=codes.NOT_REVISABLE,
             context={"item_id": source.id, "state": source.state, "is_current": source.is_current},
         )
     in_progress = rules.revision_in_progress(source)
@@ -352,7 +364,7 @@ def discard_draft(session: Session, item: Item) -> None:
     if item.state not in OPEN_STATES or item.generation == 1 or item.is_current:
         raise InvalidState(
             "only a non-current Draft/InReview successor revision can be discarded",
-            code="not_discardable",
+            code=codes.NOT_DISCARDABLE,
             context={"item_id": item.id, "state": item.state},
         )
     # file links and BOM lines of the revision go with it (ON DELETE CASCADE)

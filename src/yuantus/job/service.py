@@ -25,8 +25,9 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from yuantus.core.db import new_id, utcnow
-from yuantus.core.errors import BadRequest, Conflict, InvalidState, not_found
+from yuantus.core.errors import Conflict, InvalidState, Unprocessable, invalid_filter, not_found
 from yuantus.core.pagination import PageParams, paginate
+from yuantus.job import codes
 from yuantus.job.backoff import ClaimRecord, failure_values, with_history
 from yuantus.job.backoff import backoff_delay as backoff_delay  # part of the JobService API
 from yuantus.job.config import JobSettings
@@ -52,7 +53,7 @@ _PROCESSING_LITERAL = literal_column(f"'{JOB_PROCESSING}'", String())
 class JobLost(InvalidState):
     """The worker no longer owns the job (requeued as stale, cancelled or claimed again)."""
 
-    default_code = "job_lost"
+    default_code = codes.JOB_LOST
 
 
 @cache
@@ -61,21 +62,26 @@ def job_settings() -> JobSettings:
     return JobSettings()
 
 
+_JSON_CODES = {"payload": codes.INVALID_PAYLOAD, "progress": codes.INVALID_PROGRESS}
+
+
 def _json_dict(value: object, what: str) -> dict[str, Any]:
-    """The value when it is a JSON-serializable object; 400 otherwise."""
+    """The value when it is a JSON-serializable object; 422 otherwise."""
     if not isinstance(value, dict):
-        raise BadRequest(f"{what} must be a JSON object", code=f"invalid_{what}")
+        raise Unprocessable(f"{what} must be a JSON object", code=_JSON_CODES[what])
     try:
         json.dumps(value)
     except (TypeError, ValueError) as exc:
-        raise BadRequest(f"{what} is not JSON-serializable: {exc}", code=f"invalid_{what}") from exc
+        raise Unprocessable(
+            f"{what} is not JSON-serializable: {exc}", code=_JSON_CODES[what]
+        ) from exc
     return value
 
 
 def _aware(value: datetime, name: str) -> datetime:
     """Refuse naive datetimes: their zone is unknown."""
     if value.tzinfo is None:
-        raise BadRequest(f"{name} must be timezone-aware", code="naive_datetime")
+        raise Unprocessable(f"{name} must be timezone-aware", code=codes.NAIVE_DATETIME)
     return value
 
 
@@ -92,13 +98,13 @@ def create_job(
 ) -> Job:
     """Enqueue a job in the caller's transaction; an active job with the dedupe_key wins."""
     if get_handler(task_type) is None:
-        raise BadRequest(
+        raise Unprocessable(
             f"no handler is registered for task type {task_type!r}",
-            code="unknown_task_type",
+            code=codes.UNKNOWN_TASK_TYPE,
             context={"task_type": task_type, "known": registered_task_types()},
         )
     if max_attempts < 1:
-        raise BadRequest("max_attempts must be at least 1", code="invalid_max_attempts")
+        raise Unprocessable("max_attempts must be at least 1", code=codes.INVALID_MAX_ATTEMPTS)
     now = utcnow()
     job = Job(
         id=new_id(),
@@ -322,7 +328,7 @@ def cancel(session: Session, job_id: str) -> Job:
         job = get_job(session, job_id)
         raise InvalidState(
             f"only a pending job can be cancelled; job {job_id} is {job.status}",
-            code="job_not_pending",
+            code=codes.JOB_NOT_PENDING,
             context={"id": job_id, "status": job.status},
         )
     return _reload(session, job_id)
@@ -351,14 +357,14 @@ def retry(session: Session, job_id: str) -> Job:
     except IntegrityError as exc:
         raise Conflict(
             "another active job holds this job's dedupe key",
-            code="duplicate_active_job",
+            code=codes.DUPLICATE_ACTIVE_JOB,
             context={"id": job_id},
         ) from exc
     if matched == 0:
         job = get_job(session, job_id)
         raise InvalidState(
             f"only a failed or cancelled job can be retried; job {job_id} is {job.status}",
-            code="job_not_retryable",
+            code=codes.JOB_NOT_RETRYABLE,
             context={"id": job_id, "status": job.status},
         )
     _notify_workers(session)
@@ -386,11 +392,7 @@ def list_jobs(
     query = select(Job).order_by(Job.created_at.desc(), Job.id)
     if status is not None:
         if status not in JOB_STATUSES:
-            raise BadRequest(
-                f"unknown job status {status!r}",
-                code="invalid_status",
-                context={"status": status, "allowed": list(JOB_STATUSES)},
-            )
+            raise invalid_filter("status", JOB_STATUSES)
         query = query.where(Job.status == status)
     if task_type is not None:
         query = query.where(Job.task_type == task_type)

@@ -7,13 +7,14 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from yuantus.core import error_codes as ec
 from yuantus.core.db import utcnow
-from yuantus.core.errors import Conflict, InvalidState, Unprocessable, not_found
+from yuantus.core.errors import Conflict, InvalidState, Unprocessable, invalid_filter, not_found
 from yuantus.core.pagination import PageParams, paginate
 from yuantus.identity.models import User
 from yuantus.item import service as item_service
 from yuantus.item.models import Item
-from yuantus.manufacturing import workcenter_service
+from yuantus.manufacturing import codes, workcenter_service
 from yuantus.manufacturing.common import flush_or_conflict
 from yuantus.manufacturing.models import ROUTING_STATES, Operation, Routing
 
@@ -35,7 +36,7 @@ def product_of(session: Session, product_id: str) -> Item:
     if item.item_type != "Part":
         raise Unprocessable(
             f"{item.item_number} is a {item.item_type}; only Parts are manufactured",
-            code="product_not_part",
+            code=codes.PRODUCT_NOT_PART,
             context={"product_id": product_id, "item_type": item.item_type},
         )
     return item
@@ -57,11 +58,7 @@ def list_routings(
         )
     if state:
         if state not in ROUTING_STATES:
-            raise Unprocessable(
-                f"unknown routing state {state!r}",
-                code="unknown_state",
-                context={"allowed": list(ROUTING_STATES)},
-            )
+            raise invalid_filter("state", ROUTING_STATES)
         query = query.where(Routing.state == state)
     if routing_code:
         query = query.where(Routing.routing_code == routing_code)
@@ -118,7 +115,7 @@ def create(
         session,
         Conflict(
             f"routing code {routing_code} or the product's primary routing was taken meanwhile",
-            code="routing_conflict",
+            code=codes.ROUTING_CONFLICT,
             context={"routing_code": routing_code, "product_config_id": product.config_id},
         ),
     )
@@ -146,7 +143,7 @@ def ensure_editable(routing: Routing) -> None:
         raise InvalidState(
             f"routing {routing.routing_code} v{routing.version} is {routing.state} and cannot be "
             "edited; create a new version (POST /routings/{id}/new-version)",
-            code="routing_not_editable",
+            code=codes.ROUTING_NOT_EDITABLE,
             context={"routing_id": routing.id, "state": routing.state},
         )
 
@@ -156,7 +153,7 @@ def release(session: Session, routing: Routing) -> Routing:
     if routing.state != "draft":
         raise InvalidState(
             f"cannot release a {routing.state} routing",
-            code="invalid_transition",
+            code=ec.INVALID_TRANSITION,
             context={"state": routing.state, "to_state": "released", "allowed": []},
         )
     older = session.scalars(
@@ -187,7 +184,7 @@ def new_version(session: Session, routing: Routing, user: User | None = None) ->
     if routing.state == "draft":
         raise InvalidState(
             "a draft routing is edited in place; new versions start from released ones",
-            code="routing_is_draft",
+            code=codes.ROUTING_IS_DRAFT,
             context={"routing_id": routing.id},
         )
     versions = session.execute(
@@ -199,7 +196,7 @@ def new_version(session: Session, routing: Routing, user: User | None = None) ->
     if draft is not None:
         raise Conflict(
             f"routing {routing.routing_code} already has a draft version {draft.version}",
-            code="routing_draft_exists",
+            code=codes.ROUTING_DRAFT_EXISTS,
             context={"routing_id": draft.id, "version": draft.version},
         )
     version = max(v.version for v in versions) + 1
@@ -218,7 +215,7 @@ def new_version(session: Session, routing: Routing, user: User | None = None) ->
         session,
         Conflict(
             f"routing {routing.routing_code} v{version} was created at the same time",
-            code="routing_version_taken",
+            code=codes.ROUTING_VERSION_TAKEN,
             context={"routing_code": routing.routing_code, "version": version},
         ),
     )
@@ -320,7 +317,7 @@ def _check_workcenter(session: Session, workcenter_id: str) -> None:
     if not center.is_active:
         raise InvalidState(
             f"work center {center.code} is inactive",
-            code="workcenter_inactive",
+            code=codes.WORKCENTER_INACTIVE,
             context={"workcenter_id": center.id},
         )
 
@@ -347,7 +344,7 @@ def _primary_taken(config_id: str, existing: Routing | None) -> Conflict:
     return Conflict(
         "the product already has a primary routing"
         + (f" ({existing.routing_code} v{existing.version})" if existing else ""),
-        code="primary_routing_exists",
+        code=codes.PRIMARY_ROUTING_EXISTS,
         context=context,
     )
 
@@ -355,7 +352,7 @@ def _primary_taken(config_id: str, existing: Routing | None) -> Conflict:
 def _code_taken(code: str) -> Conflict:
     return Conflict(
         f"routing code {code} is taken",
-        code="routing_code_taken",
+        code=codes.ROUTING_CODE_TAKEN,
         context={"routing_code": code},
     )
 
@@ -363,6 +360,6 @@ def _code_taken(code: str) -> Conflict:
 def _number_taken(routing: Routing, number: int) -> Conflict:
     return Conflict(
         f"operation {number} already exists on routing {routing.routing_code}",
-        code="operation_number_taken",
+        code=codes.OPERATION_NUMBER_TAKEN,
         context={"routing_id": routing.id, "operation_number": number},
     )

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from yuantus.core.db import utcnow
 from yuantus.core.errors import Conflict, not_found
 from yuantus.core.pagination import PageParams, paginate
+from yuantus.manufacturing import codes
 from yuantus.manufacturing.common import flush_or_conflict
 from yuantus.manufacturing.models import WorkCenter
 
@@ -82,7 +83,7 @@ def _ensure_code_free(session: Session, code: str) -> None:
 def _code_taken(code: str) -> Conflict:
     return Conflict(
         f"work center code {code} is taken",
-        code="workcenter_code_taken",
+        code=codes.WORKCENTER_CODE_TAKEN,
         context={"code": code},
     )
 

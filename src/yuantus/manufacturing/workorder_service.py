@@ -11,13 +11,14 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from yuantus.core import error_codes as ec
 from yuantus.core import sequences
 from yuantus.core.db import utcnow
-from yuantus.core.errors import Conflict, InvalidState, Unprocessable, not_found
+from yuantus.core.errors import Conflict, InvalidState, Unprocessable, invalid_filter, not_found
 from yuantus.core.pagination import PageParams, paginate
 from yuantus.identity.models import User
 from yuantus.item import service as item_service
-from yuantus.manufacturing import routing_service, workcenter_service
+from yuantus.manufacturing import codes, routing_service, workcenter_service
 from yuantus.manufacturing.common import flush_or_conflict
 from yuantus.manufacturing.models import WORKORDER_STATUSES, Routing, WorkOrder
 
@@ -50,11 +51,7 @@ def list_workorders(
     query: Select[Any] = select(WorkOrder)
     if status:
         if status not in WORKORDER_STATUSES:
-            raise Unprocessable(
-                f"unknown work order status {status!r}",
-                code="unknown_status",
-                context={"allowed": list(WORKORDER_STATUSES)},
-            )
+            raise invalid_filter("status", WORKORDER_STATUSES)
         query = query.where(WorkOrder.status == status)
     if product_id:
         config_id = item_service.get(session, product_id).config_id
@@ -74,9 +71,7 @@ def create(
     """A draft work order on the given routing, or the product's primary one by default."""
     qty = Decimal(str(quantity))
     if qty <= 0:
-        raise Unprocessable(
-            "quantity must be greater than 0", code="quantity_not_positive", context={}
-        )
+        raise Unprocessable("quantity must be greater than 0", code=ec.INVALID_QUANTITY, context={})
     product = routing_service.product_of(session, product_id)
     routing: Routing | None
     if routing_id is not None:
@@ -85,7 +80,7 @@ def create(
         if routing.state == "obsolete":
             raise InvalidState(
                 f"routing {routing.routing_code} v{routing.version} is obsolete",
-                code="routing_obsolete",
+                code=codes.ROUTING_OBSOLETE,
                 context={"routing_id": routing.id},
             )
     else:
@@ -107,7 +102,7 @@ def create(
         session,
         Conflict(
             f"work order number {number} is taken",
-            code="workorder_number_taken",
+            code=codes.WORKORDER_NUMBER_TAKEN,
             context={"number": number},
         ),
     )
@@ -120,7 +115,7 @@ def transition(session: Session, order: WorkOrder, to_status: str) -> WorkOrder:
     if to_status not in allowed:
         raise InvalidState(
             f"cannot move work order {order.number} from {order.status} to {to_status}",
-            code="invalid_transition",
+            code=ec.INVALID_TRANSITION,
             context={"status": order.status, "to_status": to_status, "allowed": list(allowed)},
         )
     _ENTER[to_status](session, order)
@@ -137,7 +132,7 @@ def _release(session: Session, order: WorkOrder) -> None:
         raise InvalidState(
             f"product {current.item_number} has no Released revision (current rev "
             f"{current.revision} is {current.state})",
-            code="product_not_released",
+            code=ec.PRODUCT_NOT_RELEASED,
             context={"product_item_id": current.id, "state": current.state},
         )
     routing = (
@@ -148,19 +143,19 @@ def _release(session: Session, order: WorkOrder) -> None:
     if routing is None:
         raise InvalidState(
             "the work order has no routing and the product has no primary routing",
-            code="routing_missing",
+            code=codes.ROUTING_MISSING,
             context={"product_config_id": order.product_config_id},
         )
     if routing.state != "released":
         raise InvalidState(
             f"routing {routing.routing_code} v{routing.version} is {routing.state}, not released",
-            code="routing_not_released",
+            code=codes.ROUTING_NOT_RELEASED,
             context={"routing_id": routing.id, "state": routing.state},
         )
     if routing_service.count_operations(session, routing) == 0:
         raise InvalidState(
             f"routing {routing.routing_code} v{routing.version} has no operations",
-            code="routing_has_no_operations",
+            code=codes.ROUTING_HAS_NO_OPERATIONS,
             context={"routing_id": routing.id},
         )
     order.routing_id = routing.id
@@ -192,7 +187,7 @@ def _check_routing_product(routing: Routing, config_id: str) -> None:
     if routing.product_config_id != config_id:
         raise Unprocessable(
             f"routing {routing.routing_code} belongs to another product",
-            code="routing_product_mismatch",
+            code=codes.ROUTING_PRODUCT_MISMATCH,
             context={"routing_id": routing.id, "product_config_id": routing.product_config_id},
         )
 
@@ -322,7 +317,7 @@ def materials(session: Session, order: WorkOrder) -> list[MaterialRequirement]:
         need.bom_lines += 1
     for need in needs.values():
         need.required_quantity = need.quantity_per_unit * order.quantity
-    return sorted(needs.values(), key=lambda n: (n.item_number or "", n.uom))
+    return sorted(needs.values(), key=lambda n: (n.item_number or "", n.uom, n.component_config_id))
 
 
 def materials_page(

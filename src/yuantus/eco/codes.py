@@ -1,0 +1,62 @@
+"""Error codes of the eco domain (see yuantus.core.error_codes)."""
+
+from __future__ import annotations
+
+from yuantus.core.error_codes import ErrorCode
+
+ECO_NOT_FOUND = ErrorCode("eco_not_found", 404, "no ECO with that id")
+ECO_STAGE_NOT_FOUND = ErrorCode("eco_stage_not_found", 404, "no ECO stage with that id")
+ECO_MODIFIED = ErrorCode(
+    "eco_modified",
+    409,
+    "the ECO changed since the caller read it (version); reload and retry",
+)
+ECO_CONFLICT = ErrorCode(
+    "eco_conflict",
+    409,
+    "the product moved on since the ECO was raised; the ECO is now in conflict",
+)
+ECO_CLOSED = ErrorCode("eco_closed", 409, "the ECO is done or canceled")
+ECO_IN_CONFLICT = ErrorCode(
+    "eco_in_conflict",
+    409,
+    "the ECO is in conflict; cancel it and raise a new one",
+)
+ECO_NOT_READY = ErrorCode("eco_not_ready", 409, "the ECO cannot be applied yet; `context.missing`")
+STAGE_UNCHANGED = ErrorCode("stage_unchanged", 409, "the ECO is already in that stage")
+STAGE_FINAL = ErrorCode("stage_final", 409, "a final stage is reached by apply, not by a move")
+APPROVALS_MISSING = ErrorCode(
+    "approvals_missing",
+    409,
+    "a forward move needs approvals it does not have; `context.missing`",
+)
+NO_APPROVALS_ON_STAGE = ErrorCode(
+    "no_approvals_on_stage",
+    409,
+    "the current stage takes no approvals",
+)
+ALREADY_DECIDED = ErrorCode(
+    "already_decided",
+    409,
+    "the user already approved or rejected this stage visit",
+)
+NO_TARGET_REVISION = ErrorCode(
+    "no_target_revision",
+    409,
+    "the ECO has no target revision yet; run new-revision first",
+)
+TARGET_EXISTS = ErrorCode("target_exists", 409, "the ECO already has a target revision")
+NO_ECO_STAGE = ErrorCode("no_eco_stage", 409, "no ECO stage is configured")
+ECO_STAGE_NAME_TAKEN = ErrorCode("eco_stage_name_taken", 409, "another ECO stage has that name")
+ECO_TYPE_MISMATCH = ErrorCode(
+    "eco_type_mismatch",
+    422,
+    "the ECO type does not fit the product's item type",
+)
+INVALID_PRIORITY = ErrorCode("invalid_priority", 422, "an unknown ECO priority; `context.allowed`")
+INVALID_ECO_TYPE = ErrorCode("invalid_eco_type", 422, "an unknown ECO type; `context.allowed`")
+INVALID_STAGE = ErrorCode(
+    "invalid_stage",
+    422,
+    "the stage's approval settings contradict each other",
+)

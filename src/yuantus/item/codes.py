@@ -1,0 +1,40 @@
+"""Error codes of the item domain (see yuantus.core.error_codes)."""
+
+from __future__ import annotations
+
+from yuantus.core.error_codes import ErrorCode
+
+ITEM_NOT_FOUND = ErrorCode("item_not_found", 404, "no item revision with that id or number")
+ITEM_NUMBER_TAKEN = ErrorCode("item_number_taken", 409, "another item of the type has that number")
+REVISION_IN_PROGRESS = ErrorCode(
+    "revision_in_progress",
+    409,
+    "the item already has an open (Draft/InReview) revision",
+)
+ITEM_FROZEN = ErrorCode(
+    "item_frozen",
+    409,
+    "a Released, Superseded or Obsolete revision cannot change",
+)
+NOT_REVISABLE = ErrorCode("not_revisable", 409, "only the current released revision can be revised")
+NOT_DISCARDABLE = ErrorCode(
+    "not_discardable",
+    409,
+    "only a non-current Draft/InReview successor revision can be discarded",
+)
+EMPTY_NAME = ErrorCode("empty_name", 422, "the name is empty after trimming")
+EMPTY_ITEM_NUMBER = ErrorCode(
+    "empty_item_number",
+    422,
+    "the item number is empty; omit it to have one generated",
+)
+UNKNOWN_ITEM_TYPE = ErrorCode(
+    "unknown_item_type",
+    422,
+    "an item type other than Part or Document; `context.allowed`",
+)
+UNKNOWN_TRANSITION = ErrorCode(
+    "unknown_transition",
+    422,
+    "a lifecycle action that does not exist; `context.allowed`",
+)
