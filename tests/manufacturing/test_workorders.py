@@ -61,8 +61,10 @@ def create(client: TestClient, product_id: str, quantity: float = 10, **body: ob
 
 
 def move(client: TestClient, order_id: str, to_status: str) -> Json:
-    """POST /workorders/{id}/transition and answer the order (asserting success)."""
-    return ok(client.post(f"{WO}/{order_id}/transition", json={"to_status": to_status}))
+    """POST /workorders/{id}/transition and answer the order (asserting success, no warnings)."""
+    order = ok(client.post(f"{WO}/{order_id}/transition", json={"to_status": to_status}))
+    assert order.pop("warnings") == []
+    return order
 
 
 def test_create_defaults_to_the_primary_routing_and_numbers_orders(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar, Generic, Self, TypeVar
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 T = TypeVar("T")
 
@@ -44,3 +44,11 @@ class Page(BaseModel, Generic[T]):
 
     items: list[T]
     total: int
+
+
+class WithWarnings(BaseModel):
+    """Mixin of transition answers: what hooks reported without refusing the change."""
+
+    warnings: list[str] = Field(
+        default_factory=list, description="messages from hooks that did not block the change"
+    )

@@ -5,13 +5,16 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, status
+from sqlalchemy.orm import Session
 
+from yuantus.core import hooks
 from yuantus.core.deps import CurrentUser, SessionDep, require_role
 from yuantus.core.http import TransactionalRoute
 from yuantus.core.pagination import PageDep
 from yuantus.core.schemas import Page
 from yuantus.eco import history, service
 from yuantus.eco import stages as stage_service
+from yuantus.eco.models import Eco
 from yuantus.eco.schemas import (
     Decision,
     EcoApprovalRead,
@@ -22,6 +25,7 @@ from yuantus.eco.schemas import (
     EcoStageRead,
     EcoStageUpdate,
     EcoState,
+    EcoTransitionRead,
     EcoUpdate,
     MoveStage,
     Priority,
@@ -31,6 +35,12 @@ from yuantus.identity.models import User
 router = APIRouter(route_class=TransactionalRoute, tags=["eco"])
 AdminUser = Annotated[User, Depends(require_role("admin"))]
 EngineerUser = Annotated[User, Depends(require_role("engineer"))]
+
+
+def _answer(session: Session, eco: Eco) -> EcoTransitionRead:
+    """An ECO after a transition, with the warnings hooks gave during the request."""
+    answer = EcoTransitionRead.model_validate(eco)
+    return answer.model_copy(update={"warnings": hooks.warnings(session)})
 
 
 # stage routes come first so /eco/stages is never read as /eco/{eco_id}
@@ -105,56 +115,52 @@ def update_eco(eco_id: str, body: EcoUpdate, session: SessionDep, user: Engineer
     )
 
 
-@router.post("/eco/{eco_id}/new-revision", response_model=EcoRead)
-def new_revision(eco_id: str, session: SessionDep, user: EngineerUser) -> EcoRead:
+@router.post("/eco/{eco_id}/new-revision", response_model=EcoTransitionRead)
+def new_revision(eco_id: str, session: SessionDep, user: EngineerUser) -> EcoTransitionRead:
     """Open the target Draft revision of the product (engineer); see target_item_id."""
-    return EcoRead.model_validate(
-        service.action_new_revision(session, service.get(session, eco_id), user)
+    return _answer(
+        session, service.action_new_revision(session, service.get(session, eco_id), user)
     )
 
 
-@router.post("/eco/{eco_id}/move-stage", response_model=EcoRead)
-def move_stage(eco_id: str, body: MoveStage, session: SessionDep, user: EngineerUser) -> EcoRead:
+@router.post("/eco/{eco_id}/move-stage", response_model=EcoTransitionRead)
+def move_stage(
+    eco_id: str, body: MoveStage, session: SessionDep, user: EngineerUser
+) -> EcoTransitionRead:
     """Move the ECO to a stage through its gates and actions (engineer)."""
     eco = service.get(session, eco_id)
     stage = stage_service.get_stage(session, body.stage_id)
-    return EcoRead.model_validate(service.move_to_stage(session, eco, stage, user))
+    return _answer(session, service.move_to_stage(session, eco, stage, user))
 
 
-@router.post("/eco/{eco_id}/approve", response_model=EcoRead)
+@router.post("/eco/{eco_id}/approve", response_model=EcoTransitionRead)
 def approve(
     eco_id: str, session: SessionDep, user: CurrentUser, body: Decision | None = None
-) -> EcoRead:
+) -> EcoTransitionRead:
     """Approve the ECO's current stage (one of the stage's approval roles)."""
     comment = body.comment if body else None
-    return EcoRead.model_validate(
-        service.approve(session, service.get(session, eco_id), user, comment)
-    )
+    return _answer(session, service.approve(session, service.get(session, eco_id), user, comment))
 
 
-@router.post("/eco/{eco_id}/reject", response_model=EcoRead)
+@router.post("/eco/{eco_id}/reject", response_model=EcoTransitionRead)
 def reject(
     eco_id: str, session: SessionDep, user: CurrentUser, body: Decision | None = None
-) -> EcoRead:
+) -> EcoTransitionRead:
     """Reject the ECO's current stage (one of the stage's approval roles); it becomes blocked."""
     comment = body.comment if body else None
-    return EcoRead.model_validate(
-        service.reject(session, service.get(session, eco_id), user, comment)
-    )
+    return _answer(session, service.reject(session, service.get(session, eco_id), user, comment))
 
 
-@router.post("/eco/{eco_id}/apply", response_model=EcoRead)
-def apply_eco(eco_id: str, session: SessionDep, user: EngineerUser) -> EcoRead:
+@router.post("/eco/{eco_id}/apply", response_model=EcoTransitionRead)
+def apply_eco(eco_id: str, session: SessionDep, user: EngineerUser) -> EcoTransitionRead:
     """Release the target revision in place of the source (engineer); 409 eco_conflict."""
-    return EcoRead.model_validate(service.action_apply(session, service.get(session, eco_id), user))
+    return _answer(session, service.action_apply(session, service.get(session, eco_id), user))
 
 
-@router.post("/eco/{eco_id}/cancel", response_model=EcoRead)
-def cancel_eco(eco_id: str, session: SessionDep, user: EngineerUser) -> EcoRead:
+@router.post("/eco/{eco_id}/cancel", response_model=EcoTransitionRead)
+def cancel_eco(eco_id: str, session: SessionDep, user: EngineerUser) -> EcoTransitionRead:
     """Cancel the ECO and discard its draft target revision (engineer)."""
-    return EcoRead.model_validate(
-        service.action_cancel(session, service.get(session, eco_id), user)
-    )
+    return _answer(session, service.action_cancel(session, service.get(session, eco_id), user))
 
 
 @router.get("/eco/{eco_id}/approvals", response_model=Page[EcoApprovalRead])

@@ -19,7 +19,7 @@ from yuantus.eco.flow import (
     uid,
 )
 from yuantus.eco.history import record_event
-from yuantus.eco.hooks import _ensure_activity_gate_ready, _run_custom_actions, make_transition
+from yuantus.eco.hooks import eco_transition, make_transition
 from yuantus.eco.models import CLOSED_STATES, Eco, EcoStage
 from yuantus.identity.models import User
 from yuantus.item import service as item_service
@@ -43,36 +43,34 @@ def action_apply(session: Session, eco: Eco, user: User | None) -> Eco:
     transition = make_transition(
         eco,
         "apply",
-        eco.stage.name,
+        "done",
         final.name if final else eco.stage.name,
         uid(user),
         from_stage_id=eco.stage_id,
         to_stage_id=final.id if final else eco.stage_id,
         target_item_id=target.id,
     )
-    _ensure_activity_gate_ready(session, eco, transition)
-    _run_custom_actions(session, eco, transition, "before")
-    _check_conflict(session, eco, target, user)
-    if target.state == "Draft":
-        item_service.transition(session, target, "submit", user, check_roles=False)
-    # the ECO's approvals are the authority here, not the user's item lifecycle roles
-    item_service.transition(session, target, "release", user, check_roles=False)
-    if final is not None:
-        _enter_final(session, eco, final, user)
-    eco.kanban_state = "done"
-    eco.applied_at = utcnow()
-    touch(eco)
-    record_event(
-        session,
-        eco,
-        "applied",
-        uid(user),
-        from_value=_revision_of(session, eco),
-        to_value=target.revision,
-        data={"source_item_id": eco.product_id, "target_item_id": target.id},
-    )
-    set_state(session, eco, "done", user)
-    _run_custom_actions(session, eco, transition, "after")
+    with eco_transition(session, transition):
+        _check_conflict(session, eco, target, user)
+        if target.state == "Draft":
+            item_service.transition(session, target, "submit", user, check_roles=False)
+        # the ECO's approvals are the authority here, not the user's item lifecycle roles
+        item_service.transition(session, target, "release", user, check_roles=False)
+        if final is not None:
+            _enter_final(session, eco, final, user)
+        eco.kanban_state = "done"
+        eco.applied_at = utcnow()
+        touch(eco)
+        record_event(
+            session,
+            eco,
+            "applied",
+            uid(user),
+            from_value=_revision_of(session, eco),
+            to_value=target.revision,
+            data={"source_item_id": eco.product_id, "target_item_id": target.id},
+        )
+        set_state(session, eco, "done", user)
     return eco
 
 
@@ -144,17 +142,21 @@ def action_cancel(session: Session, eco: Eco, user: User | None) -> Eco:
     """Cancel the ECO and discard its draft target revision."""
     eco = get_for_update(session, eco.id)
     ensure_not_closed(eco, "cancel")
-    discarded = None
-    if eco.target_item_id is not None:
-        target = item_service.get(session, eco.target_item_id)
-        if target.state in ("Draft", "InReview"):
-            eco.target_item_id = None
-            session.flush()
-            item_service.discard_draft(session, target)
-            discarded = target.id
-    touch(eco)
-    record_event(session, eco, "canceled", uid(user), data={"discarded_item_id": discarded})
-    set_state(session, eco, "canceled", user)
+    transition = make_transition(
+        eco, "cancel", "canceled", eco.stage.name, uid(user), target_item_id=eco.target_item_id
+    )
+    with eco_transition(session, transition):
+        discarded = None
+        if eco.target_item_id is not None:
+            target = item_service.get(session, eco.target_item_id)
+            if target.state in ("Draft", "InReview"):
+                eco.target_item_id = None
+                session.flush()
+                item_service.discard_draft(session, target)
+                discarded = target.id
+        touch(eco)
+        record_event(session, eco, "canceled", uid(user), data={"discarded_item_id": discarded})
+        set_state(session, eco, "canceled", user)
     return eco
 
 

@@ -1,19 +1,32 @@
-"""ECO approvals: approve and reject a stage, once per user per stage visit."""
+"""ECO approvals: approve and reject a stage, once per user per stage visit.
+
+approve and reject are hooked transitions (eco.approve, eco.reject) in a savepoint. When
+an approval completes a stage that auto-progresses, the move that follows is its own
+transition (eco.move) in its own savepoint: if it fails for any reason the approval is
+kept, the ECO waits as approved and the answer carries a warning saying why.
+"""
 
 from __future__ import annotations
+
+import logging
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from yuantus.core import error_codes as ec
+from yuantus.core import hooks
+from yuantus.core.context import request_id_var
 from yuantus.core.db import new_id
 from yuantus.core.errors import Conflict, InvalidState, PermissionDenied, YuantusError
 from yuantus.eco import codes
 from yuantus.eco import stages as stage_service
-from yuantus.eco.flow import ensure_open, get_for_update, missing_approvals, move, set_state, touch
+from yuantus.eco.flow import ensure_open, get_for_update, move, set_state, touch
 from yuantus.eco.history import record_event, visit_decisions
-from yuantus.eco.models import Eco, EcoApproval
+from yuantus.eco.hooks import eco_transition, make_transition
+from yuantus.eco.models import Eco, EcoApproval, EcoStage
 from yuantus.identity.models import User
+
+log = logging.getLogger("yuantus.eco")
 
 
 def approve(session: Session, eco: Eco, user: User, comment: str | None = None) -> Eco:
@@ -21,26 +34,47 @@ def approve(session: Session, eco: Eco, user: User, comment: str | None = None) 
     eco = get_for_update(session, eco.id)
     stage = eco.stage
     decision = "comment" if stage.approval_type == "comment" else "approved"
-    _decide(session, eco, user, decision, comment)
-    if stage.approval_type == "mandatory" and not missing_approvals(session, eco):
-        _on_approvals_met(session, eco, user)
+    _check_decision(session, eco, user)
+    met = _completes_stage(session, eco, decision)
+    following = stage_service.next_stage(session, stage) if met else None
+    auto = stage.auto_progress and following is not None and not following.is_final
+    to_state = "approved" if met and not auto else eco.state
+    transition = make_transition(
+        eco, "approve", to_state, stage.name, user.id, decision=decision, approvals_met=met
+    )
+    with eco_transition(session, transition):
+        _record_decision(session, eco, user, decision, comment)
+        set_state(session, eco, to_state, user)
+    if auto:
+        assert following is not None
+        _auto_progress(session, eco, stage, following, user)
     return eco
 
 
 def reject(session: Session, eco: Eco, user: User, comment: str | None = None) -> Eco:
     """Reject the current stage: the ECO is blocked until it re-enters the stage."""
     eco = get_for_update(session, eco.id)
-    _decide(session, eco, user, "rejected", comment)
-    if eco.kanban_state != "blocked":
-        record_event(
-            session, eco, "kanban_changed", user.id, from_value=eco.kanban_state, to_value="blocked"
-        )
-        eco.kanban_state = "blocked"
-        touch(eco)
+    _check_decision(session, eco, user)
+    transition = make_transition(
+        eco, "reject", eco.state, eco.stage.name, user.id, decision="rejected"
+    )
+    with eco_transition(session, transition):
+        _record_decision(session, eco, user, "rejected", comment)
+        if eco.kanban_state != "blocked":
+            record_event(
+                session,
+                eco,
+                "kanban_changed",
+                user.id,
+                from_value=eco.kanban_state,
+                to_value="blocked",
+            )
+            eco.kanban_state = "blocked"
+            touch(eco)
     return eco
 
 
-def _decide(session: Session, eco: Eco, user: User, decision: str, comment: str | None) -> None:
+def _check_decision(session: Session, eco: Eco, user: User) -> None:
     ensure_open(eco, "decide on")
     stage = eco.stage
     if not stage.takes_approvals:
@@ -58,6 +92,24 @@ def _decide(session: Session, eco: Eco, user: User, decision: str, comment: str 
         )
     if any(d.user_id == user.id for d in visit_decisions(session, eco)):
         raise _already_decided(eco, user)
+
+
+def _completes_stage(session: Session, eco: Eco, decision: str) -> bool:
+    """True when this decision gives a mandatory stage its last missing approval."""
+    stage = eco.stage
+    if stage.approval_type != "mandatory" or decision != "approved":
+        return False
+    decisions = visit_decisions(session, eco)
+    if any(d.decision == "rejected" for d in decisions):
+        return False
+    approved = sum(1 for d in decisions if d.decision == "approved")
+    return approved + 1 >= stage.min_approvals
+
+
+def _record_decision(
+    session: Session, eco: Eco, user: User, decision: str, comment: str | None
+) -> None:
+    stage = eco.stage
     session.add(
         EcoApproval(
             id=new_id(),
@@ -86,29 +138,41 @@ def _decide(session: Session, eco: Eco, user: User, decision: str, comment: str 
     )
 
 
-def _on_approvals_met(session: Session, eco: Eco, user: User) -> None:
-    """Auto-progress through the full move when the stage asks for it, else state approved."""
-    stage = eco.stage
-    following = stage_service.next_stage(session, stage)
-    if stage.auto_progress and following is not None and not following.is_final:
-        try:
-            # a savepoint: a gate or action refusing the move undoes only the move, the
-            # approval stands, and the ECO waits as approved in its stage
-            with session.begin_nested():
-                move(session, eco, following, user, auto=True)
-            return
-        except YuantusError as exc:
-            eco = get_for_update(session, eco.id)
-            record_event(
-                session,
-                eco,
-                "auto_progress_blocked",
-                user.id,
-                from_value=stage.name,
-                to_value=following.name,
-                data={"code": exc.code, "message": exc.message},
-            )
+def _auto_progress(
+    session: Session, eco: Eco, stage: EcoStage, following: EcoStage, user: User
+) -> None:
+    """Move on through the full, hooked move; if it fails the ECO waits as approved."""
+    try:
+        # move() runs in its own savepoint: a failure undoes only the move
+        move(session, eco, following, user, auto=True)
+        return
+    except YuantusError as exc:
+        code, message = exc.code, exc.message
+    except Exception:
+        # a bug in a hook must not cost the approver their approval (nor answer 500)
+        request_id = request_id_var.get()
+        log.exception(
+            "auto-progress of %s to %s failed; request_id=%s",
+            eco.number,
+            following.name,
+            request_id,
+        )
+        code = "auto_progress_failed"
+        message = f"an internal error stopped the move (request id {request_id})"
+    eco = get_for_update(session, eco.id)
+    record_event(
+        session,
+        eco,
+        "auto_progress_blocked",
+        user.id,
+        from_value=stage.name,
+        to_value=following.name,
+        data={"code": code, "message": message},
+    )
     set_state(session, eco, "approved", user)
+    hooks.add_warnings(
+        session, [f"{eco.number} stays in {stage.name}, not moved to {following.name}: {message}"]
+    )
 
 
 def _already_decided(eco: Eco, user: User) -> Conflict:

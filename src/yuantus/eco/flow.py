@@ -1,7 +1,7 @@
 """The shared core of the ECO flow: locking, stage moves through the hooks, state.
 
-`move` runs the seed's order (the ECO is already locked): activity gate -> before
-actions -> the move -> after actions.
+`move` runs the seed's order (the ECO is already locked) in a savepoint: activity gate
+-> before actions -> the move -> after actions.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from yuantus.eco import codes
 from yuantus.eco import stages as stage_service
 from yuantus.eco.errors import eco_modified
 from yuantus.eco.history import record_event, visit_decisions
-from yuantus.eco.hooks import _ensure_activity_gate_ready, _run_custom_actions, make_transition
+from yuantus.eco.hooks import eco_transition, make_transition
 from yuantus.eco.models import CLOSED_STATES, Eco, EcoStage
 from yuantus.identity.models import User
 
@@ -58,18 +58,16 @@ def move(session: Session, eco: Eco, stage: EcoStage, user: User | None, *, auto
     _check_move(session, eco, stage)
     transition = make_transition(
         eco,
-        "move_to_stage",
-        eco.stage.name,
+        "move",
+        state_after_entering(eco, stage),
         stage.name,
         uid(user),
         from_stage_id=eco.stage_id,
         to_stage_id=stage.id,
         auto_progress=auto,
     )
-    _ensure_activity_gate_ready(session, eco, transition)
-    _run_custom_actions(session, eco, transition, "before")
-    _enter_stage(session, eco, stage, user, auto=auto)
-    _run_custom_actions(session, eco, transition, "after")
+    with eco_transition(session, transition):
+        _enter_stage(session, eco, stage, user, auto=auto)
 
 
 def _check_move(session: Session, eco: Eco, stage: EcoStage) -> None:
@@ -124,14 +122,19 @@ def _enter_stage(
             "auto_progress": auto,
         },
     )
+    set_state(session, eco, state_after_entering(eco, stage), user)
+
+
+def state_after_entering(eco: Eco, stage: EcoStage) -> str:
+    """The ECO state once it enters a stage."""
     # a stage with approvals (or any stage once a target exists) means work in progress;
     # leaving a stage also ends its "approved" standing
     if stage.takes_approvals or eco.target_item_id is not None or eco.state == "approved":
-        set_state(session, eco, "progress", user)
+        return "progress"
+    return eco.state
 
 
 def missing_approvals(session: Session, eco: Eco) -> list[str]:
-    """What the current stage visit still lacks before the ECO may leave it forward."""
     """What the current stage visit still lacks before the ECO may leave it forward."""
     stage = eco.stage
     if stage.approval_type != "mandatory":

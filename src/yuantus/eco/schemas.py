@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints
 
-from yuantus.core.schemas import PatchSchema, ReadSchema, Schema
+from yuantus.core.schemas import PatchSchema, ReadSchema, Schema, WithWarnings
 
 EcoType = Literal["bom", "product", "document"]
 Priority = Literal["low", "normal", "high", "urgent"]
@@ -79,6 +79,10 @@ class EcoRead(ReadSchema):
     updated_at: datetime
     applied_at: datetime | None
     version: int
+
+
+class EcoTransitionRead(EcoRead, WithWarnings):
+    """An ECO after a transition, with the warnings its hooks gave."""
 
 
 class EcoStageCreate(Schema):

@@ -3,7 +3,9 @@
 Every flow function locks the ECO row first, then checks, then changes, and writes one
 history event per change, all in the caller's transaction. `move_to_stage` (flow.py) and
 `action_apply` (apply.py) run the seed's order: gate -> before actions -> transition ->
-after actions. Approvals live in approvals.py; this module re-exports the whole flow.
+after actions; every transition (also cancel, approve, reject, new-revision) runs its
+hooks in a savepoint (eco/hooks.py). Approvals live in approvals.py; this module
+re-exports the whole flow.
 """
 
 from __future__ import annotations
@@ -40,6 +42,8 @@ from yuantus.eco.hooks import (
     eco_action_hooks,
     eco_gate_hooks,
     eco_hooks,
+    eco_transition,
+    make_transition,
 )
 from yuantus.eco.models import ECO_TYPES, PRIORITIES, Eco
 from yuantus.eco.queries import bom_changes, list_ecos
@@ -175,21 +179,24 @@ def action_new_revision(session: Session, eco: Eco, user: User | None) -> Eco:
             code=codes.TARGET_EXISTS,
             context={"target_item_id": eco.target_item_id},
         )
-    # revise the item's head: a change released meanwhile is then caught as a conflict at apply
-    current = item_service.get_current(session, eco.product_config_id)
-    target = item_service.revise(session, current, user)
-    eco.target_item_id = target.id
-    touch(eco)
-    record_event(
-        session,
-        eco,
-        "new_revision",
-        uid(user),
-        from_value=current.revision,
-        to_value=target.revision,
-        data={"based_on_item_id": current.id, "target_item_id": target.id},
-    )
-    set_state(session, eco, "progress", user)
+    transition = make_transition(eco, "new_revision", "progress", eco.stage.name, uid(user))
+    with eco_transition(session, transition):
+        # revise the item's head: a change released meanwhile is then caught as a conflict
+        current = item_service.get_current(session, eco.product_config_id)
+        target = item_service.revise(session, current, user)
+        eco.target_item_id = target.id
+        transition.extra["target_item_id"] = target.id
+        touch(eco)
+        record_event(
+            session,
+            eco,
+            "new_revision",
+            uid(user),
+            from_value=current.revision,
+            to_value=target.revision,
+            data={"based_on_item_id": current.id, "target_item_id": target.id},
+        )
+        set_state(session, eco, "progress", user)
     return eco
 
 

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
 
+from yuantus.core import hooks
 from yuantus.core.deps import CurrentUser, SessionDep, require_role
 from yuantus.core.http import TransactionalRoute
 from yuantus.core.pagination import PageDep
@@ -17,6 +18,7 @@ from yuantus.item.schemas import (
     ItemCreate,
     ItemRead,
     ItemState,
+    ItemTransitionRead,
     ItemType,
     ItemUpdate,
     LifecycleRequest,
@@ -106,9 +108,11 @@ def revise_item(item_id: str, session: SessionDep, user: Engineer) -> Item:
     return service.revise(session, service.get(session, item_id), user)
 
 
-@router.post("/items/{item_id}/lifecycle", response_model=ItemRead)
+@router.post("/items/{item_id}/lifecycle", response_model=ItemTransitionRead)
 def run_lifecycle(
     item_id: str, body: LifecycleRequest, session: SessionDep, user: LifecycleUser
-) -> Item:
+) -> ItemTransitionRead:
     """Apply a lifecycle transition (submit, reject, release, obsolete) and answer the item."""
-    return service.transition(session, service.get(session, item_id), body.transition, user)
+    item = service.transition(session, service.get(session, item_id), body.transition, user)
+    answer = ItemTransitionRead.model_validate(item)
+    return answer.model_copy(update={"warnings": hooks.warnings(session)})

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints
 
-from yuantus.core.schemas import PatchSchema, ReadSchema, Schema
+from yuantus.core.schemas import PatchSchema, ReadSchema, Schema, WithWarnings
 
 ItemType = Literal["Part", "Document"]
 ItemState = Literal["Draft", "InReview", "Released", "Superseded", "Obsolete"]
@@ -61,3 +61,7 @@ class ItemRead(ReadSchema):
     updated_at: datetime
     released_at: datetime | None
     superseded_at: datetime | None
+
+
+class ItemTransitionRead(ItemRead, WithWarnings):
+    """An item revision after a lifecycle transition, with the warnings its hooks gave."""

@@ -21,7 +21,7 @@ from yuantus.core.errors import (
     invalid_filter,
     not_found,
 )
-from yuantus.core.hooks import HookRegistry, Transition
+from yuantus.core.hooks import HookRegistry, Transition, run_transition
 from yuantus.core.pagination import PageParams, paginate
 from yuantus.identity.models import User
 from yuantus.item import codes, revisions, rules
@@ -32,9 +32,6 @@ from yuantus.item.lookups import all_revisions as all_revisions
 from yuantus.item.lookups import current_revision_rows as current_revision_rows
 from yuantus.item.lookups import current_revisions as current_revisions
 from yuantus.item.models import FROZEN_STATES, ITEM_TYPES, OPEN_STATES, STATES, Item
-
-# hooks run around every lifecycle transition (ECO gates and custom actions register here)
-item_hooks = HookRegistry("item")
 
 NUMBER_PREFIX = {"Part": "P", "Document": "D"}
 
@@ -54,6 +51,9 @@ LIFECYCLE: dict[str, LifecycleRule] = {
     "release": LifecycleRule(("InReview",), "Released", ("engineer", "approver")),
     "obsolete": LifecycleRule(("Released",), "Obsolete", ("engineer",)),
 }
+
+# hooks run around every lifecycle transition, one point per action: item.submit, ...
+item_hooks = HookRegistry("item", [f"item.{action}" for action in LIFECYCLE])
 
 
 def get(session: Session, item_id: str) -> Item:
@@ -280,18 +280,16 @@ def transition(
         from_state=item.state,
         to_state=rule.to_state,
         user_id=user.id if user else None,
+        extra={"item_type": item.item_type, "number": item.item_number, "revision": item.revision},
     )
     # a savepoint makes the transition all-or-nothing even for callers that catch the veto
     # and go on with their transaction; on rollback SQLAlchemy expires the touched objects
-    with session.begin_nested():
-        item_hooks.run("before", session, event)
+    with run_transition(session, event, item_hooks):
         if action == "release":
             _release(session, item)
         else:
             item.state = rule.to_state
         item.updated_at = utcnow()
-        session.flush()
-        item_hooks.run("after", session, event)
     return item
 
 

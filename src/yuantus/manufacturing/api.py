@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response, status
 
+from yuantus.core import hooks
 from yuantus.core.deps import CurrentUser, SessionDep, require_role
 from yuantus.core.http import TransactionalRoute
 from yuantus.core.pagination import PageDep
@@ -23,6 +24,7 @@ from yuantus.manufacturing.schemas import (
     RoutingCreate,
     RoutingDetail,
     RoutingRead,
+    RoutingReleaseRead,
     RoutingState,
     RoutingUpdate,
     WorkCenterCreate,
@@ -34,6 +36,7 @@ from yuantus.manufacturing.schemas import (
     WorkOrderRead,
     WorkOrderStatus,
     WorkOrderTransition,
+    WorkOrderTransitionRead,
 )
 
 router = APIRouter(route_class=TransactionalRoute, tags=["manufacturing"])
@@ -116,11 +119,13 @@ def update_routing(
     return routing_service.update(session, routing, **body.model_dump(exclude_unset=True))
 
 
-@router.post("/routings/{routing_id}/release", response_model=RoutingDetail)
-def release_routing(routing_id: str, session: SessionDep, _user: Writer) -> RoutingDetail:
+@router.post("/routings/{routing_id}/release", response_model=RoutingReleaseRead)
+def release_routing(routing_id: str, session: SessionDep, user: Writer) -> RoutingReleaseRead:
     """Release a draft routing; earlier released versions of its code become obsolete."""
-    routing = routing_service.release(session, routing_service.get(session, routing_id))
-    return _detail(session, routing)
+    routing = routing_service.release(session, routing_service.get(session, routing_id), user)
+    return RoutingReleaseRead(
+        **_detail(session, routing).model_dump(), warnings=hooks.warnings(session)
+    )
 
 
 @router.post(
@@ -198,13 +203,15 @@ def get_workorder(workorder_id: str, session: SessionDep, _user: CurrentUser) ->
     return workorder_service.get(session, workorder_id)
 
 
-@router.post("/workorders/{workorder_id}/transition", response_model=WorkOrderRead)
+@router.post("/workorders/{workorder_id}/transition", response_model=WorkOrderTransitionRead)
 def transition_workorder(
-    workorder_id: str, body: WorkOrderTransition, session: SessionDep, _user: Writer
-) -> WorkOrder:
+    workorder_id: str, body: WorkOrderTransition, session: SessionDep, user: Writer
+) -> WorkOrderTransitionRead:
     """Move a work order (release, start, complete, cancel); 409 names the allowed moves."""
     order = workorder_service.get(session, workorder_id)
-    return workorder_service.transition(session, order, body.to_status)
+    order = workorder_service.transition(session, order, body.to_status, user)
+    answer = WorkOrderTransitionRead.model_validate(order)
+    return answer.model_copy(update={"warnings": hooks.warnings(session)})
 
 
 @router.get("/workorders/{workorder_id}/operations", response_model=WorkOrderOperations)

@@ -10,12 +10,14 @@ from sqlalchemy.orm import Session
 from yuantus.core import error_codes as ec
 from yuantus.core.db import utcnow
 from yuantus.core.errors import Conflict, InvalidState, Unprocessable, invalid_filter, not_found
+from yuantus.core.hooks import Transition, run_transition
 from yuantus.core.pagination import PageParams, paginate
 from yuantus.identity.models import User
 from yuantus.item import service as item_service
 from yuantus.item.models import Item
 from yuantus.manufacturing import codes, workcenter_service
 from yuantus.manufacturing.common import flush_or_conflict
+from yuantus.manufacturing.hooks import routing_hooks
 from yuantus.manufacturing.models import ROUTING_STATES, Operation, Routing
 
 # the only change a released routing accepts: which routing is the product's primary one
@@ -148,14 +150,30 @@ def ensure_editable(routing: Routing) -> None:
         )
 
 
-def release(session: Session, routing: Routing) -> Routing:
-    """Release a draft routing; older released versions of its code become obsolete."""
+def release(session: Session, routing: Routing, user: User | None = None) -> Routing:
+    """Release a draft routing through its hooks; older released versions become obsolete."""
     if routing.state != "draft":
         raise InvalidState(
             f"cannot release a {routing.state} routing",
             code=ec.INVALID_TRANSITION,
             context={"state": routing.state, "to_state": "released", "allowed": []},
         )
+    transition = Transition(
+        object_type="ROUTING",
+        object_id=routing.id,
+        obj=routing,
+        action="release",
+        from_state=routing.state,
+        to_state="released",
+        user_id=user.id if user else None,
+        extra={"routing_code": routing.routing_code, "version": routing.version},
+    )
+    with run_transition(session, transition, routing_hooks):
+        _release(session, routing)
+    return routing
+
+
+def _release(session: Session, routing: Routing) -> None:
     older = session.scalars(
         select(Routing).where(
             Routing.routing_code == routing.routing_code,
@@ -175,8 +193,6 @@ def release(session: Session, routing: Routing) -> Routing:
     routing.released_at = utcnow()
     routing.is_primary = routing.is_primary or inherit_primary
     routing.updated_at = utcnow()
-    session.flush()
-    return routing
 
 
 def new_version(session: Session, routing: Routing, user: User | None = None) -> Routing:

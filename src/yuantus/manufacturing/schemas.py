@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints
 
-from yuantus.core.schemas import PatchSchema, ReadSchema, Schema
+from yuantus.core.schemas import PatchSchema, ReadSchema, Schema, WithWarnings
 
 Code = Annotated[
     str,
@@ -149,6 +149,10 @@ class RoutingDetail(RoutingRead):
     operations: list[OperationRead]
 
 
+class RoutingReleaseRead(RoutingDetail, WithWarnings):
+    """A routing just released, with its operations and the warnings its hooks gave."""
+
+
 class WorkOrderCreate(Schema):
     """A new work order (draft) for a product item (any of its revision ids)."""
 
@@ -182,6 +186,10 @@ class WorkOrderRead(ReadSchema):
     created_by: str | None
     created_at: datetime
     updated_at: datetime
+
+
+class WorkOrderTransitionRead(WorkOrderRead, WithWarnings):
+    """A work order after a status move, with the warnings its hooks gave."""
 
 
 class PlannedOperation(Schema):

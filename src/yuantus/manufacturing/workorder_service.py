@@ -15,11 +15,13 @@ from yuantus.core import error_codes as ec
 from yuantus.core import sequences
 from yuantus.core.db import utcnow
 from yuantus.core.errors import Conflict, InvalidState, Unprocessable, invalid_filter, not_found
+from yuantus.core.hooks import Transition, run_transition
 from yuantus.core.pagination import PageParams, paginate
 from yuantus.identity.models import User
 from yuantus.item import service as item_service
 from yuantus.manufacturing import codes, routing_service, workcenter_service
 from yuantus.manufacturing.common import flush_or_conflict
+from yuantus.manufacturing.hooks import WORKORDER_ACTIONS, workorder_hooks
 from yuantus.manufacturing.models import WORKORDER_STATUSES, Routing, WorkOrder
 
 # status -> the statuses it may move to
@@ -109,8 +111,10 @@ def create(
     return row
 
 
-def transition(session: Session, order: WorkOrder, to_status: str) -> WorkOrder:
-    """Move a work order to another status; 409 naming the allowed moves when illegal."""
+def transition(
+    session: Session, order: WorkOrder, to_status: str, user: User | None = None
+) -> WorkOrder:
+    """Move a work order to another status through its hooks; 409 naming the allowed moves."""
     allowed = TRANSITIONS.get(order.status, ())
     if to_status not in allowed:
         raise InvalidState(
@@ -118,10 +122,20 @@ def transition(session: Session, order: WorkOrder, to_status: str) -> WorkOrder:
             code=ec.INVALID_TRANSITION,
             context={"status": order.status, "to_status": to_status, "allowed": list(allowed)},
         )
-    _ENTER[to_status](session, order)
-    order.status = to_status
-    order.updated_at = utcnow()
-    session.flush()
+    event = Transition(
+        object_type="WORKORDER",
+        object_id=order.id,
+        obj=order,
+        action=WORKORDER_ACTIONS[to_status],
+        from_state=order.status,
+        to_state=to_status,
+        user_id=user.id if user else None,
+        extra={"number": order.number},
+    )
+    with run_transition(session, event, workorder_hooks):
+        _ENTER[to_status](session, order)
+        order.status = to_status
+        order.updated_at = utcnow()
     return order
 
 
