@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
+from itertools import count
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from yuantus.core.hooks import Block, Hook, HookRegistry, Phase, Transition, Warn
 
+_sequence = count()
 # (phase, point, from_state, to_state, from_stage, to_stage, user_id)
 Seen = tuple[str, str, str | None, str | None, str | None, str | None, str | None]
 
@@ -50,8 +52,11 @@ def crasher(_session: Session, t: Transition) -> None:
 def hooked(registry: HookRegistry, *hooks: tuple[Phase, Hook]) -> Iterator[None]:
     """Register (phase, hook) pairs on a registry for the duration of a block."""
     with ExitStack() as stack:
-        for n, (phase, hook) in enumerate(hooks):
-            stack.enter_context(registry.registered(phase, hook, name=f"test-{phase}-{n}"))
+        for phase, hook in hooks:
+            # closures of one factory share a qualname; a counter keeps names unique and
+            # makes hooks of equal priority run in the order they were given
+            name = f"test-{next(_sequence):06d}"
+            stack.enter_context(registry.registered(phase, hook, name=name))
         yield
 
 
