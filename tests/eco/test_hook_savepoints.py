@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tests.hook_helpers import blocker, crasher
+from yuantus.core import hooks
 from yuantus.core.db import Database
 from yuantus.core.hooks import Hook, TransitionBlocked
 from yuantus.eco import service
@@ -85,3 +86,22 @@ def test_a_refused_after_hook_leaves_nothing_of_the_transition_in_the_committed_
         # the caller goes on and commits its transaction: the savepoint took the change away
         s.commit()
     assert _snapshot(database, eco_id) == before
+
+
+def test_outside_a_request_a_crashing_auto_progress_keeps_the_approval_and_says_so(
+    database: Database, users: dict[str, User], product: str
+) -> None:
+    eco_id = _prepare(database, users, product, "review")
+    with (
+        eco_hooks.registered("before", crasher, name="crash", points=["eco.move"]),
+        database.scope() as s,
+    ):
+        eco = service.approve(s, service.get(s, eco_id), users["approver"])
+        assert hooks.warnings(s) == [
+            f"{eco.number} stays in Engineering Review, not moved to Ready to Apply: "
+            "an internal error stopped the move (see the server log)"
+        ]
+    with database.scope() as s:
+        eco = service.get(s, eco_id)
+        assert (eco.stage.name, eco.state) == ("Engineering Review", "approved")
+        assert s.scalar(select(func.count()).where(EcoApproval.eco_id == eco_id)) == 1

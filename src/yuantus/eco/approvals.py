@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from yuantus.core import error_codes as ec
 from yuantus.core import hooks
-from yuantus.core.context import request_id_var
+from yuantus.core.context import current_request_id
 from yuantus.core.db import new_id
 from yuantus.core.errors import Conflict, InvalidState, PermissionDenied, YuantusError
 from yuantus.eco import codes
@@ -150,7 +150,7 @@ def _auto_progress(
         code, message = exc.code, exc.message
     except Exception:
         # a bug in a hook must not cost the approver their approval (nor answer 500)
-        request_id = request_id_var.get()
+        request_id = current_request_id()
         log.exception(
             "auto-progress of %s to %s failed; request_id=%s",
             eco.number,
@@ -158,7 +158,9 @@ def _auto_progress(
             request_id,
         )
         code = "auto_progress_failed"
-        message = f"an internal error stopped the move (request id {request_id})"
+        message = "an internal error stopped the move " + (
+            f"(request id {request_id})" if request_id else "(see the server log)"
+        )
     eco = get_for_update(session, eco.id)
     record_event(
         session,
