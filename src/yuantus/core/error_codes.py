@@ -97,6 +97,9 @@ INTEGRITY_CONFLICT = ErrorCode(
 INVALID_TRANSITION = ErrorCode(
     "invalid_transition", 409, "the object's state does not allow that lifecycle move"
 )
+TRANSITION_BLOCKED = ErrorCode(
+    "transition_blocked", 409, "a hook refused the transition without a code of its own"
+)
 PRODUCT_NOT_RELEASED = ErrorCode(
     "product_not_released", 409, "the product has no current Released revision to build or change"
 )

@@ -19,6 +19,7 @@ from typing import Any, Literal, TypeVar
 
 from sqlalchemy.orm import Session
 
+from yuantus.core import error_codes as ec
 from yuantus.core.errors import InvalidState
 
 log = logging.getLogger("yuantus.hooks")
@@ -94,10 +95,11 @@ H = TypeVar("H", bound=Hook)
 class TransitionBlocked(InvalidState):
     """A hook returned Block: 409 whose body carries exactly the Block's fields."""
 
-    default_code = "transition_blocked"
+    default_code = ec.TRANSITION_BLOCKED
 
     def __init__(self, block: Block, *, hook: str, point: str) -> None:
-        super().__init__(block.message, code=block.code, context=dict(block.context))
+        code = block.code or ec.TRANSITION_BLOCKED
+        super().__init__(block.message, code=code, context=dict(block.context))
         self.hook = hook
         self.point = point
 
