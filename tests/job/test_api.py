@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from fastapi.testclient import TestClient
 
+from tests.job.claims import claim_one, complete, fail
 from yuantus.core.db import Database, utcnow
 from yuantus.job import service
 
@@ -20,14 +21,14 @@ def _seed(db: Database) -> dict[str, str]:
         done = service.create_job(s, "echo", {"n": 2}, priority=1)
         dead = service.create_job(s, "noop", {"n": 3}, priority=2, max_attempts=1)
         cancelled = service.create_job(s, "noop", {"n": 4}, priority=3)
+    claimed = claim_one(db, "w", ["echo"])
+    assert claimed is not None
+    complete(db, claimed, {"n": 2})
+    claimed = claim_one(db, "w", ["noop"])
+    assert claimed is not None
+    assert claimed.id == dead.id
+    fail(db, claimed, "broken")
     with db.scope() as s:
-        claimed = service.claim(s, "w", ["echo"])
-        assert claimed is not None
-        service.complete(s, claimed, {"n": 2})
-        claimed = service.claim(s, "w", ["noop"])
-        assert claimed is not None
-        assert claimed.id == dead.id
-        service.fail(s, claimed, "broken")
         service.cancel(s, cancelled.id)
     return {"pending": pending.id, "done": done.id, "dead": dead.id, "cancelled": cancelled.id}
 

@@ -1,4 +1,7 @@
-"""JobService: enqueue, dedupe (also racing), claim order, finishing, backoff, stale requeue."""
+"""JobService: enqueue, dedupe (also racing), claim order, finishing, backoff, stale requeue.
+
+Claims and finishes go through the worker's batch path (tests/job/claims.py), as in production.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from tests.job.claims import claim_one, complete, fail
 from yuantus.core.db import Database, utcnow
 from yuantus.core.errors import InvalidState, Unprocessable
 from yuantus.job import service
@@ -51,12 +55,12 @@ def test_dedupe_returns_the_active_job_then_allows_a_new_one(database: Database)
     with database.scope() as s:
         first = service.create_job(s, "noop", {}, dedupe_key="k")
         assert service.create_job(s, "noop", {}, dedupe_key="k").id == first.id
+    claimed = claim_one(database, "w")
+    assert claimed is not None
+    assert claimed.id == first.id
     with database.scope() as s:
-        claimed = service.claim(s, "w")
-        assert claimed is not None
-        assert claimed.id == first.id
         assert service.create_job(s, "noop", {}, dedupe_key="k").id == first.id
-        service.complete(s, claimed, None)
+    complete(database, claimed, None)
     with database.scope() as s:
         assert service.create_job(s, "noop", {}, dedupe_key="k").id != first.id
 
@@ -116,20 +120,21 @@ def test_claim_order_due_time_and_task_types(database: Database) -> None:
         urgent = service.create_job(s, "noop", {"n": "urgent"}, priority=10)
         service.create_job(s, "noop", {}, priority=1, run_at=now + timedelta(hours=1))
         echo = service.create_job(s, "echo", {}, priority=1)
+    first = claim_one(database, "w", ["noop"])
+    second = claim_one(database, "w", ["noop"])
+    third = claim_one(database, "w", ["noop"])
+    assert [first and first.id, second and second.id, third] == [urgent.id, late.id, None]
+    assert first is not None
+    assert first.attempt_count == 1
+    assert first.worker_id == "w"
     with database.scope() as s:
-        first = service.claim(s, "w", ["noop"])
-        second = service.claim(s, "w", ["noop"])
-        third = service.claim(s, "w", ["noop"])
-        assert [first and first.id, second and second.id, third] == [urgent.id, late.id, None]
-        assert first is not None
-        assert first.attempt_count == 1
-        assert first.worker_id == "w"
-        assert first.status == "processing"
-        assert first.started_at is not None
-        got_echo = service.claim(s, "w")
-        assert got_echo is not None
-        assert got_echo.id == echo.id
-        assert service.claim(s, "w", []) is None
+        row = service.get_job(s, first.id)
+        assert (row.status, row.worker_id, row.attempt_count) == ("processing", "w", 1)
+        assert row.started_at is not None
+    got_echo = claim_one(database, "w")
+    assert got_echo is not None
+    assert got_echo.id == echo.id
+    assert claim_one(database, "w", []) is None
 
 
 def test_backoff_grows_exponentially_with_jitter_and_is_capped() -> None:
@@ -147,11 +152,10 @@ def test_backoff_grows_exponentially_with_jitter_and_is_capped() -> None:
 def test_fail_retries_with_backoff_then_dead_letters(database: Database) -> None:
     with database.scope() as s:
         job = service.create_job(s, "noop", {}, max_attempts=2)
-    with database.scope() as s:
-        claimed = service.claim(s, "w")
-        assert claimed is not None
-        before = utcnow()
-        service.fail(s, claimed, "first error")
+    claimed = claim_one(database, "w")
+    assert claimed is not None
+    before = utcnow()
+    fail(database, claimed, "first error")
     with database.scope() as s:
         row = service.get_job(s, job.id)
         assert row.status == "pending"
@@ -160,11 +164,10 @@ def test_fail_retries_with_backoff_then_dead_letters(database: Database) -> None
         assert row.last_error == "first error"
         assert row.error_history[0]["attempt"] == 1
         row.scheduled_at = utcnow()
-    with database.scope() as s:
-        again = service.claim(s, "w2")
-        assert again is not None
-        assert again.attempt_count == 2
-        service.fail(s, again, "second error")
+    again = claim_one(database, "w2")
+    assert again is not None
+    assert again.attempt_count == 2
+    fail(database, again, "second error")
     with database.scope() as s:
         row = service.get_job(s, job.id)
         assert row.status == "failed"
@@ -175,14 +178,15 @@ def test_fail_retries_with_backoff_then_dead_letters(database: Database) -> None
 
 def test_fail_without_retry_fails_at_once(database: Database) -> None:
     with database.scope() as s:
-        service.create_job(s, "noop", {}, max_attempts=5)
+        job = service.create_job(s, "noop", {}, max_attempts=5)
+    claimed = claim_one(database, "w")
+    assert claimed is not None
+    fail(database, claimed, "fatal", retry=False)
     with database.scope() as s:
-        claimed = service.claim(s, "w")
-        assert claimed is not None
-        service.fail(s, claimed, "fatal", retry=False)
-        assert claimed.status == "failed"
-        assert claimed.remaining_attempts == 4
-        assert not claimed.is_dead_letter
+        row = service.get_job(s, job.id)
+        assert row.status == "failed"
+        assert row.remaining_attempts == 4
+        assert not row.is_dead_letter
 
 
 def test_cancel_and_retry(database: Database) -> None:
@@ -197,10 +201,9 @@ def test_cancel_and_retry(database: Database) -> None:
         assert retried.completed_at is None
         with pytest.raises(InvalidState):
             service.retry(s, job.id)
-    with database.scope() as s:
-        claimed = service.claim(s, "w")
-        assert claimed is not None
-        service.fail(s, claimed, "dead")
+    claimed = claim_one(database, "w")
+    assert claimed is not None
+    fail(database, claimed, "dead")
     with database.scope() as s:
         retried = service.retry(s, job.id)
         # attempts keep counting; a dead letter gets one more attempt
@@ -216,8 +219,7 @@ def test_requeue_stale_and_lost_claims(database: Database) -> None:
         retry_me = service.create_job(s, "noop", {}, priority=1, max_attempts=2)
         exhausted = service.create_job(s, "noop", {}, priority=2, max_attempts=1)
         fresh = service.create_job(s, "noop", {}, priority=3)
-    with database.scope() as s:
-        claims = [service.claim(s, "dead-worker") for _ in range(3)]
+    claims = [claim_one(database, "dead-worker") for _ in range(3)]
     with database.scope() as s:
         for job_id in (retry_me.id, exhausted.id):
             s.get_one(Job, job_id).heartbeat_at = utcnow() - timedelta(minutes=5)
@@ -228,19 +230,19 @@ def test_requeue_stale_and_lost_claims(database: Database) -> None:
         assert service.get_job(s, exhausted.id).status == "failed"
         assert service.get_job(s, fresh.id).status == "processing"
         assert "stopped heart-beating" in (service.get_job(s, retry_me.id).last_error or "")
-        stale_claim = claims[0]
-        assert stale_claim is not None
-        with pytest.raises(service.JobLost):
-            service.complete(s, stale_claim, {"late": True})
         assert service.heartbeat(s, [c for c in claims if c is not None]) == 1
+    stale_claim = claims[0]
+    assert stale_claim is not None
+    with pytest.raises(service.JobLost):
+        complete(database, stale_claim, {"late": True})
 
 
 def test_progress_only_while_processing(database: Database) -> None:
     with database.scope() as s:
         job = service.create_job(s, "noop", {})
         assert not service.update_progress(s, job.id, {"p": 1})
+    assert claim_one(database, "w") is not None
     with database.scope() as s:
-        assert service.claim(s, "w") is not None
         assert service.update_progress(s, job.id, {"p": 2})
     with database.scope() as s:
         assert service.get_job(s, job.id).progress == {"p": 2}

@@ -16,7 +16,18 @@ from datetime import datetime
 from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import Connection, CursorResult, Integer, Table, Update, bindparam, select, update
+from sqlalchemy import (
+    Connection,
+    CursorResult,
+    Integer,
+    String,
+    Table,
+    Update,
+    bindparam,
+    literal_column,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from yuantus.core.db import utcnow
@@ -24,7 +35,7 @@ from yuantus.job.backoff import failure_values
 from yuantus.job.config import JobSettings
 from yuantus.job.models import JOB_COMPLETED, JOB_PENDING, JOB_PROCESSING, Job
 from yuantus.job.registry import Handler, JobFatalError, get_handler
-from yuantus.job.service import _PENDING_LITERAL, JobLost, _owned_statement
+from yuantus.job.service import JobLost
 
 
 @dataclass(slots=True)
@@ -42,9 +53,25 @@ class ClaimedJob:
     error_history: list[dict[str, Any]]
 
 
+# literals, not bound parameters: only then can the planners use the partial indexes
+_PENDING_LITERAL = literal_column(f"'{JOB_PENDING}'", String())
+
+
 def _table() -> Table:
     """The queue table as Core sees it."""
     return cast(Table, Job.__table__)
+
+
+@cache
+def _owned_statement() -> Update:
+    """An UPDATE of a job that matches only while the claim (worker, attempt) still owns it."""
+    table = _table()
+    return update(table).where(
+        table.c.id == bindparam("job_id"),
+        table.c.status == JOB_PROCESSING,
+        table.c.worker_id == bindparam("owner"),
+        table.c.attempt_count == bindparam("attempt"),
+    )
 
 
 @cache

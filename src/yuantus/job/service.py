@@ -1,19 +1,20 @@
-"""JobService: enqueue, claim, finish and manage the jobs of meta_conversion_jobs."""
+"""JobService: enqueue and manage the jobs of meta_conversion_jobs.
+
+Claiming and finishing jobs is the worker's (job/batch.py): one claim path, the one
+production runs, whether a worker takes one job or a batch.
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from functools import cache
 from typing import Any, cast
 
 from sqlalchemy import (
     CursorResult,
     String,
-    Table,
     Update,
-    bindparam,
     case,
     literal_column,
     select,
@@ -22,19 +23,17 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
 
 from yuantus.core.db import new_id, utcnow
-from yuantus.core.errors import Conflict, InvalidState, Unprocessable, invalid_filter, not_found
+from yuantus.core.errors import Conflict, InvalidState, Unprocessable, invalid_filter
+from yuantus.core.orm import get_or_404
 from yuantus.core.pagination import PageParams, paginate
 from yuantus.job import codes
-from yuantus.job.backoff import ClaimRecord, failure_values, with_history
+from yuantus.job.backoff import ClaimRecord, with_history
 from yuantus.job.backoff import backoff_delay as backoff_delay  # part of the JobService API
-from yuantus.job.config import JobSettings
 from yuantus.job.models import (
     ACTIVE_STATUSES,
     JOB_CANCELLED,
-    JOB_COMPLETED,
     JOB_FAILED,
     JOB_PENDING,
     JOB_PROCESSING,
@@ -45,8 +44,7 @@ from yuantus.job.registry import get_handler, registered_task_types
 
 NOTIFY_CHANNEL = "yuantus_jobs"
 _NOTIFIED_KEY = "yuantus.job.notified_transaction"
-# literals, not bound parameters: only then can the planners use the partial indexes
-_PENDING_LITERAL = literal_column(f"'{JOB_PENDING}'", String())
+# a literal, not a bound parameter: only then can the planners use the partial index
 _PROCESSING_LITERAL = literal_column(f"'{JOB_PROCESSING}'", String())
 
 
@@ -54,12 +52,6 @@ class JobLost(InvalidState):
     """The worker no longer owns the job (requeued as stale, cancelled or claimed again)."""
 
     default_code = codes.JOB_LOST
-
-
-@cache
-def job_settings() -> JobSettings:
-    """The job queue settings, read from the environment once."""
-    return JobSettings()
 
 
 _JSON_CODES = {"payload": codes.INVALID_PAYLOAD, "progress": codes.INVALID_PROGRESS}
@@ -172,92 +164,6 @@ def _rowcount(session: Session, statement: Update) -> int:
     return cast(CursorResult[Any], result).rowcount
 
 
-def _set(job: Job, values: dict[str, Any]) -> None:
-    """Mirror values written by a bulk UPDATE onto the object without marking it dirty."""
-    for key, value in values.items():
-        set_committed_value(job, key, value)
-
-
-@cache
-def _claim_statement(typed: bool) -> Any:
-    """The claim statement, built once: workers run it thousands of times a second."""
-    table = cast(Table, Job.__table__)
-    candidate = table.alias("candidate")
-    pick = select(candidate.c.id).where(
-        candidate.c.status == _PENDING_LITERAL, candidate.c.scheduled_at <= bindparam("now")
-    )
-    if typed:
-        pick = pick.where(candidate.c.task_type.in_(bindparam("task_types", expanding=True)))
-    # PostgreSQL: concurrent claimers skip each other's locked rows instead of queueing;
-    # SQLite ignores FOR UPDATE, and BEGIN IMMEDIATE makes this one UPDATE atomic there
-    pick = (
-        pick.order_by(candidate.c.priority, candidate.c.created_at)
-        .limit(1)
-        .with_for_update(skip_locked=True)
-    )
-    claim_update = (
-        update(table)
-        .where(table.c.id == pick.scalar_subquery(), table.c.status == JOB_PENDING)
-        .values(
-            status=JOB_PROCESSING,
-            worker_id=bindparam("worker_id"),
-            started_at=bindparam("now"),
-            heartbeat_at=bindparam("now"),
-            attempt_count=table.c.attempt_count + 1,
-        )
-        .returning(*table.c)
-    )
-    return select(Job).from_statement(claim_update)
-
-
-def claim(session: Session, worker_id: str, task_types: Sequence[str] | None = None) -> Job | None:
-    """Take the next due pending job by (priority, created_at), or None."""
-    if task_types is not None and not task_types:
-        return None
-    params: dict[str, Any] = {"now": utcnow(), "worker_id": worker_id}
-    if task_types is not None:
-        params["task_types"] = list(task_types)
-    statement = _claim_statement(task_types is not None)
-    return session.scalars(statement, params, execution_options={"populate_existing": True}).first()
-
-
-@cache
-def _owned_statement() -> Update:
-    """An UPDATE of a job that matches only while the claim (worker, attempt) still owns it."""
-    table = cast(Table, Job.__table__)
-    return update(table).where(
-        table.c.id == bindparam("job_id"),
-        table.c.status == JOB_PROCESSING,
-        table.c.worker_id == bindparam("owner"),
-        table.c.attempt_count == bindparam("attempt"),
-    )
-
-
-def _update_owned(session: Session, job: Job, values: dict[str, Any]) -> None:
-    """Write values to a claimed job; JobLost when the claim is no longer the job's owner."""
-    params = {"job_id": job.id, "owner": job.worker_id, "attempt": job.attempt_count}
-    result = session.execute(_owned_statement().values(**values), params)
-    if cast(CursorResult[Any], result).rowcount == 0:
-        raise JobLost(f"job {job.id} is no longer owned by {job.worker_id}", context={"id": job.id})
-    _set(job, values)
-
-
-def complete(session: Session, job: Job, result: dict[str, Any] | None = None) -> Job:
-    """Mark a claimed job completed with its result; JobLost when the claim was lost."""
-    values: dict[str, Any] = {"status": JOB_COMPLETED, "result": result, "completed_at": utcnow()}
-    _update_owned(session, job, values)
-    return job
-
-
-def fail(
-    session: Session, job: Job, error: str, *, retry: bool = True, config: JobSettings | None = None
-) -> Job:
-    """Record a failed attempt: retry later with backoff, or fail for good; JobLost if lost."""
-    values = failure_values(job, error, retry, utcnow(), config or job_settings())
-    _update_owned(session, job, values)
-    return job
-
-
 def heartbeat(session: Session, jobs: Sequence[ClaimRecord]) -> int:
     """Refresh the heartbeat of claimed jobs still owned by their workers; how many."""
     if not jobs:
@@ -314,10 +220,7 @@ def requeue_stale(session: Session, timeout_seconds: float, *, limit: int = 500)
 
 def get_job(session: Session, job_id: str) -> Job:
     """A job by id."""
-    job = session.get(Job, job_id)
-    if job is None:
-        raise not_found("job", job_id)
-    return job
+    return get_or_404(session, Job, job_id)
 
 
 def cancel(session: Session, job_id: str) -> Job:
@@ -373,10 +276,7 @@ def retry(session: Session, job_id: str) -> Job:
 
 def _reload(session: Session, job_id: str) -> Job:
     """The job as the database has it now."""
-    job = session.get(Job, job_id, populate_existing=True)
-    if job is None:
-        raise not_found("job", job_id)
-    return job
+    return get_or_404(session, Job, job_id, populate_existing=True)
 
 
 def list_jobs(
