@@ -9,10 +9,11 @@ from fastapi import APIRouter, Depends, Query
 
 from yuantus.audit import service
 from yuantus.audit.schemas import AuditEventRead
-from yuantus.core.deps import SessionDep, require_role
+from yuantus.core.deps import SessionDep
 from yuantus.core.http import TransactionalRoute
 from yuantus.core.pagination import PageDep
 from yuantus.core.schemas import Page
+from yuantus.identity.deps import require_role
 
 router = APIRouter(route_class=TransactionalRoute, tags=["audit"])
 # typed as object: audit sits below identity and does not import its User

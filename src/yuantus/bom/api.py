@@ -21,9 +21,10 @@ from yuantus.bom.schemas import (
     WhereUsed,
     WhereUsedRead,
 )
-from yuantus.core.deps import CurrentUser, SessionDep, require_role
+from yuantus.core.deps import SessionDep
 from yuantus.core.http import TransactionalRoute
 from yuantus.core.pagination import MAX_OFFSET
+from yuantus.identity.deps import CurrentUser, require_role
 from yuantus.identity.models import User
 
 router = APIRouter(route_class=TransactionalRoute, tags=["bom"])

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, status
 from sqlalchemy.orm import Session
 
 from yuantus.core import hooks
-from yuantus.core.deps import CurrentUser, SessionDep, require_role
+from yuantus.core.deps import SessionDep
 from yuantus.core.http import TransactionalRoute
 from yuantus.core.pagination import PageDep
 from yuantus.core.schemas import Page
@@ -30,6 +30,7 @@ from yuantus.eco.schemas import (
     MoveStage,
     Priority,
 )
+from yuantus.identity.deps import CurrentUser, require_role
 from yuantus.identity.models import User
 
 router = APIRouter(route_class=TransactionalRoute, tags=["eco"])

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Header, Response, UploadFile, status
 
-from yuantus.core.deps import CurrentUser, SessionDep, SettingsDep, require_role
+from yuantus.core.deps import SessionDep, SettingsDep
 from yuantus.core.http import TransactionalRoute
 from yuantus.core.pagination import PageDep
 from yuantus.core.schemas import Page
@@ -15,6 +15,7 @@ from yuantus.file.download import content_response
 from yuantus.file.models import FileObject, ItemFile
 from yuantus.file.schemas import FileRead, FileRole, ItemFileRead
 from yuantus.file.storage import Storage, get_storage
+from yuantus.identity.deps import CurrentUser, require_role
 from yuantus.identity.models import User
 
 router = APIRouter(route_class=TransactionalRoute, tags=["file"])

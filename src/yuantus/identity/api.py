@@ -6,12 +6,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, status
 
-from yuantus.core.deps import CurrentUser, SessionDep, SettingsDep, require_role
+from yuantus.core.deps import SessionDep, SettingsDep
 from yuantus.core.http import TransactionalRoute
 from yuantus.core.pagination import PageDep
 from yuantus.core.schemas import Page
 from yuantus.core.security import create_access_token
 from yuantus.identity import service
+from yuantus.identity.deps import CurrentUser, require_role
 from yuantus.identity.models import User
 from yuantus.identity.schemas import (
     ApiTokenCreate,

@@ -7,10 +7,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from yuantus.core.deps import CurrentUser, SessionDep, require_role
+from yuantus.core.deps import SessionDep
 from yuantus.core.http import TransactionalRoute
 from yuantus.core.pagination import PageDep
 from yuantus.core.schemas import Page
+from yuantus.identity.deps import CurrentUser, require_role
 from yuantus.identity.models import User
 from yuantus.job import service
 from yuantus.job.schemas import JobRead

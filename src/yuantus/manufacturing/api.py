@@ -8,10 +8,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response, status
 
 from yuantus.core import hooks
-from yuantus.core.deps import CurrentUser, SessionDep, require_role
+from yuantus.core.deps import SessionDep
 from yuantus.core.http import TransactionalRoute
 from yuantus.core.pagination import PageDep
 from yuantus.core.schemas import Page
+from yuantus.identity.deps import CurrentUser, require_role
 from yuantus.identity.models import User
 from yuantus.manufacturing import routing_service, workcenter_service, workorder_service
 from yuantus.manufacturing.models import Operation, Routing, WorkCenter, WorkOrder

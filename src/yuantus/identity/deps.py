@@ -1,0 +1,52 @@
+"""FastAPI dependencies of identity: the current user and role guards.
+
+They live here, not in core: core sits below every domain and must not know what a user
+is. Routers of the domains above identity import CurrentUser and require_role from here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from yuantus.core import error_codes as ec
+from yuantus.core.deps import SessionDep, SettingsDep
+from yuantus.core.errors import PermissionDenied, Unauthorized
+from yuantus.identity import service as identity_service
+from yuantus.identity.models import User
+
+_bearer = HTTPBearer(auto_error=False, description="JWT from /auth/login or an API token")
+
+
+def get_current_user(
+    session: SessionDep,
+    settings: SettingsDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> User:
+    """The authenticated, active user; 401 otherwise."""
+    if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
+        raise Unauthorized("authentication required: send Authorization: Bearer <token>")
+    return identity_service.user_for_bearer(
+        session, credentials.credentials, settings.secrets.jwt_secret
+    )
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+def require_role(*roles: str) -> Callable[..., User]:
+    """A dependency answering the current user when it holds one of the roles (or admin)."""
+
+    def guard(user: CurrentUser) -> User:
+        if not user.has_role(*roles):
+            raise PermissionDenied(
+                f"this action needs one of the roles: {', '.join(roles)}",
+                code=ec.ROLE_REQUIRED,
+                context={"required_roles": list(roles), "user_roles": list(user.roles)},
+            )
+        return user
+
+    return guard
