@@ -22,7 +22,8 @@ from yuantus.bom.models import BomLine
 from yuantus.bom.normalize import check_quantity, norm_find_num, norm_refdes, norm_uom
 from yuantus.core import error_codes as ec
 from yuantus.core.db import new_id, utcnow
-from yuantus.core.errors import Conflict, Unprocessable, not_found
+from yuantus.core.errors import Conflict, Unprocessable
+from yuantus.core.orm import get_or_404
 from yuantus.item import service as item_service
 from yuantus.item.models import Item
 
@@ -61,10 +62,7 @@ def check_levels(levels: int) -> int:
 
 def get_line(session: Session, line_id: str) -> BomLine:
     """A BOM line by id; 404 bom_line_not_found."""
-    line = session.get(BomLine, line_id)
-    if line is None:
-        raise not_found("bom_line", line_id)
-    return line
+    return get_or_404(session, BomLine, line_id)
 
 
 def lock_structure(session: Session) -> None:

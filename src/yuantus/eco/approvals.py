@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from yuantus.core import error_codes as ec
@@ -18,6 +17,7 @@ from yuantus.core import hooks
 from yuantus.core.context import current_request_id
 from yuantus.core.db import new_id
 from yuantus.core.errors import Conflict, InvalidState, PermissionDenied, YuantusError
+from yuantus.core.orm import flush_or_conflict
 from yuantus.eco import codes
 from yuantus.eco import stages as stage_service
 from yuantus.eco.flow import ensure_open, get_for_update, move, set_state, touch
@@ -121,11 +121,7 @@ def _record_decision(
             comment=comment,
         )
     )
-    try:
-        with session.begin_nested():
-            session.flush()
-    except IntegrityError as exc:
-        raise _already_decided(eco, user) from exc
+    flush_or_conflict(session, _already_decided(eco, user))
     touch(eco)
     event_type = {"approved": "approved", "rejected": "rejected", "comment": "commented"}[decision]
     record_event(

@@ -12,6 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from yuantus.core.db import utcnow
 from yuantus.core.errors import InvalidState, not_found
+from yuantus.core.orm import get_or_404
 from yuantus.eco import codes
 from yuantus.eco import stages as stage_service
 from yuantus.eco.errors import eco_modified
@@ -23,10 +24,7 @@ from yuantus.identity.models import User
 
 def get(session: Session, eco_id: str) -> Eco:
     """An ECO by id; 404 eco_not_found."""
-    eco = session.get(Eco, eco_id)
-    if eco is None:
-        raise not_found("eco", eco_id)
-    return eco
+    return get_or_404(session, Eco, eco_id)
 
 
 def get_for_update(session: Session, eco_id: str) -> Eco:

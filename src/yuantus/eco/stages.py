@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from yuantus.core import error_codes as ec
 from yuantus.core.db import new_id, utcnow
-from yuantus.core.errors import Conflict, Unprocessable, not_found
+from yuantus.core.errors import Conflict, Unprocessable
+from yuantus.core.orm import flush_or_conflict, get_or_404
 from yuantus.core.pagination import PageParams, paginate
 from yuantus.eco import codes
 from yuantus.eco.models import APPROVAL_TYPES, EcoStage
@@ -76,10 +77,7 @@ def _with_defaults(values: dict[str, Any]) -> dict[str, Any]:
 
 def get_stage(session: Session, stage_id: str) -> EcoStage:
     """A stage by id; 404 eco_stage_not_found."""
-    stage = session.get(EcoStage, stage_id)
-    if stage is None:
-        raise not_found("eco_stage", stage_id)
-    return stage
+    return get_or_404(session, EcoStage, stage_id)
 
 
 def ordered_stages(session: Session) -> list[EcoStage]:
@@ -195,11 +193,7 @@ def _ensure_name_free(session: Session, name: str, own_id: str | None) -> None:
 
 
 def _flush_or_taken(session: Session, name: str) -> None:
-    try:
-        with session.begin_nested():
-            session.flush()
-    except IntegrityError as exc:
-        raise _name_taken(name) from exc
+    flush_or_conflict(session, _name_taken(name))
 
 
 def _name_taken(name: str) -> Conflict:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from yuantus.core.db import new_id
 from yuantus.core.errors import Conflict, Unprocessable, not_found
+from yuantus.core.orm import get_or_404
 from yuantus.core.pagination import PageParams, paginate
 from yuantus.file import codes, content
 from yuantus.file.models import FILE_ROLES, FileObject, ItemFile
@@ -178,10 +179,7 @@ def copy_links(session: Session, source: Item, target: Item) -> None:
 
 def get_file(session: Session, file_id: str) -> FileObject:
     """A stored file's metadata; 404 file_not_found."""
-    file_obj = session.get(FileObject, file_id)
-    if file_obj is None:
-        raise not_found("file", file_id)
-    return file_obj
+    return get_or_404(session, FileObject, file_id, kind="file")
 
 
 def open_content(storage: Storage, file_obj: FileObject) -> BinaryIO:

@@ -14,7 +14,14 @@ from yuantus.audit.service import Actor
 from yuantus.core import error_codes as ec
 from yuantus.core import security
 from yuantus.core.db import utcnow
-from yuantus.core.errors import Conflict, InvalidState, Unauthorized, Unprocessable, not_found
+from yuantus.core.errors import (
+    Conflict,
+    InvalidState,
+    Unauthorized,
+    Unprocessable,
+    not_found,
+)
+from yuantus.core.orm import get_or_404
 from yuantus.core.pagination import PageParams, paginate
 from yuantus.identity import codes
 from yuantus.identity.models import ROLES, ApiToken, User
@@ -36,10 +43,7 @@ def _check_roles(roles: Sequence[str]) -> list[str]:
 
 def get_user(session: Session, user_id: str) -> User:
     """A user by id."""
-    user = session.get(User, user_id)
-    if user is None:
-        raise not_found("user", user_id)
-    return user
+    return get_or_404(session, User, user_id)
 
 
 def get_by_username(session: Session, username: str) -> User | None:

@@ -11,7 +11,7 @@ from yuantus.manufacturing import routing_service, workcenter_service, workorder
 from yuantus.manufacturing.models import Routing, WorkCenter
 
 if TYPE_CHECKING:
-    from yuantus.demo import DemoContext
+    from yuantus.core.demo import DemoContext
 
 WORKCENTERS: tuple[dict[str, Any], ...] = (
     {

@@ -11,12 +11,12 @@ from yuantus.core import error_codes as ec
 from yuantus.core.db import utcnow
 from yuantus.core.errors import Conflict, InvalidState, Unprocessable, invalid_filter, not_found
 from yuantus.core.hooks import Transition, run_transition
+from yuantus.core.orm import flush_or_conflict, get_or_404
 from yuantus.core.pagination import PageParams, paginate
 from yuantus.identity.models import User
 from yuantus.item import service as item_service
 from yuantus.item.models import Item
 from yuantus.manufacturing import codes, workcenter_service
-from yuantus.manufacturing.common import flush_or_conflict
 from yuantus.manufacturing.hooks import routing_hooks
 from yuantus.manufacturing.models import ROUTING_STATES, Operation, Routing
 
@@ -26,10 +26,7 @@ _PLANNING_FIELDS = frozenset({"is_primary"})
 
 def get(session: Session, routing_id: str) -> Routing:
     """A routing by id; 404 routing_not_found."""
-    row = session.get(Routing, routing_id)
-    if row is None:
-        raise not_found("routing", routing_id)
-    return row
+    return get_or_404(session, Routing, routing_id)
 
 
 def product_of(session: Session, product_id: str) -> Item:

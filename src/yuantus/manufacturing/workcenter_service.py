@@ -8,19 +8,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from yuantus.core.db import utcnow
-from yuantus.core.errors import Conflict, not_found
+from yuantus.core.errors import Conflict
+from yuantus.core.orm import flush_or_conflict, get_or_404
 from yuantus.core.pagination import PageParams, paginate
 from yuantus.manufacturing import codes
-from yuantus.manufacturing.common import flush_or_conflict
 from yuantus.manufacturing.models import WorkCenter
 
 
 def get(session: Session, workcenter_id: str) -> WorkCenter:
     """A work center by id; 404 workcenter_not_found."""
-    row = session.get(WorkCenter, workcenter_id)
-    if row is None:
-        raise not_found("workcenter", workcenter_id)
-    return row
+    return get_or_404(session, WorkCenter, workcenter_id, kind="workcenter")
 
 
 def list_workcenters(

@@ -14,13 +14,13 @@ from sqlalchemy.orm import Session
 from yuantus.core import error_codes as ec
 from yuantus.core import sequences
 from yuantus.core.db import utcnow
-from yuantus.core.errors import Conflict, InvalidState, Unprocessable, invalid_filter, not_found
+from yuantus.core.errors import Conflict, InvalidState, Unprocessable, invalid_filter
 from yuantus.core.hooks import Transition, run_transition
+from yuantus.core.orm import flush_or_conflict, get_or_404
 from yuantus.core.pagination import PageParams, paginate
 from yuantus.identity.models import User
 from yuantus.item import service as item_service
 from yuantus.manufacturing import codes, routing_service, workcenter_service
-from yuantus.manufacturing.common import flush_or_conflict
 from yuantus.manufacturing.hooks import WORKORDER_ACTIONS, workorder_hooks
 from yuantus.manufacturing.models import WORKORDER_STATUSES, Routing, WorkOrder
 
@@ -36,10 +36,7 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 
 def get(session: Session, workorder_id: str) -> WorkOrder:
     """A work order by id; 404 workorder_not_found."""
-    row = session.get(WorkOrder, workorder_id)
-    if row is None:
-        raise not_found("workorder", workorder_id)
-    return row
+    return get_or_404(session, WorkOrder, workorder_id, kind="workorder")
 
 
 def list_workorders(
