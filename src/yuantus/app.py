@@ -15,20 +15,9 @@ from yuantus.core.health import router as health_router
 from yuantus.core.http import RequestIdMiddleware, install_error_handlers
 from yuantus.core.settings import Settings
 from yuantus.core.validation import document_validation_errors
+from yuantus.domains import load_domains
 
 API_PREFIX = "/api/v1"
-
-# every domain exposes `router` in its api module; the order is the OpenAPI order
-DOMAIN_API_MODULES = (
-    "yuantus.identity.api",
-    "yuantus.audit.api",
-    "yuantus.item.api",
-    "yuantus.file.api",
-    "yuantus.bom.api",
-    "yuantus.job.api",
-    "yuantus.eco.api",
-    "yuantus.manufacturing.api",
-)
 
 
 def create_app(
@@ -44,6 +33,8 @@ def create_app(
     )
     settings.secrets  # noqa: B018 - fail fast on missing production secrets
     db = database or Database(settings)
+    # the same registrations as every worker and CLI command: routers, tasks, hooks
+    manifests = load_domains(settings.extra_domains)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -72,7 +63,8 @@ def create_app(
     document_validation_errors(app)
     app.add_middleware(RequestIdMiddleware)
     app.include_router(health_router, prefix=API_PREFIX)
-    for module_name in DOMAIN_API_MODULES:
-        module = importlib.import_module(module_name)
-        app.include_router(module.router, prefix=API_PREFIX)
+    for manifest in manifests:
+        if manifest.api is not None:
+            module = importlib.import_module(manifest.api)
+            app.include_router(module.router, prefix=API_PREFIX)
     return app

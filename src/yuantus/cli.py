@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Annotated
 
 import typer
@@ -12,6 +13,7 @@ from yuantus import __version__
 from yuantus.core import migrate
 from yuantus.core.db import Database
 from yuantus.core.settings import ConfigurationError, Settings
+from yuantus.domains import describe, load_domains
 
 app = typer.Typer(help="Yuantus PLM service.", no_args_is_help=True)
 db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
@@ -31,6 +33,8 @@ def _database() -> Database:
     except ConfigurationError as exc:
         console.print(f"[red]configuration error:[/red] {exc}")
         raise typer.Exit(2) from exc
+    # every command sees the same domains as the API: tables, task types, hooks
+    load_domains(settings.extra_domains)
     return Database(settings)
 
 
@@ -117,6 +121,13 @@ def demo() -> None:
         ctx = load_demo(session)
     for line in ctx.report:
         console.print(line, markup=False)
+
+
+@app.command()
+def domains() -> None:
+    """Print the loaded domains, task types and hooks (as JSON) that every process shares."""
+    _database()
+    print(json.dumps(describe(), indent=2))
 
 
 @app.command()

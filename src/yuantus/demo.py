@@ -1,39 +1,22 @@
-"""Idempotent demo data: each domain adds its part through a `demo` module with load()."""
+"""Idempotent demo data: each domain's manifest names a demo module with load(session, ctx)."""
 
 from __future__ import annotations
 
 import importlib
-import importlib.util
-from dataclasses import dataclass, field
-from typing import Any
 
 from sqlalchemy.orm import Session
 
-# order matters: later loaders use what earlier ones created (users, items, BOMs...)
-DEMO_MODULES = (
-    "yuantus.identity.demo",
-    "yuantus.item.demo",
-    "yuantus.bom.demo",
-    "yuantus.manufacturing.demo",
-    "yuantus.eco.demo",
-)
-
-
-@dataclass
-class DemoContext:
-    """What the loaders share: demo users and named objects, and lines to print."""
-
-    users: dict[str, Any] = field(default_factory=dict)
-    objects: dict[str, Any] = field(default_factory=dict)
-    report: list[str] = field(default_factory=list)
+from yuantus.core import manifest
+from yuantus.core.demo import DemoContext as DemoContext
 
 
 def load_demo(session: Session) -> DemoContext:
-    """Run every domain's demo loader once, in order, in the caller's transaction."""
+    """Run every loaded domain's demo loader once, in domain order, in the caller's transaction."""
+    manifest.require_loaded("loading demo data")
     ctx = DemoContext()
-    for name in DEMO_MODULES:
-        if importlib.util.find_spec(name) is None:
-            continue
-        importlib.import_module(name).load(session, ctx)
+    # order matters: later loaders use what earlier ones created (users, items, BOMs...)
+    for domain in manifest.loaded():
+        if domain.demo is not None:
+            importlib.import_module(domain.demo).load(session, ctx)
     session.flush()
     return ctx

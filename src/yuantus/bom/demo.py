@@ -12,7 +12,7 @@ from yuantus.item import service as item_service
 from yuantus.item.models import Item
 
 if TYPE_CHECKING:
-    from yuantus.demo import DemoContext
+    from yuantus.core.demo import DemoContext
 
 PRODUCT = "BIKE-1000"
 PARTS = {

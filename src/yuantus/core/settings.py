@@ -45,6 +45,8 @@ class Settings(BaseSettings):
     s3_region: str = "us-east-1"
     s3_access_key_id: str | None = None
     s3_secret_access_key: str | None = None
+    # manifests loaded after the built-in ones (plugins, tests): "pkg.module[:ATTR]", comma list
+    extra_domains: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
     @field_validator("encryption_keys", mode="before")
     @classmethod
@@ -52,6 +54,14 @@ class Settings(BaseSettings):
         """Accept a comma-separated list (newest key first) from the environment."""
         if isinstance(value, str):
             return [k.strip() for k in value.split(",") if k.strip()]
+        return value
+
+    @field_validator("extra_domains", mode="before")
+    @classmethod
+    def _split_domains(cls, value: object) -> object:
+        """Accept a comma-separated list from the environment."""
+        if isinstance(value, str):
+            return [m.strip() for m in value.split(",") if m.strip()]
         return value
 
     @property

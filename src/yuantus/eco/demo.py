@@ -14,7 +14,7 @@ from yuantus.item import service as item_service
 from yuantus.item.models import Item
 
 if TYPE_CHECKING:
-    from yuantus.demo import DemoContext
+    from yuantus.core.demo import DemoContext
 
 DEMO_ECO_NAME = "Demo: add a reinforcement rib to the housing"
 RIB_NUMBER = "DEMO-RIB-01"

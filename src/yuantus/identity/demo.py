@@ -10,7 +10,7 @@ from yuantus.identity import service
 from yuantus.identity.models import ROLES
 
 if TYPE_CHECKING:
-    from yuantus.demo import DemoContext
+    from yuantus.core.demo import DemoContext
 
 # the engineer also releases parts; the approver signs ECOs
 DEMO_ROLES = {

@@ -20,7 +20,7 @@ from yuantus.item import service
 from yuantus.item.models import Item
 
 if TYPE_CHECKING:
-    from yuantus.demo import DemoContext
+    from yuantus.core.demo import DemoContext
 
 PRODUCT = "BIKE-1000"
 # number -> (name, properties); assemblies are left Draft for the BOM demo

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from yuantus.core import error_codes as ec
@@ -22,9 +21,11 @@ from yuantus.core.errors import (
     not_found,
 )
 from yuantus.core.hooks import HookRegistry, Transition, run_transition
+from yuantus.core.orm import flush_or_conflict, get_or_404
 from yuantus.core.pagination import PageParams, paginate
 from yuantus.identity.models import User
 from yuantus.item import codes, revisions, rules
+from yuantus.item.copying import revision_copiers
 
 # column-level bulk lookups for other domains (BOM): kept in lookups.py, re-exported here
 from yuantus.item.lookups import ItemRow as ItemRow
@@ -58,10 +59,7 @@ item_hooks = HookRegistry("item", [f"item.{action}" for action in LIFECYCLE])
 
 def get(session: Session, item_id: str) -> Item:
     """An item revision by id; 404 item_not_found."""
-    item = session.get(Item, item_id)
-    if item is None:
-        raise not_found("item", item_id)
-    return item
+    return get_or_404(session, Item, item_id)
 
 
 def get_for_update(session: Session, item_id: str) -> Item:
@@ -195,7 +193,7 @@ def create(
         created_by=user.id if user else None,
     )
     session.add(item)
-    _flush_or_conflict(session, rules.number_taken(item_type, number))
+    flush_or_conflict(session, rules.number_taken(item_type, number))
     return item
 
 
@@ -342,19 +340,11 @@ def revise(session: Session, item: Item, user: User | None) -> Item:
         created_by=user.id if user else None,
     )
     session.add(target)
-    _flush_or_conflict(session, in_progress)
-    _copy_revision_content(session, source, target)
+    flush_or_conflict(session, in_progress)
+    # file links, BOM lines, ...: each domain registers its copier through its manifest
+    revision_copiers.run(session, source, target)
     session.flush()
     return target
-
-
-def _copy_revision_content(session: Session, source: Item, target: Item) -> None:
-    """Copy what belongs to a revision onto its successor: file links, then BOM lines."""
-    from yuantus.bom import service as bom_service
-    from yuantus.file import service as file_service
-
-    file_service.copy_links(session, source, target)
-    bom_service.copy_lines(session, source, target)
 
 
 def discard_draft(session: Session, item: Item) -> None:
@@ -368,12 +358,3 @@ def discard_draft(session: Session, item: Item) -> None:
     # file links and BOM lines of the revision go with it (ON DELETE CASCADE)
     session.delete(item)
     session.flush()
-
-
-def _flush_or_conflict(session: Session, error: Exception) -> None:
-    """Flush in a savepoint; a unique violation (a racing writer won) becomes the error."""
-    try:
-        with session.begin_nested():
-            session.flush()
-    except IntegrityError as exc:
-        raise error from exc

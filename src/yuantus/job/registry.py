@@ -1,9 +1,12 @@
-"""The task registry: domains declare handlers with @task("name") in their tasks.py."""
+"""The task registry: domains declare handlers with @task("name") in their tasks.py.
+
+A domain names its task modules in its manifest (`task_modules`); yuantus.domains.load_domains()
+imports them in every process, so the API (which enqueues) and the worker (which runs) know the
+same task types.
+"""
 
 from __future__ import annotations
 
-import importlib
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,9 +14,6 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from yuantus.core.settings import Settings
-
-# every module that declares handlers; domains append theirs (e.g. "yuantus.eco.tasks")
-TASK_MODULES: tuple[str, ...] = ("yuantus.job.tasks",)
 
 
 class JobFatalError(Exception):
@@ -45,8 +45,6 @@ class TaskContext:
 Handler = Callable[[TaskContext], "dict[str, Any] | None"]
 
 _handlers: dict[str, Handler] = {}
-_loaded = False
-_load_lock = threading.Lock()
 
 
 def task(name: str) -> Callable[[Handler], Handler]:
@@ -63,27 +61,11 @@ def task(name: str) -> Callable[[Handler], Handler]:
     return register
 
 
-def load_task_modules(extra: tuple[str, ...] | list[str] = ()) -> None:
-    """Import every module that declares handlers (TASK_MODULES, settings, `extra`)."""
-    global _loaded
-    with _load_lock:
-        if not _loaded:
-            from yuantus.job.config import JobSettings
-
-            for module in (*TASK_MODULES, *JobSettings().task_modules):
-                importlib.import_module(module)
-            _loaded = True
-        for module in extra:
-            importlib.import_module(module)
-
-
 def get_handler(name: str) -> Handler | None:
     """The handler of a task type, or None when no loaded module registers it."""
-    load_task_modules()
     return _handlers.get(name)
 
 
 def registered_task_types() -> list[str]:
     """Every task type a loaded module registers, sorted."""
-    load_task_modules()
     return sorted(_handlers)

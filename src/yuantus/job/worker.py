@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
+from yuantus.core import manifest
 from yuantus.core.db import Database
 from yuantus.core.rollback import write_in_savepoint
 from yuantus.core.settings import Settings
@@ -24,7 +25,6 @@ from yuantus.job.config import JobSettings
 from yuantus.job.registry import (
     JobFatalError,
     TaskContext,
-    load_task_modules,
     registered_task_types,
 )
 
@@ -44,7 +44,8 @@ class Worker:
         poll_interval: float = 1.0,
         config: JobSettings | None = None,
     ) -> None:
-        load_task_modules()
+        # without the manifests this worker would miss task types and ECO gates alike
+        manifest.require_loaded("a job worker")
         known = registered_task_types()
         unknown = sorted(set(task_types or ()) - set(known))
         if unknown:
