@@ -24,6 +24,7 @@ from yuantus.core import migrate, security
 from yuantus.core.db import Base, Database
 from yuantus.core.security import create_access_token
 from yuantus.core.settings import Settings
+from yuantus.domains import load_domains
 from yuantus.identity.demo import DEMO_ROLES, demo_password
 from yuantus.identity.models import User
 
@@ -32,6 +33,11 @@ JWT_SECRET = "test-jwt-secret-0123456789abcdef0123456789"
 ENCRYPTION_KEY = Fernet.generate_key().decode()
 
 security.use_password_hasher(PasswordHasher.from_parameters(CHEAPEST))
+
+# test-only domains, loaded through their manifests by this process and (via
+# YUANTUS_EXTRA_DOMAINS) by every worker subprocess the tests start
+TEST_DOMAINS = ("tests.job.tasks_for_tests", "tests.core.example_domain.manifest")
+load_domains(TEST_DOMAINS)
 
 
 def _backends() -> list[str]:
@@ -90,6 +96,7 @@ def make_settings(data_dir: Path, database_url: str, **overrides: object) -> Set
         "encryption_keys": [ENCRYPTION_KEY],
         "db_pool_size": 20,
         "db_max_overflow": 20,
+        "extra_domains": list(TEST_DOMAINS),
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]

@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 
-import tests.job.tasks_for_tests  # noqa: F401 - registers the test task types
-from tests.conftest import ENCRYPTION_KEY, JWT_SECRET
+from tests.conftest import ENCRYPTION_KEY, JWT_SECRET, TEST_DOMAINS
 from yuantus.core.settings import Settings
 
 REPO = Path(__file__).resolve().parents[2]
@@ -36,7 +35,8 @@ def worker_env(settings: Settings, **job_settings: float) -> dict[str, str]:
         YUANTUS_JWT_SECRET=JWT_SECRET,
         YUANTUS_ENCRYPTION_KEYS=ENCRYPTION_KEY,
         YUANTUS_DATA_DIR=str(settings.data_dir),
-        YUANTUS_JOB_TASK_MODULES=TEST_TASKS,
+        # the same extra domains as the test process: same task types, same hooks
+        YUANTUS_EXTRA_DOMAINS=",".join(TEST_DOMAINS),
         YUANTUS_LOG_LEVEL="WARNING",
         PYTHONPATH=str(REPO),
     )

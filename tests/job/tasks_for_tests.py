@@ -1,4 +1,7 @@
-"""Task types used only by the job tests (worker subprocesses import this module too)."""
+"""Task types used only by the job tests, registered through the manifest at the end.
+
+The test harness and every worker subprocess load it as an extra domain (YUANTUS_EXTRA_DOMAINS).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from typing import Any
 
 from yuantus.audit import service as audit
 from yuantus.core.errors import Conflict
+from yuantus.core.manifest import DomainManifest
 from yuantus.job import service
 from yuantus.job.registry import JobFatalError, TaskContext, task
 
@@ -74,3 +78,6 @@ def refuse_with_record(ctx: TaskContext) -> None:
             after={"attempt": attempt},
         )
     )
+
+
+MANIFEST = DomainManifest(name="job_test_tasks", task_modules=(__name__,))

@@ -79,7 +79,7 @@ def test_yuantus_worker_command_keeps_the_write(
     for key, value in worker_env(settings).items():
         if key.startswith("YUANTUS_"):
             monkeypatch.setenv(key, value)
-    assert TEST_TASKS in worker_env(settings)["YUANTUS_JOB_TASK_MODULES"]
+    assert TEST_TASKS in worker_env(settings)["YUANTUS_EXTRA_DOMAINS"]
     with database.scope() as s:
         job = service.create_job(s, "test_refuse_with_record", {}, max_attempts=1)
     r = CliRunner().invoke(cli, ["worker", "--once", "--task-type", "test_refuse_with_record"])

@@ -1,0 +1,72 @@
+"""Revise copies a revision's content through the copiers domains register (item/copying.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from sqlalchemy.orm import Session
+
+from tests.item.conftest import Client, Json
+from yuantus.core.errors import Conflict
+from yuantus.item.copying import RevisionCopiers, revision_copiers
+from yuantus.item.models import Item
+
+ITEMS = "/api/v1/items"
+calls: list[tuple[str, str, str]] = []
+
+
+def copy_document_links(_session: Session, source: Item, target: Item) -> None:
+    """What a domain above item (e.g. part-document links) would copy onto the new revision."""
+    calls.append(("doc_links", source.revision, target.revision))
+
+
+def refuse(_session: Session, source: Item, _target: Item) -> None:
+    """A copier that cannot copy: the whole revise must fail."""
+    raise Conflict("cannot copy", code="copy_refused", context={"source": source.id})
+
+
+@pytest.fixture
+def plugged() -> Iterator[None]:
+    """The test copiers are registered only for the test."""
+    calls.clear()
+    yield
+    for name in ("doc_links", "refuse"):
+        revision_copiers.unregister(name)
+
+
+def test_the_built_in_copiers_come_from_the_file_and_bom_manifests() -> None:
+    assert revision_copiers.names() == ["file_links", "bom_lines"]
+
+
+def test_one_registration_adds_a_copier_that_runs_in_priority_order(
+    as_user: Client, released: Callable[..., Json], plugged: None
+) -> None:
+    revision_copiers.register("doc_links", copy_document_links, priority=30)
+    revision_copiers.register("doc_links", copy_document_links, priority=30)  # idempotent
+    assert revision_copiers.names() == ["file_links", "bom_lines", "doc_links"]
+    rev_a = released(name="Cover")
+    response = as_user("engineer").post(f"{ITEMS}/{rev_a['id']}/revise")
+    assert response.status_code == 201, response.text
+    assert calls == [("doc_links", "A", "B")]
+
+
+def test_a_failing_copier_leaves_no_draft(
+    as_user: Client, released: Callable[..., Json], plugged: None
+) -> None:
+    revision_copiers.register("refuse", refuse)
+    eng = as_user("engineer")
+    rev_a = released(name="Cover")
+    response = eng.post(f"{ITEMS}/{rev_a['id']}/revise")
+    assert response.status_code == 409
+    assert response.json()["detail"]["code"] == "copy_refused"
+    assert eng.get(f"{ITEMS}/{rev_a['id']}/revisions").json()["total"] == 1
+
+
+def test_a_name_belongs_to_one_copier() -> None:
+    copiers = RevisionCopiers()
+    copiers.register("links", copy_document_links, priority=5)
+    copiers.register("early", refuse, priority=1)
+    assert copiers.names() == ["early", "links"]
+    with pytest.raises(ValueError, match="'links' is already registered"):
+        copiers.register("links", refuse)
