@@ -19,6 +19,7 @@ from typing import Any
 import psycopg
 from sqlalchemy import func, select
 
+import yuantus.models  # noqa: F401 - loads the domain list (task types) in every process
 from bench.common import PG_ADMIN_URL, bench_settings, throwaway_database
 from yuantus.core import migrate
 from yuantus.core.db import Database
@@ -28,7 +29,7 @@ from yuantus.job.models import Job
 WORKER_COUNTS = (1, 2, 4)
 BATCH = 500
 
-# the bare baseline: the same claim as JobService, hand-written, no ORM, no framework
+# the bare baseline: the same claim as a batch of one, hand-written, no ORM, no framework
 PG_CLAIM = """
 UPDATE meta_conversion_jobs SET status = 'processing', worker_id = %s, started_at = now(),
   heartbeat_at = now(), attempt_count = attempt_count + 1
