@@ -62,7 +62,7 @@ def check_levels(levels: int) -> int:
 
 def get_line(session: Session, line_id: str) -> BomLine:
     """A BOM line by id; 404 bom_line_not_found."""
-    return get_or_404(session, BomLine, line_id)
+    return get_or_404(session, BomLine, line_id, codes.BOM_LINE_NOT_FOUND)
 
 
 def lock_structure(session: Session) -> None:

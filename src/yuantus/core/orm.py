@@ -2,35 +2,36 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any, TypeVar
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from yuantus.core.errors import not_found
+from yuantus.core.error_codes import ErrorCode
+from yuantus.core.errors import NotFound
 
 T = TypeVar("T")
 
-_CAMEL_BOUNDARY = re.compile(r"(?<!^)(?=[A-Z])")
-
-
-def kind_of(model: type[Any]) -> str:
-    """The snake_case kind of a model class (BomLine -> bom_line), as error codes name it."""
-    return _CAMEL_BOUNDARY.sub("_", model.__name__).lower()
+_SUFFIX = "_not_found"
 
 
 def get_or_404(
-    session: Session, model: type[T], object_id: str, *, kind: str | None = None, **options: Any
+    session: Session, model: type[T], object_id: str, code: ErrorCode, **options: Any
 ) -> T:
-    """The row of `model` with this primary key; 404 `<kind>_not_found` when there is none.
+    """The row of `model` with this primary key; else 404 with `code` (e.g. ITEM_NOT_FOUND).
 
-    `kind` defaults to the class name in snake_case; `options` go to Session.get
-    (e.g. populate_existing=True, with_for_update=True).
+    The answer is the one `errors.not_found(kind, id)` gives: same message and context, the
+    kind being the code without `_not_found`. `options` go to Session.get (e.g.
+    populate_existing=True).
     """
     row = session.get(model, object_id, **options)
     if row is None:
-        raise not_found(kind or kind_of(model), object_id)
+        if not code.endswith(_SUFFIX):
+            raise ValueError(f"{code!r} is not a <kind>_not_found code")
+        kind = code.removesuffix(_SUFFIX)
+        raise NotFound(
+            f"{kind} {object_id} not found", code=code, context={"kind": kind, "id": str(object_id)}
+        )
     return row
 
 

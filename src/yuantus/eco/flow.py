@@ -24,7 +24,7 @@ from yuantus.identity.models import User
 
 def get(session: Session, eco_id: str) -> Eco:
     """An ECO by id; 404 eco_not_found."""
-    return get_or_404(session, Eco, eco_id)
+    return get_or_404(session, Eco, eco_id, codes.ECO_NOT_FOUND)
 
 
 def get_for_update(session: Session, eco_id: str) -> Eco:

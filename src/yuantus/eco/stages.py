@@ -77,7 +77,7 @@ def _with_defaults(values: dict[str, Any]) -> dict[str, Any]:
 
 def get_stage(session: Session, stage_id: str) -> EcoStage:
     """A stage by id; 404 eco_stage_not_found."""
-    return get_or_404(session, EcoStage, stage_id)
+    return get_or_404(session, EcoStage, stage_id, codes.ECO_STAGE_NOT_FOUND)
 
 
 def ordered_stages(session: Session) -> list[EcoStage]:

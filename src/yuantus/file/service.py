@@ -179,7 +179,7 @@ def copy_links(session: Session, source: Item, target: Item) -> None:
 
 def get_file(session: Session, file_id: str) -> FileObject:
     """A stored file's metadata; 404 file_not_found."""
-    return get_or_404(session, FileObject, file_id, kind="file")
+    return get_or_404(session, FileObject, file_id, codes.FILE_NOT_FOUND)
 
 
 def open_content(storage: Storage, file_obj: FileObject) -> BinaryIO:

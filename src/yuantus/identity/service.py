@@ -43,7 +43,7 @@ def _check_roles(roles: Sequence[str]) -> list[str]:
 
 def get_user(session: Session, user_id: str) -> User:
     """A user by id."""
-    return get_or_404(session, User, user_id)
+    return get_or_404(session, User, user_id, codes.USER_NOT_FOUND)
 
 
 def get_by_username(session: Session, username: str) -> User | None:

@@ -59,7 +59,7 @@ item_hooks = HookRegistry("item", [f"item.{action}" for action in LIFECYCLE])
 
 def get(session: Session, item_id: str) -> Item:
     """An item revision by id; 404 item_not_found."""
-    return get_or_404(session, Item, item_id)
+    return get_or_404(session, Item, item_id, codes.ITEM_NOT_FOUND)
 
 
 def get_for_update(session: Session, item_id: str) -> Item:

@@ -220,7 +220,7 @@ def requeue_stale(session: Session, timeout_seconds: float, *, limit: int = 500)
 
 def get_job(session: Session, job_id: str) -> Job:
     """A job by id."""
-    return get_or_404(session, Job, job_id)
+    return get_or_404(session, Job, job_id, codes.JOB_NOT_FOUND)
 
 
 def cancel(session: Session, job_id: str) -> Job:
@@ -276,7 +276,7 @@ def retry(session: Session, job_id: str) -> Job:
 
 def _reload(session: Session, job_id: str) -> Job:
     """The job as the database has it now."""
-    return get_or_404(session, Job, job_id, populate_existing=True)
+    return get_or_404(session, Job, job_id, codes.JOB_NOT_FOUND, populate_existing=True)
 
 
 def list_jobs(

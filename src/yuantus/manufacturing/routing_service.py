@@ -26,7 +26,7 @@ _PLANNING_FIELDS = frozenset({"is_primary"})
 
 def get(session: Session, routing_id: str) -> Routing:
     """A routing by id; 404 routing_not_found."""
-    return get_or_404(session, Routing, routing_id)
+    return get_or_404(session, Routing, routing_id, codes.ROUTING_NOT_FOUND)
 
 
 def product_of(session: Session, product_id: str) -> Item:

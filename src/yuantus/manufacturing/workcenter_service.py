@@ -17,7 +17,7 @@ from yuantus.manufacturing.models import WorkCenter
 
 def get(session: Session, workcenter_id: str) -> WorkCenter:
     """A work center by id; 404 workcenter_not_found."""
-    return get_or_404(session, WorkCenter, workcenter_id, kind="workcenter")
+    return get_or_404(session, WorkCenter, workcenter_id, codes.WORKCENTER_NOT_FOUND)
 
 
 def list_workcenters(

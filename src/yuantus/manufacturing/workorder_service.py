@@ -36,7 +36,7 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 
 def get(session: Session, workorder_id: str) -> WorkOrder:
     """A work order by id; 404 workorder_not_found."""
-    return get_or_404(session, WorkOrder, workorder_id, kind="workorder")
+    return get_or_404(session, WorkOrder, workorder_id, codes.WORKORDER_NOT_FOUND)
 
 
 def list_workorders(
