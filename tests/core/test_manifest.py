@@ -80,7 +80,9 @@ def test_a_worker_process_sees_the_apps_domains_task_types_and_hooks(
         "example",
     ]
     assert "example_census" in census["task_types"]
-    assert census["hooks"]["eco_gate"]["before"] == ["tests.core.example_domain.gate.hold_gate"]
+    assert census["hooks"]["eco_gate"] == [
+        {"phase": "before", "name": "tests.core.example_domain.gate.hold_gate", "priority": 100}
+    ]
     assert census["revision_copiers"] == ["file_links", "bom_lines"]
 
 
@@ -113,7 +115,9 @@ def test_a_worker_refuses_to_start_without_the_domain_list() -> None:
 def test_loading_again_is_a_no_op_and_a_name_is_one_manifest() -> None:
     before = loaded()
     assert load_domains(TEST_DOMAINS) == before
-    assert describe()["hooks"]["eco_gate"]["before"] == ["tests.core.example_domain.gate.hold_gate"]
+    assert [h["name"] for h in describe()["hooks"]["eco_gate"]] == [
+        "tests.core.example_domain.gate.hold_gate"
+    ]
     with pytest.raises(ValueError, match="two different manifests are named 'example'"):
         load([DomainManifest(name="example", models="yuantus.item.models")])
     assert loaded() == before

@@ -16,5 +16,5 @@ def hold_gate(_session: Session, transition: Transition) -> None:
         raise InvalidState(
             f"ECO {transition.extra['eco_number']} is on hold",
             code="example_eco_on_hold",
-            context={"from_stage": transition.from_state, "to_stage": transition.to_state},
+            context={"from_stage": transition.from_stage, "to_stage": transition.to_stage},
         )
