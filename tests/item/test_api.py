@@ -25,6 +25,7 @@ def test_create_with_given_number_answers_revision_a_draft(as_user: Client) -> N
     assert item["is_current"] is True
     assert item["properties"] == {"material": "S235", "mass_g": 120}
     assert item["released_at"] is None
+    assert item["effective_from"] is None
     assert item["superseded_at"] is None
     assert item["created_at"].endswith(("Z", "+00:00"))
     assert item["config_id"] != item["id"]

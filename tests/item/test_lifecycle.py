@@ -20,6 +20,8 @@ def test_full_lifecycle_submit_reject_release_obsolete(as_user: Client) -> None:
     assert released["state"] == "Released"
     assert released["is_current"] is True
     assert released["released_at"] is not None
+    # an immediate release takes effect when it is released
+    assert released["effective_from"] == released["released_at"]
     assert lifecycle(eng, item["id"], "obsolete")["state"] == "Obsolete"
 
 
@@ -73,7 +75,8 @@ def test_release_supersedes_the_previous_revision(
     old = eng.get(f"{ITEMS}/{rev_a['id']}").json()
     assert (old["state"], old["is_current"]) == ("Superseded", False)
     assert old["superseded_at"] is not None
-    assert old["superseded_at"] == after["released_at"]
+    assert old["superseded_at"] == after["released_at"] == after["effective_from"]
+    assert old["effective_from"] == rev_a["effective_from"] == rev_a["released_at"]
     response = eng.post(f"{ITEMS}/{rev_a['id']}/lifecycle", json={"transition": "obsolete"})
     assert response.status_code == 409
     assert response.json()["detail"]["context"]["allowed"] == []

@@ -56,6 +56,9 @@ class Item(IdMixin, TimestampMixin, Base):
     created_by: Mapped[str | None] = mapped_column(ForeignKey("meta_users.id", ondelete="SET NULL"))
     released_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # when the revision became (or, scheduled by an ECO, will become) the current one;
+    # with superseded_at it bounds the time the revision was effective (as_of resolution)
+    effective_from: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     @property
     def is_frozen(self) -> bool:

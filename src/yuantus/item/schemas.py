@@ -61,6 +61,7 @@ class ItemRead(ReadSchema):
     updated_at: datetime
     released_at: datetime | None
     superseded_at: datetime | None
+    effective_from: datetime | None
 
 
 class ItemTransitionRead(ItemRead, WithWarnings):

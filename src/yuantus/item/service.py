@@ -307,6 +307,7 @@ def _release(session: Session, item: Item) -> None:
     session.flush()
     item.state = "Released"
     item.released_at = now
+    item.effective_from = now
     item.is_current = True
 
 
