@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from yuantus.core.db import utcnow
 from yuantus.core.errors import InvalidState
-from yuantus.eco import codes
+from yuantus.eco import codes, effectivity
 from yuantus.eco import stages as stage_service
 from yuantus.eco.errors import EcoConflictError
 from yuantus.eco.flow import (
@@ -40,14 +40,17 @@ def action_apply(session: Session, eco: Eco, user: User | None) -> Eco:
     assert eco.target_item_id is not None
     target = item_service.get(session, eco.target_item_id)
     final = stage_service.final_stage(session)
+    when = effectivity.switch_time(eco)
+    # scheduled: the ECO waits in its stage; the switch takes it to the final one
+    to_stage = final if final is not None and when is None else eco.stage
     transition = make_transition(
         eco,
         "apply",
-        "done",
-        final.name if final else eco.stage.name,
+        "done" if when is None else "scheduled",
+        to_stage.name,
         uid(user),
         from_stage_id=eco.stage_id,
-        to_stage_id=final.id if final else eco.stage_id,
+        to_stage_id=to_stage.id,
         target_item_id=target.id,
     )
     with eco_transition(session, transition):
@@ -55,7 +58,14 @@ def action_apply(session: Session, eco: Eco, user: User | None) -> Eco:
         if target.state == "Draft":
             item_service.transition(session, target, "submit", user, check_roles=False)
         # the ECO's approvals are the authority here, not the user's item lifecycle roles
-        item_service.transition(session, target, "release", user, check_roles=False)
+        item_service.transition(
+            session, target, "release", user, check_roles=False, effective_from=when
+        )
+        if when is not None:
+            # a future effectivity date: released now, current at `when` (eco/effectivity.py);
+            # leaving the block runs the after hooks
+            effectivity.schedule(session, eco, target, when, user)
+            return eco
         if final is not None:
             _enter_final(session, eco, final, user)
         eco.kanban_state = "done"
@@ -139,7 +149,7 @@ def _enter_final(session: Session, eco: Eco, final: EcoStage, user: User | None)
 
 
 def action_cancel(session: Session, eco: Eco, user: User | None) -> Eco:
-    """Cancel the ECO and discard its draft target revision."""
+    """Cancel the ECO: discard its draft target, or put a scheduled one back to Draft."""
     eco = get_for_update(session, eco.id)
     ensure_not_closed(eco, "cancel")
     transition = make_transition(
@@ -147,7 +157,9 @@ def action_cancel(session: Session, eco: Eco, user: User | None) -> Eco:
     )
     with eco_transition(session, transition):
         discarded = None
-        if eco.target_item_id is not None:
+        # a scheduled release is taken back: the target is Draft again and stays (api-eco.md)
+        withdrawn = effectivity.withdraw(session, eco) if eco.state == "scheduled" else None
+        if eco.target_item_id is not None and withdrawn is None:
             target = item_service.get(session, eco.target_item_id)
             if target.state in ("Draft", "InReview"):
                 eco.target_item_id = None
@@ -155,7 +167,8 @@ def action_cancel(session: Session, eco: Eco, user: User | None) -> Eco:
                 item_service.discard_draft(session, target)
                 discarded = target.id
         touch(eco)
-        record_event(session, eco, "canceled", uid(user), data={"discarded_item_id": discarded})
+        data = {"discarded_item_id": discarded, "withdrawn_item_id": withdrawn}
+        record_event(session, eco, "canceled", uid(user), data=data)
         set_state(session, eco, "canceled", user)
     return eco
 

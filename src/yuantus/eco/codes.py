@@ -60,3 +60,13 @@ INVALID_STAGE = ErrorCode(
     422,
     "the stage's approval settings contradict each other",
 )
+ECO_SCHEDULED = ErrorCode(
+    "eco_scheduled",
+    409,
+    "the ECO is applied and waits for its effectivity date; it can only be canceled",
+)
+SWITCH_NOT_DUE = ErrorCode(
+    "switch_not_due",
+    409,
+    "an effectivity switch job ran before the date it is due (retried by hand); the job fails",
+)

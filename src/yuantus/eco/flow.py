@@ -171,12 +171,18 @@ def ensure_not_closed(eco: Eco, what: str) -> None:
 
 
 def ensure_open(eco: Eco, what: str) -> None:
-    """409 eco_closed / eco_in_conflict when the ECO is done, canceled or in conflict."""
+    """409 eco_closed / eco_in_conflict / eco_scheduled when the ECO cannot take this action."""
     ensure_not_closed(eco, what)
     if eco.state == "conflict":
         raise InvalidState(
             f"cannot {what} an ECO in conflict; cancel it and raise a new one",
             code=codes.ECO_IN_CONFLICT,
+            context={"eco_id": eco.id, "state": eco.state},
+        )
+    if eco.state == "scheduled":
+        raise InvalidState(
+            f"cannot {what} a scheduled ECO: it waits for its effectivity date; cancel it instead",
+            code=codes.ECO_SCHEDULED,
             context={"eco_id": eco.id, "state": eco.state},
         )
 

@@ -1,4 +1,4 @@
-"""ECO's registration: change orders, stages and approvals."""
+"""ECO's registration: change orders, stages, approvals and the effectivity switch job."""
 
 from yuantus.core.manifest import DomainManifest
 
@@ -6,5 +6,6 @@ MANIFEST = DomainManifest(
     name="eco",
     api="yuantus.eco.api",
     models="yuantus.eco.models",
+    task_modules=("yuantus.eco.tasks",),
     demo="yuantus.eco.demo",
 )

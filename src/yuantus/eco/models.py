@@ -22,7 +22,8 @@ from yuantus.core.db import Base, IdMixin, JSONType, TimestampMixin, UTCDateTime
 
 APPROVAL_TYPES = ("none", "optional", "mandatory", "comment")
 ECO_TYPES = ("bom", "product", "document")
-ECO_STATES = ("draft", "progress", "conflict", "approved", "done", "canceled")
+# scheduled: applied before its effectivity date, waiting for the switch (eco/effectivity.py)
+ECO_STATES = ("draft", "progress", "conflict", "approved", "scheduled", "done", "canceled")
 KANBAN_STATES = ("normal", "blocked", "done")
 PRIORITIES = ("low", "normal", "high", "urgent")
 DECISIONS = ("approved", "rejected", "comment")

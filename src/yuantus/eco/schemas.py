@@ -11,7 +11,7 @@ from yuantus.core.schemas import PatchSchema, ReadSchema, Schema, WithWarnings
 
 EcoType = Literal["bom", "product", "document"]
 Priority = Literal["low", "normal", "high", "urgent"]
-EcoState = Literal["draft", "progress", "conflict", "approved", "done", "canceled"]
+EcoState = Literal["draft", "progress", "conflict", "approved", "scheduled", "done", "canceled"]
 ApprovalType = Literal["none", "optional", "mandatory", "comment"]
 RoleName = Literal["admin", "engineer", "approver", "production", "quality", "viewer"]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]

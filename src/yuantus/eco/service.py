@@ -20,7 +20,7 @@ from yuantus.core import sequences
 from yuantus.core.db import new_id
 from yuantus.core.error_codes import ErrorCode
 from yuantus.core.errors import InvalidState, Unprocessable
-from yuantus.eco import codes
+from yuantus.eco import codes, effectivity
 from yuantus.eco import stages as stage_service
 from yuantus.eco.apply import action_apply, action_cancel, record_conflict
 from yuantus.eco.approvals import approve, reject
@@ -162,6 +162,9 @@ def update_eco(
     }
     if not diff:
         return eco
+    if "effectivity_date" in diff:
+        # its switch job is due at the old date; cancel and re-raise to move it
+        effectivity.ensure_not_scheduled(eco, "change the effectivity date of")
     for field_name, value in changes.items():
         setattr(eco, field_name, value)
     touch(eco)
@@ -183,7 +186,9 @@ def action_new_revision(session: Session, eco: Eco, user: User | None) -> Eco:
     with eco_transition(session, transition):
         # revise the item's head: a change released meanwhile is then caught as a conflict
         current = item_service.get_current(session, eco.product_config_id)
-        target = item_service.revise(session, current, user)
+        # a release withdrawn by canceling its scheduled ECO is taken up again, not lost
+        adopted = effectivity.withdrawn_draft(session, eco.product_config_id)
+        target = adopted or item_service.revise(session, current, user)
         eco.target_item_id = target.id
         transition.extra["target_item_id"] = target.id
         touch(eco)
@@ -194,7 +199,11 @@ def action_new_revision(session: Session, eco: Eco, user: User | None) -> Eco:
             uid(user),
             from_value=current.revision,
             to_value=target.revision,
-            data={"based_on_item_id": current.id, "target_item_id": target.id},
+            data={
+                "based_on_item_id": current.id,
+                "target_item_id": target.id,
+                "adopted": adopted is not None,
+            },
         )
         set_state(session, eco, "progress", user)
     return eco

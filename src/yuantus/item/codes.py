@@ -38,3 +38,13 @@ UNKNOWN_TRANSITION = ErrorCode(
     422,
     "a lifecycle action that does not exist; `context.allowed`",
 )
+REVISION_SCHEDULED = ErrorCode(
+    "revision_scheduled",
+    409,
+    "a revision of the item is released to take effect later; wait for it or cancel its ECO",
+)
+NOT_SCHEDULED = ErrorCode(
+    "not_scheduled",
+    409,
+    "the revision is not released to take effect later",
+)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, or_, select
@@ -24,7 +25,7 @@ from yuantus.core.hooks import HookRegistry, Transition, run_transition
 from yuantus.core.orm import flush_or_conflict, get_or_404
 from yuantus.core.pagination import PageParams, paginate
 from yuantus.identity.models import User
-from yuantus.item import codes, revisions, rules
+from yuantus.item import codes, effectivity, revisions, rules
 from yuantus.item.copying import revision_copiers
 
 # column-level bulk lookups for other domains (BOM): kept in lookups.py, re-exported here
@@ -245,9 +246,18 @@ def ensure_editable(item: Item) -> None:
 
 
 def transition(
-    session: Session, item: Item, action: str, user: User | None, *, check_roles: bool = True
+    session: Session,
+    item: Item,
+    action: str,
+    user: User | None,
+    *,
+    check_roles: bool = True,
+    effective_from: datetime | None = None,
 ) -> Item:
-    """Run a lifecycle transition through the before/after hooks, in the caller's transaction."""
+    """Run a lifecycle transition through the before/after hooks, in the caller's transaction.
+
+    `effective_from` (release only, for ECOs) schedules the release when it is in the future.
+    """
     rule = LIFECYCLE.get(action)
     if rule is None:
         raise Unprocessable(
@@ -270,6 +280,9 @@ def transition(
             code=ec.ROLE_REQUIRED,
             context={"required_roles": list(rule.roles), "user_roles": list(user.roles)},
         )
+    if action == "obsolete":
+        # the scheduled switch would otherwise make a revision current after its item died
+        effectivity.ensure_nothing_scheduled(session, item.config_id, "obsolete a revision")
     event = Transition(
         object_type="ITEM",
         object_id=item.id,
@@ -284,31 +297,25 @@ def transition(
     # and go on with their transaction; on rollback SQLAlchemy expires the touched objects
     with run_transition(session, event, item_hooks):
         if action == "release":
-            _release(session, item)
+            _release(session, item, effective_from)
         else:
             item.state = rule.to_state
         item.updated_at = utcnow()
     return item
 
 
-def _release(session: Session, item: Item) -> None:
-    """Release a revision: it becomes current, the previously released one Superseded."""
+def _release(session: Session, item: Item, effective_from: datetime | None) -> None:
+    """Release a revision: it becomes current, the previously released one Superseded.
+
+    With a future `effective_from` (an ECO's effectivity date) it is released now but
+    switched to current only then (item/effectivity.py).
+    """
     now = utcnow()
-    previous = session.scalars(
-        select(Item).where(Item.config_id == item.config_id, Item.id != item.id)
-    ).all()
-    for other in previous:
-        if other.is_current:
-            other.is_current = False
-        if other.state == "Released":
-            other.state = "Superseded"
-            other.superseded_at = now
-    # clear the old current flag before setting the new one: the unique index checks each row
-    session.flush()
-    item.state = "Released"
+    if effective_from is not None and effective_from > now:
+        effectivity.schedule_release(item, effective_from)
+        return
+    effectivity.switch_current(session, item, now)
     item.released_at = now
-    item.effective_from = now
-    item.is_current = True
 
 
 def revise(session: Session, item: Item, user: User | None) -> Item:
@@ -320,6 +327,7 @@ def revise(session: Session, item: Item, user: User | None) -> Item:
             code=codes.NOT_REVISABLE,
             context={"item_id": source.id, "state": source.state, "is_current": source.is_current},
         )
+    effectivity.ensure_nothing_scheduled(session, source.config_id, "revise the item")
     in_progress = rules.revision_in_progress(source)
     if session.scalar(
         select(Item.id).where(Item.config_id == source.config_id, Item.state.in_(OPEN_STATES))

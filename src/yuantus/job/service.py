@@ -237,6 +237,18 @@ def cancel(session: Session, job_id: str) -> Job:
     return _reload(session, job_id)
 
 
+def cancel_pending_by_dedupe_key(session: Session, dedupe_key: str) -> list[str]:
+    """Cancel the pending jobs holding a dedupe key (one already claimed runs on); their ids."""
+    statement = (
+        update(Job)
+        .where(Job.dedupe_key == dedupe_key, Job.status == JOB_PENDING)
+        .values(status=JOB_CANCELLED, completed_at=utcnow())
+        .returning(Job.id)
+    )
+    result = session.execute(statement, execution_options={"synchronize_session": False})
+    return list(result.scalars())
+
+
 def retry(session: Session, job_id: str) -> Job:
     """Put a failed or cancelled job back to pending; attempts keep counting, one more granted."""
     statement = (
