@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from yuantus.core.db import Database
+from yuantus.eco import effectivity
 from yuantus.identity.models import User
 from yuantus.item import service as item_service
+from yuantus.job import batch
 
 Json = dict[str, Any]
 Client = Callable[[str], TestClient]
 ECO = "/api/v1/eco"
+Clock = Callable[[datetime], None]
 
 
 def release_item(
@@ -78,3 +82,14 @@ def item(database: Database, item_id: str) -> tuple[str, bool]:
     with database.scope() as s:
         row = item_service.get(s, item_id)
         return row.state, row.is_current
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    """Move the clock of the job claim and of the switch (the worker runs in-process)."""
+
+    def set_to(now: datetime) -> None:
+        monkeypatch.setattr(batch, "utcnow", lambda: now)
+        monkeypatch.setattr(effectivity, "utcnow", lambda: now)
+
+    return set_to

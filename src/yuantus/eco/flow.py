@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 from sqlalchemy.orm.exc import StaleDataError
 
 from yuantus.core.db import utcnow
@@ -30,9 +30,12 @@ def get(session: Session, eco_id: str) -> Eco:
 def get_for_update(session: Session, eco_id: str) -> Eco:
     """An ECO locked for the rest of the transaction and re-read from the database."""
     try:
+        # no join to the stage: PostgreSQL re-checks a waited-for row against the joined row
+        # it read before, so a stage changed meanwhile would hide the ECO (404) from the waiter
         eco = session.scalar(
             select(Eco)
             .where(Eco.id == eco_id)
+            .options(lazyload(Eco.stage))
             .with_for_update(of=Eco)
             .execution_options(populate_existing=True)
         )
