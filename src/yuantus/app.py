@@ -32,6 +32,9 @@ def create_app(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
     )
     settings.secrets  # noqa: B018 - fail fast on missing production secrets
+    from yuantus.eco.effectivity import effectivity_settings
+
+    effectivity_settings()  # fail fast on an unknown YUANTUS_EFFECTIVITY_TIMEZONE
     db = database or Database(settings)
     # the same registrations as every worker and CLI command: routers, tasks, hooks
     manifests = load_domains(settings.extra_domains)

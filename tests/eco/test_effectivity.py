@@ -20,8 +20,10 @@ from tests.eco.scheduling import (
     scheduled_eco,
     switch_jobs,
 )
+from yuantus.app import create_app
 from yuantus.audit.models import AuditEvent
 from yuantus.core.db import Database
+from yuantus.core.settings import Settings
 from yuantus.eco import effectivity
 
 
@@ -211,7 +213,7 @@ def test_today_or_past_effectivity_applies_at_once(
 
 
 def test_an_effectivity_date_starts_at_midnight_in_the_configured_zone(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, settings: Settings
 ) -> None:
     day = date(2027, 1, 15)
     assert effectivity.start_of(day, "UTC") == datetime(2027, 1, 15, 0, 0, tzinfo=UTC)
@@ -226,3 +228,10 @@ def test_an_effectivity_date_starts_at_midnight_in_the_configured_zone(
     monkeypatch.setenv("YUANTUS_EFFECTIVITY_TIMEZONE", "Mars/Olympus_Mons")
     with pytest.raises(ValidationError, match="unknown time zone"):
         effectivity.EffectivitySettings()
+    # the service refuses to start with it, rather than failing the first dated apply
+    effectivity.effectivity_settings.cache_clear()
+    try:
+        with pytest.raises(ValidationError, match="unknown time zone"):
+            create_app(settings)
+    finally:
+        effectivity.effectivity_settings.cache_clear()

@@ -1,12 +1,14 @@
-"""Demo ECO: one change order in review on the demo product, with a BOM change."""
+"""Demo ECOs: one in review on the demo product with a BOM change; one scheduled on the saddle."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from yuantus.core.db import utcnow
 from yuantus.eco import service
 from yuantus.eco import stages as stage_service
 from yuantus.eco.models import Eco
@@ -19,10 +21,18 @@ if TYPE_CHECKING:
 DEMO_ECO_NAME = "Demo: add a reinforcement rib to the housing"
 RIB_NUMBER = "DEMO-RIB-01"
 REVIEW_STAGE = "Engineering Review"
+SCHEDULED_ECO_NAME = "Demo: saddles from Selle Nord from the first of next month"
+SADDLE = "SEAT-2200"
 
 
 def load(session: Session, ctx: DemoContext) -> None:
-    """Raise the demo ECO once: new revision, one BOM line added, moved into review."""
+    """Raise the demo ECOs once: one in review, one approved and scheduled."""
+    _load_in_review(session, ctx)
+    _load_scheduled(session, ctx)
+
+
+def _load_in_review(session: Session, ctx: DemoContext) -> None:
+    """The ECO in review: new revision, one BOM line added, moved into review."""
     product = ctx.objects.get("product")
     if product is None:
         ctx.report.append("  ECO: skipped (no demo product)")
@@ -71,3 +81,45 @@ def _add_rib(session: Session, ctx: DemoContext, target: Item) -> None:
     item_service.transition(session, rib, "submit", engineer)
     item_service.transition(session, rib, "release", engineer)
     bom_service.add_child(session, target, rib, 2, find_num="90", notes="added by the demo ECO")
+
+
+def _load_scheduled(session: Session, ctx: DemoContext) -> None:
+    """A vendor change on the saddle, approved and applied to take effect next month."""
+    saddle = ctx.objects.get("parts", {}).get(SADDLE)
+    engineer, approver = ctx.users.get("engineer"), ctx.users.get("approver")
+    if saddle is None or approver is None:
+        return
+    existing = session.scalar(
+        select(Eco).where(Eco.product_config_id == saddle.config_id, Eco.name == SCHEDULED_ECO_NAME)
+    )
+    if existing is not None:
+        ctx.report.append(f"  ECO: {existing.number} (exists, {existing.state})")
+        return
+    if not (saddle.is_current and saddle.state == "Released"):
+        return
+    eco = service.create_eco(
+        session,
+        name=SCHEDULED_ECO_NAME,
+        eco_type="product",
+        product_id=saddle.id,
+        user=engineer,
+        description="Selle Demo stops the model; Selle Nord's equivalent fits the same seatpost.",
+        effectivity_date=_first_of_next_month(utcnow().date()),
+    )
+    eco = service.action_new_revision(session, eco, engineer)
+    assert eco.target_item_id is not None
+    target = item_service.get(session, eco.target_item_id)
+    item_service.update(session, target, properties={**target.properties, "vendor": "Selle Nord"})
+    review = next(s for s in stage_service.ordered_stages(session) if s.name == REVIEW_STAGE)
+    eco = service.move_to_stage(session, eco, review, engineer)
+    eco = service.approve(session, eco, approver, "same fit, checked on the frame jig")
+    eco = service.action_apply(session, eco, engineer)
+    ctx.report.append(
+        f"  ECO: {eco.number} {eco.state} on {saddle.item_number} rev {saddle.revision} -> "
+        f"{target.revision}, effective {eco.effectivity_date}"
+    )
+
+
+def _first_of_next_month(today: date) -> date:
+    """The first day of the month after today's."""
+    return (today.replace(day=1) + timedelta(days=32)).replace(day=1)
