@@ -139,6 +139,7 @@ def test_every_hook_point_is_documented_and_every_documented_point_exists() -> N
         "eco.approve",
         "eco.reject",
         "eco.new_revision",
+        "eco.switch",
         "item.submit",
         "item.reject",
         "item.release",

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from pydantic import ValidationError
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from tests.eco.conftest import ECO, Client, Clock, create_eco, error, events, ok, stages
 from tests.eco.scheduling import (
@@ -23,8 +24,11 @@ from tests.eco.scheduling import (
 from yuantus.app import create_app
 from yuantus.audit.models import AuditEvent
 from yuantus.core.db import Database
+from yuantus.core.hooks import Block, Ok, Transition
 from yuantus.core.settings import Settings
 from yuantus.eco import effectivity
+from yuantus.eco.hooks import eco_hooks
+from yuantus.job import service as job_service
 
 
 def test_future_effectivity_schedules_and_the_due_job_switches_once(
@@ -235,3 +239,35 @@ def test_an_effectivity_date_starts_at_midnight_in_the_configured_zone(
             create_app(settings)
     finally:
         effectivity.effectivity_settings.cache_clear()
+
+
+def test_the_switch_runs_the_eco_switch_hooks_and_a_block_fails_the_job(
+    as_user: Client, database: Database, product: str, clock: Clock
+) -> None:
+    day = in_days(2)
+    eco = scheduled_eco(as_user, product, day)
+    seen: list[tuple[str, str | None, str | None, str | None]] = []
+
+    def hold(_session: Session, t: Transition) -> Block:
+        return Block("quality_hold", f"quality holds {t.extra['eco_number']}")
+
+    def note(_session: Session, t: Transition) -> Ok:
+        seen.append((t.point, t.from_state, t.to_state, t.to_stage))
+        return Ok()
+
+    clock(midnight(day) + timedelta(hours=1))
+    with eco_hooks.registered("before", hold, name="quality.hold", points=["eco.switch"]):
+        assert run_worker(database).counts() == (0, 1)
+    [job] = switch_jobs(database, eco["id"])
+    assert job.status == "failed"
+    assert job.last_error == f"quality_hold: quality holds {eco['number']}"
+    assert ok(as_user("viewer").get(f"{ECO}/{eco['id']}"))["state"] == "scheduled"
+    assert get_item(as_user, product)["is_current"] is True
+
+    # the hold is lifted: retrying the job switches
+    with database.scope() as s:
+        job_service.retry(s, job.id)
+    with eco_hooks.registered("after", note, name="erp.notify", points=["eco.switch"]):
+        assert run_worker(database).counts() == (1, 0)
+    assert seen == [("eco.switch", "scheduled", "done", "Done")]
+    assert ok(as_user("viewer").get(f"{ECO}/{eco['id']}"))["state"] == "done"

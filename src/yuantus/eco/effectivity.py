@@ -28,6 +28,7 @@ from yuantus.eco import codes
 from yuantus.eco import stages as stage_service
 from yuantus.eco.flow import get_for_update, set_state, touch, uid
 from yuantus.eco.history import record_event
+from yuantus.eco.hooks import eco_transition, make_transition
 from yuantus.eco.models import Eco
 from yuantus.identity.models import User
 from yuantus.item import effectivity as item_effectivity
@@ -138,31 +139,43 @@ def switch(session: Session, eco_id: str, *, job_id: str | None = None) -> dict[
             code=codes.SWITCH_NOT_DUE,
             context={"eco_id": eco.id, "effective_from": _iso(target.effective_from)},
         )
-    superseded = item_effectivity.make_effective(session, target)
-    _audit(session, eco, target, superseded)
     final = stage_service.final_stage(session)
-    if final is not None:
-        from yuantus.eco.apply import _enter_final  # apply imports this module
-
-        _enter_final(session, eco, final, None)
-    eco.kanban_state = "done"
-    eco.applied_at = now
-    touch(eco)
-    record_event(
-        session,
+    to_stage = final or eco.stage
+    transition = make_transition(
         eco,
-        "applied",
+        "switch",
+        "done",
+        to_stage.name,
         None,
-        from_value=superseded[0].revision if superseded else None,
-        to_value=target.revision,
-        data={
-            "source_item_id": eco.product_id,
-            "target_item_id": target.id,
-            "effective_from": _iso(target.effective_from),
-            "job_id": job_id,
-        },
+        from_stage_id=eco.stage_id,
+        to_stage_id=to_stage.id,
+        target_item_id=target.id,
     )
-    set_state(session, eco, "done", None)
+    with eco_transition(session, transition):
+        superseded = item_effectivity.make_effective(session, target)
+        _audit(session, eco, target, superseded)
+        if final is not None:
+            from yuantus.eco.apply import _enter_final  # apply imports this module
+
+            _enter_final(session, eco, final, None)
+        eco.kanban_state = "done"
+        eco.applied_at = now
+        touch(eco)
+        record_event(
+            session,
+            eco,
+            "applied",
+            None,
+            from_value=superseded[0].revision if superseded else None,
+            to_value=target.revision,
+            data={
+                "source_item_id": eco.product_id,
+                "target_item_id": target.id,
+                "effective_from": _iso(target.effective_from),
+                "job_id": job_id,
+            },
+        )
+        set_state(session, eco, "done", None)
     return {
         "eco_id": eco.id,
         "switched": True,

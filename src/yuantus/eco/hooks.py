@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 from yuantus.core.hooks import HookRegistry, Phase, Transition, run_transition
 from yuantus.eco.models import Eco
 
-ECO_ACTIONS = ("move", "apply", "cancel", "approve", "reject", "new_revision")
+# switch: the effectivity job making a scheduled ECO take effect (eco/effectivity.py)
+ECO_ACTIONS = ("move", "apply", "cancel", "approve", "reject", "new_revision", "switch")
 ECO_POINTS = tuple(f"eco.{action}" for action in ECO_ACTIONS)
 GATED_POINTS = ("eco.move", "eco.apply")
 
