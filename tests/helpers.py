@@ -27,3 +27,21 @@ def race(*calls: Callable[[], Any], timeout: float = 60) -> list[Any]:
     for t in threads:
         t.join(timeout=timeout)
     return results
+
+
+def release_four_eyes(session: Any, item: Any, submitter: Any = None) -> Any:
+    """Submit a Draft revision as the engineer (or `submitter`), release it as the approver.
+
+    Four eyes: the demo users must exist (request the `users` fixture).
+    """
+    from yuantus.identity import service as identity_service
+    from yuantus.item import service as item_service
+
+    engineer = submitter or identity_service.get_by_username(session, "engineer")
+    approver = identity_service.get_by_username(session, "approver")
+    assert engineer is not None, "request the users fixture"
+    assert approver is not None, "request the users fixture"
+    item = item_service.get(session, item.id)
+    if item.state == "Draft":
+        item_service.transition(session, item, "submit", engineer)
+    return item_service.transition(session, item, "release", approver)

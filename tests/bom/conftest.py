@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tests.helpers import release_four_eyes
 from yuantus.bom import service as bom_service
 from yuantus.bom.models import BomLine
 from yuantus.core.db import Database
@@ -33,10 +34,9 @@ def make_part(database: Database, users: dict[str, User]) -> MakePart:
 
 
 def release_item(session: Session, item: Item, user: User) -> Item:
-    """Submit and release a Draft revision."""
-    item = item_service.get(session, item.id)
-    item_service.transition(session, item, "submit", user)
-    return item_service.transition(session, item, "release", user)
+    """Submit a Draft revision as `user` and release it as the approver (four eyes)."""
+    released: Item = release_four_eyes(session, item, user)
+    return released
 
 
 def _part(session: Session, number: str) -> Item:
@@ -44,7 +44,7 @@ def _part(session: Session, number: str) -> Item:
 
 
 def build_example(session: Session, engineer: User) -> dict[str, Item]:
-    """The hand-checked 3-level example: TOP rev A (Released) and TOP rev B (Draft).
+    """The hand-checked 3-level example: TOP rev A (Released, all below it too), TOP rev B (Draft).
 
     TOP A                          TOP B (changes)
       ASM1  q2  fn10                 ASM1  q3  fn10          quantity 2 -> 3
@@ -68,7 +68,9 @@ def build_example(session: Session, engineer: User) -> dict[str, Item]:
     bom_service.add_child(session, top, parts["BOLT"], 6, find_num="20")
     bom_service.add_child(session, top, parts["RES"], 3, find_num="30", refdes=["R1", "R2", "R3"])
     bom_service.add_child(session, top, parts["WASHER"], 10, find_num="50")
-    release_item(session, top, engineer)
+    # released assemblies need released children: leaves first
+    for number in ("BOLT", "WIRE", "RES", "WASHER", "SUB", "ASM1", "TOP"):
+        release_item(session, parts[number], engineer)
     rev_b = item_service.revise(session, top, engineer)
     lines = {line.child_config_id: line for line in lines_of(session, rev_b)}
     bom_service.update_line(session, lines[asm1.config_id], quantity=3)

@@ -13,7 +13,7 @@ def test_demo_builds_a_released_three_level_product_idempotently(
 ) -> None:
     for _ in range(2):
         with database.scope() as s:
-            ctx = DemoContext(users={"engineer": s.merge(users["engineer"])})
+            ctx = DemoContext(users={n: s.merge(users[n]) for n in ("engineer", "approver")})
             demo.load(s, ctx)
             product = ctx.objects["product"]
             assert product.state == "Released"
@@ -22,6 +22,7 @@ def test_demo_builds_a_released_three_level_product_idempotently(
             assert len(rows) == 11
             assert max(r.level for r in rows) == 3
             assert all(r.child_state == "Released" for r in rows)
+            assert product.released_by == users["approver"].id
             wheel_spokes = next(
                 r for r in rows if r.path == ["BIKE-1000", "WHEEL-2100", "SPOKE-3101"]
             )

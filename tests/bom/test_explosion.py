@@ -43,7 +43,7 @@ def test_flat_explosion_of_three_levels(as_user: AsUser, example: dict[str, Item
     assert first["child_id"] == example["ASM1"].id
     assert first["child_number"] == "ASM1"
     assert first["child_revision"] == "A"
-    assert first["child_state"] == "Draft"
+    assert first["child_state"] == "Released"
     assert first["child_name"] == "ASM1 name"
     assert first["parent_id"] == example["TOP"].id
     assert first["line_id"]

@@ -106,7 +106,7 @@ def test_frozen_parent_refuses_changes(
     as_user: AsUser, make_part: MakePart, database: Database, users: dict[str, User]
 ) -> None:
     eng = as_user("engineer")
-    a, b = make_part("A-3"), make_part("B-3")
+    a, b = make_part("A-3"), make_part("B-3", release=True)
     line = _add(eng, a.id, b.id, quantity=1).json()
     with database.scope() as s:
         release_item(s, a, users["engineer"])
@@ -186,7 +186,7 @@ def test_racing_edges_cannot_close_a_cycle(
 def test_revise_copies_lines_and_discard_removes_them(
     make_part: MakePart, database: Database, users: dict[str, User]
 ) -> None:
-    a, b, c = make_part("A-7"), make_part("B-7"), make_part("C-7")
+    a, b, c = make_part("A-7"), make_part("B-7", release=True), make_part("C-7", release=True)
     with database.scope() as s:
         bom_service.add_child(
             s, item_service.get(s, a.id), b, 2, find_num="10", refdes="R1 R2", notes="n"

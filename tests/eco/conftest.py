@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.helpers import release_four_eyes
 from yuantus.core.db import Database
 from yuantus.eco import effectivity
 from yuantus.identity.models import User
@@ -24,11 +25,10 @@ Clock = Callable[[datetime], None]
 def release_item(
     database: Database, user: User, name: str, *, item_type: str = "Part", number: str | None = None
 ) -> str:
-    """Create an item and release its revision A; answer its id."""
+    """Create an item, submit it as `user` and release it as the approver; answer its id."""
     with database.scope() as s:
         item = item_service.create(s, item_type, name, item_number=number, user=user)
-        item_service.transition(s, item, "submit", user)
-        item_service.transition(s, item, "release", user)
+        release_four_eyes(s, item, user)
         return item.id
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.eco.conftest import ECO, Client, create_eco, error, item, move, ok, release_item, stages
+from tests.helpers import release_four_eyes
 from yuantus.bom import service as bom_service
 from yuantus.core.db import Database
 from yuantus.identity.models import User
@@ -21,8 +22,7 @@ def assembly(database: Database, user: User) -> dict[str, str]:
     with database.scope() as s:
         top = item_service.create(s, "Part", "Gearbox", item_number="GB-200", user=user)
         bom_service.add_child(s, top, item_service.get(s, bolt), 4)
-        item_service.transition(s, top, "submit", user)
-        item_service.transition(s, top, "release", user)
+        release_four_eyes(s, top, user)
         return {"top": top.id, "bolt": bolt, "rib": rib}
 
 

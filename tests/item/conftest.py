@@ -32,12 +32,12 @@ def lifecycle(client: TestClient, item_id: str, transition: str) -> Json:
 
 @pytest.fixture
 def released(as_user: Client) -> Callable[..., Json]:
-    """A factory of items created, submitted and released by the engineer."""
+    """A factory of items created and submitted by the engineer, released by the approver."""
 
     def make(**body: Any) -> Json:
         eng = as_user("engineer")
         item = create_item(eng, **body)
         lifecycle(eng, item["id"], "submit")
-        return lifecycle(eng, item["id"], "release")
+        return lifecycle(as_user("approver"), item["id"], "release")
 
     return make

@@ -157,7 +157,7 @@ def test_by_number_answers_current_or_given_revision(
     assert eng.get(base).json()["id"] == rev_a["id"]
     assert eng.get(base, params={"revision": "B"}).json()["id"] == rev_b["id"]
     lifecycle(eng, rev_b["id"], "submit")
-    lifecycle(eng, rev_b["id"], "release")
+    lifecycle(as_user("approver"), rev_b["id"], "release")
     assert eng.get(base).json()["id"] == rev_b["id"]
     assert eng.get(base, params={"revision": "A"}).json()["state"] == "Superseded"
 

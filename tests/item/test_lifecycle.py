@@ -70,7 +70,7 @@ def test_release_supersedes_the_previous_revision(
     rev_b = eng.post(f"{ITEMS}/{rev_a['id']}/revise").json()
     assert eng.get(f"{ITEMS}/{rev_a['id']}").json()["is_current"] is True
     lifecycle(eng, rev_b["id"], "submit")
-    after = lifecycle(eng, rev_b["id"], "release")
+    after = lifecycle(as_user("approver"), rev_b["id"], "release")
     assert (after["state"], after["is_current"]) == ("Released", True)
     old = eng.get(f"{ITEMS}/{rev_a['id']}").json()
     assert (old["state"], old["is_current"]) == ("Superseded", False)
@@ -119,7 +119,7 @@ def test_only_the_current_released_revision_can_be_revised(
     rev_a = released()
     rev_b = eng.post(f"{ITEMS}/{rev_a['id']}/revise").json()
     lifecycle(eng, rev_b["id"], "submit")
-    lifecycle(eng, rev_b["id"], "release")
+    lifecycle(as_user("approver"), rev_b["id"], "release")
     assert eng.post(f"{ITEMS}/{rev_a['id']}/revise").json()["detail"]["code"] == "not_revisable"
     rev_c = eng.post(f"{ITEMS}/{rev_b['id']}/revise").json()
     assert rev_c["revision"] == "C"

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from tests.helpers import race
+from tests.helpers import race, release_four_eyes
 from yuantus.core.db import Database
 from yuantus.core.errors import Conflict, InvalidState, YuantusError
 from yuantus.core.hooks import Transition
@@ -24,10 +24,18 @@ def engineer(session: Session, users: dict[str, User]) -> User:
     return user
 
 
+@pytest.fixture
+def approver(session: Session, users: dict[str, User]) -> User:
+    """The demo approver (releases what the engineer submitted), loaded in the test session."""
+    user = session.get(User, users["approver"].id)
+    assert user is not None
+    return user
+
+
 def _released(session: Session, user: User, number: str) -> Item:
     item = service.create(session, "Part", "Gear", item_number=number, user=user)
-    service.transition(session, item, "submit", user)
-    return service.transition(session, item, "release", user)
+    released: Item = release_four_eyes(session, item, user)
+    return released
 
 
 def _state_in_db(database: Database, item_id: str) -> tuple[str, bool]:
@@ -37,7 +45,7 @@ def _state_in_db(database: Database, item_id: str) -> tuple[str, bool]:
 
 
 def test_a_vetoing_before_hook_rolls_the_transition_back(
-    session: Session, database: Database, engineer: User
+    session: Session, database: Database, engineer: User, approver: User
 ) -> None:
     item = service.create(session, "Part", "Gear", item_number="G-1", user=engineer)
     service.transition(session, item, "submit", engineer)
@@ -50,7 +58,7 @@ def test_a_vetoing_before_hook_rolls_the_transition_back(
             raise InvalidState("quality gate open", code="gate_open")
 
     with service.item_hooks.registered("before", veto), pytest.raises(YuantusError) as exc:
-        service.transition(session, item, "release", engineer)
+        service.transition(session, item, "release", approver)
     assert exc.value.code == "gate_open"
     assert [(e.action, e.from_state, e.to_state) for e in seen] == [
         ("release", "InReview", "Released")
@@ -63,7 +71,7 @@ def test_a_vetoing_before_hook_rolls_the_transition_back(
 
 
 def test_a_failing_after_hook_undoes_release_and_supersede_together(
-    session: Session, database: Database, engineer: User
+    session: Session, database: Database, engineer: User, approver: User
 ) -> None:
     rev_a = _released(session, engineer, "G-2")
     rev_b = service.revise(session, rev_a, engineer)
@@ -76,7 +84,7 @@ def test_a_failing_after_hook_undoes_release_and_supersede_together(
         raise Conflict("downstream refused", code="downstream_refused")
 
     with service.item_hooks.registered("after", explode), pytest.raises(Conflict):
-        service.transition(session, rev_b, "release", engineer)
+        service.transition(session, rev_b, "release", approver)
     session.commit()
     assert _state_in_db(database, a_id) == ("Released", True)
     assert _state_in_db(database, b_id) == ("InReview", False)
@@ -98,14 +106,14 @@ def test_after_hooks_see_the_new_state_and_the_hook_is_removed_afterwards(
 
 
 def test_release_supersedes_in_the_same_transaction(
-    session: Session, database: Database, engineer: User
+    session: Session, database: Database, engineer: User, approver: User
 ) -> None:
     rev_a = _released(session, engineer, "G-3")
     rev_b = service.revise(session, rev_a, engineer)
     service.transition(session, rev_b, "submit", engineer)
     session.commit()
     a_id, b_id = rev_a.id, rev_b.id
-    service.transition(session, rev_b, "release", engineer)
+    service.transition(session, rev_b, "release", approver)
     assert (rev_a.state, rev_a.is_current) == ("Superseded", False)
     session.commit()
     assert _state_in_db(database, a_id) == ("Superseded", False)

@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from tests.helpers import release_four_eyes
 from yuantus.core.db import Base, Database
 from yuantus.item import service as item_service
 from yuantus.item.models import Item
@@ -36,8 +37,7 @@ def revise_and_release(database: Database, item_id: str) -> Json:
 
 
 def _release(session: Any, item: Item) -> None:
-    item_service.transition(session, item, "submit", None)
-    item_service.transition(session, item, "release", None)
+    release_four_eyes(session, item)
 
 
 def count(database: Database, model: type[Base]) -> int:

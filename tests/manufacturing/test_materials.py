@@ -8,6 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from tests.helpers import release_four_eyes
 from tests.manufacturing.conftest import API, Json, ok, refused
 from yuantus.bom import service as bom_service
 from yuantus.core.db import Database
@@ -18,8 +19,7 @@ WO = f"{API}/workorders"
 
 
 def _release(session: Session, item: Item) -> None:
-    item_service.transition(session, item, "submit", None)
-    item_service.transition(session, item, "release", None)
+    release_four_eyes(session, item)
 
 
 @pytest.fixture

@@ -14,6 +14,9 @@ from yuantus.core.errors import Conflict, InvalidState, Unprocessable
 from yuantus.manufacturing import routing_service, workcenter_service, workorder_service
 from yuantus.manufacturing.models import Routing, WorkOrder
 
+# make_part releases through the demo engineer and approver (four eyes)
+pytestmark = pytest.mark.usefixtures("users")
+
 
 def test_database_refuses_a_second_primary_routing_per_product(
     database: Database, session: Session

@@ -61,7 +61,7 @@ def _part(session: Session, number: str, ctx: DemoContext) -> Item:
 def load(session: Session, ctx: DemoContext) -> None:
     """Build and release the demo product once; later runs only look it up."""
     parts = {number: _part(session, number, ctx) for number in PARTS}
-    engineer = ctx.users.get("engineer")
+    engineer, approver = ctx.users.get("engineer"), ctx.users.get("approver")
     for parent_number, lines in STRUCTURE.items():
         parent = parts[parent_number]
         if parent.is_frozen or service.explode_flat(session, parent, 1):
@@ -70,12 +70,14 @@ def load(session: Session, ctx: DemoContext) -> None:
             service.add_child(
                 session, parent, parts[child_number], quantity, uom=uom, find_num=find_num
             )
+    # four eyes: the engineer submits, the approver releases; leaves first, so every released
+    # assembly has released children
     for number in RELEASE_ORDER:
         part = parts[number]
         if part.state == "Draft":
             item_service.transition(session, part, "submit", engineer)
         if part.state == "InReview":
-            item_service.transition(session, part, "release", engineer)
+            item_service.transition(session, part, "release", approver)
     product = item_service.get_by_number(session, "Part", PRODUCT)
     ctx.objects["product"] = product
     ctx.objects["bom_parts"] = parts

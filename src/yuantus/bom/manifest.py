@@ -5,10 +5,12 @@ from yuantus.item.copying import revision_copiers
 
 
 def register_hooks() -> None:
-    """A new revision starts with the source revision's BOM lines."""
-    from yuantus.bom import service
+    """A new revision starts with the source revision's BOM lines; releases check them."""
+    from yuantus.bom import release_check, service
+    from yuantus.item import release_checks
 
     revision_copiers.register("bom_lines", service.copy_lines, priority=20)
+    release_checks.register_structure(release_check.child_configs)
 
 
 MANIFEST = DomainManifest(

@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     encryption_keys: Annotated[list[str], NoDecode] = Field(default_factory=list)
     admin_password: str | None = None
     max_upload_bytes: int = Field(default=512 * 1024 * 1024, ge=1)
+    # a direct release needs an approver who is not the submitter (ECO releases: its approvals)
+    release_four_eyes: bool = True
     storage_backend: Literal["local", "s3"] = "local"
     s3_bucket: str | None = None
     s3_endpoint_url: str | None = None

@@ -59,7 +59,7 @@ def action_apply(session: Session, eco: Eco, user: User | None) -> Eco:
             item_service.transition(session, target, "submit", user, check_roles=False)
         # the ECO's approvals are the authority here, not the user's item lifecycle roles
         item_service.transition(
-            session, target, "release", user, check_roles=False, effective_from=when
+            session, target, "release", user, check_roles=False, via_eco=True, effective_from=when
         )
         if when is not None:
             # a future effectivity date: released now, current at `when` (eco/effectivity.py);

@@ -78,8 +78,9 @@ def _add_rib(session: Session, ctx: DemoContext, target: Item) -> None:
     rib = item_service.create(
         session, "Part", "Reinforcement rib", item_number=RIB_NUMBER, user=engineer
     )
+    # released before it enters the target: applying the ECO needs released children
     item_service.transition(session, rib, "submit", engineer)
-    item_service.transition(session, rib, "release", engineer)
+    item_service.transition(session, rib, "release", ctx.users.get("approver"))
     bom_service.add_child(session, target, rib, 2, find_num="90", notes="added by the demo ECO")
 
 

@@ -7,13 +7,14 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, status
 
 from yuantus.core import hooks
-from yuantus.core.deps import SessionDep
+from yuantus.core.deps import SessionDep, SettingsDep
 from yuantus.core.http import TransactionalRoute
 from yuantus.core.pagination import PageDep
 from yuantus.core.schemas import Page
 from yuantus.identity.deps import CurrentUser, require_role
 from yuantus.identity.models import User
 from yuantus.item import service
+from yuantus.item.documents_api import router as documents_router
 from yuantus.item.models import Item
 from yuantus.item.schemas import (
     ItemCreate,
@@ -26,6 +27,8 @@ from yuantus.item.schemas import (
 )
 
 router = APIRouter(route_class=TransactionalRoute, tags=["item"])
+# part-document links are item structure: served under /items by the item domain's router
+router.include_router(documents_router)
 Engineer = Annotated[User, Depends(require_role("engineer"))]
 # release and reject are also the approver's; the service checks each transition's roles
 LifecycleUser = Annotated[User, Depends(require_role("engineer", "approver"))]
@@ -111,9 +114,19 @@ def revise_item(item_id: str, session: SessionDep, user: Engineer) -> Item:
 
 @router.post("/items/{item_id}/lifecycle", response_model=ItemTransitionRead)
 def run_lifecycle(
-    item_id: str, body: LifecycleRequest, session: SessionDep, user: LifecycleUser
+    item_id: str,
+    body: LifecycleRequest,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: LifecycleUser,
 ) -> ItemTransitionRead:
     """Apply a lifecycle transition (submit, reject, release, obsolete) and answer the item."""
-    item = service.transition(session, service.get(session, item_id), body.transition, user)
+    item = service.transition(
+        session,
+        service.get(session, item_id),
+        body.transition,
+        user,
+        four_eyes=settings.release_four_eyes,
+    )
     answer = ItemTransitionRead.model_validate(item)
     return answer.model_copy(update={"warnings": hooks.warnings(session)})

@@ -48,3 +48,32 @@ NOT_SCHEDULED = ErrorCode(
     409,
     "the revision is not released to take effect later",
 )
+CHILDREN_NOT_RELEASED = ErrorCode(
+    "children_not_released",
+    409,
+    "a release needs every BOM child and linked document Released; `context.children` "
+    "lists the others bottom-up with their paths",
+)
+FOUR_EYES_REQUIRED = ErrorCode(
+    "four_eyes_required",
+    409,
+    "a direct release needs an approver who did not submit the revision; `context.reason`",
+)
+NOT_A_PART = ErrorCode("not_a_part", 422, "documents link to Part revisions only")
+NOT_A_DOCUMENT = ErrorCode(
+    "not_a_document", 422, "the linked item (or where-used) must be a Document"
+)
+DOCUMENT_ALREADY_LINKED = ErrorCode(
+    "document_already_linked", 409, "the part revision already links that document in that role"
+)
+DOCUMENT_LINK_NOT_FOUND = ErrorCode(
+    "document_link_not_found", 404, "no such document link on the part revision"
+)
+UNKNOWN_DOCUMENT_ROLE = ErrorCode(
+    "unknown_document_role",
+    422,
+    "a document link role other than drawing, specification, model or other",
+)
+DOCUMENT_REFERENCE_REQUIRED = ErrorCode(
+    "document_reference_required", 422, "give exactly one of document_id and document_config_id"
+)

@@ -1,8 +1,10 @@
 """Demo items: the bicycle's parts and documents, with generated PDF printouts and a GLB model.
 
 The assemblies (BIKE-1000, FRAME-2000, WHEEL-2100, HUB-3103) stay Draft here: the BOM demo
-adds their lines and then releases them. The leaf parts and the assembly drawing are
-released; the wheel truing procedure waits in review.
+adds their lines and then releases them, leaves first. The leaf parts and the assembly
+drawing are released (submitted by the engineer, released by the approver); the bicycle
+links the drawing as its drawing and model. The wheel truing procedure waits in review,
+linked to nothing, so no part waits for it.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from yuantus.core.settings import Settings
 from yuantus.file import service as file_service
 from yuantus.file.samples import ModelNode, glb_model, pdf_printout
 from yuantus.file.storage import Storage, get_storage
-from yuantus.item import service
+from yuantus.item import documents, service
 from yuantus.item.models import Item
 
 if TYPE_CHECKING:
@@ -40,6 +42,8 @@ LEAF_PARTS: dict[str, tuple[str, dict[str, Any]]] = {
     "AXLE-4002": ("Hub axle", {"make_buy": "make", "material": "Cr-Mo steel"}),
 }
 DRAWING = "DOC-1000"
+# the roles in which the product links the drawing (a released document, so it can release)
+DRAWING_ROLES = ("drawing", "model")
 PROCEDURE = "DOC-1100"
 # top-level instances in the model: node name = the part number it shows
 MODEL_NODES = (
@@ -88,10 +92,15 @@ def load(session: Session, ctx: DemoContext) -> None:
         pdf = pdf_printout("Wheel truing procedure", PROCEDURE, "A", (), steps)
         _attach(session, storage, procedure, f"{PROCEDURE}.pdf", pdf, "printout", ctx)
 
+    if PRODUCT in created:
+        # the drawing's PDF is the bicycle's drawing, its GLB the bicycle's model
+        for role in DRAWING_ROLES:
+            documents.link(session, product.id, role=role, document_id=drawing.id, user=engineer)
+    # four eyes: the engineer submits, the approver releases
     for released in (*(parts[n] for n in LEAF_PARTS), drawing):
         if released.item_number in created:
             service.transition(session, released, "submit", engineer)
-            service.transition(session, released, "release", approver or engineer)
+            service.transition(session, released, "release", approver)
     if PROCEDURE in created:
         service.transition(session, procedure, "submit", engineer)
 

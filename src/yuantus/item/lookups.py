@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Select, Subquery, select
 from sqlalchemy.orm import Session
@@ -68,3 +69,34 @@ def current_revision_rows(session: Session, config_ids: Iterable[str]) -> dict[s
         for id_, config_id, number, revision, state, name, item_type in session.execute(query):
             out[config_id] = ItemRow(id_, config_id, number, revision, state, name, item_type)
     return out
+
+
+def released_by_config(session: Session, config_ids: Iterable[str]) -> dict[str, Item]:
+    """The latest Released revision of many items, keyed by config_id (rule `released`).
+
+    Usually one per item; while an ECO's release is scheduled the item has two, and the
+    scheduled (newer) one is the latest.
+    """
+    return _newest(_by_config_rows(session, config_ids, Item.state == "Released"))
+
+
+def latest_by_config(session: Session, config_ids: Iterable[str]) -> dict[str, Item]:
+    """The newest revision (highest generation, any state) of many items, keyed by config_id."""
+    return _newest(_by_config_rows(session, config_ids, None))
+
+
+def _newest(items: Iterable[Item]) -> dict[str, Item]:
+    out: dict[str, Item] = {}
+    for item in items:
+        if item.config_id not in out or item.generation > out[item.config_id].generation:
+            out[item.config_id] = item
+    return out
+
+
+def _by_config_rows(session: Session, config_ids: Iterable[str], where: Any) -> list[Item]:
+    wanted = sorted(set(config_ids))
+    rows: list[Item] = []
+    for start in range(0, len(wanted), LOOKUP_CHUNK):
+        query = select(Item).where(Item.config_id.in_(wanted[start : start + LOOKUP_CHUNK]))
+        rows.extend(session.scalars(query if where is None else query.where(where)))
+    return rows

@@ -6,14 +6,16 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from yuantus.core.db import Base, IdMixin, JSONType, TimestampMixin, UTCDateTime
+from yuantus.core.db import Base, IdMixin, JSONType, TimestampMixin, UTCDateTime, utcnow
+from yuantus.identity.models import User
 
 ITEM_TYPES = ("Part", "Document")
 STATES = ("Draft", "InReview", "Released", "Superseded", "Obsolete")
 FROZEN_STATES = frozenset({"Released", "Superseded", "Obsolete"})
 OPEN_STATES = frozenset({"Draft", "InReview"})
+DOCUMENT_ROLES = ("drawing", "specification", "model", "other")
 
 _OPEN_SQL = text("state IN ('Draft', 'InReview')")
 _CURRENT_SQL = text("is_current")
@@ -59,8 +61,43 @@ class Item(IdMixin, TimestampMixin, Base):
     # when the revision became (or, scheduled by an ECO, will become) the current one;
     # with superseded_at it bounds the time the revision was effective (as_of resolution)
     effective_from: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # who moved it Draft -> InReview and who released it (four eyes: never the same person);
+    # signatures are never nulled: users are deactivated, not deleted
+    submitted_by: Mapped[str | None] = mapped_column(ForeignKey("meta_users.id"))
+    released_by: Mapped[str | None] = mapped_column(ForeignKey("meta_users.id"))
+
+    # many-to-one loads hit the identity map first: one query per distinct user on a list
+    submitter: Mapped[User | None] = relationship(foreign_keys=[submitted_by], viewonly=True)
+    releaser: Mapped[User | None] = relationship(foreign_keys=[released_by], viewonly=True)
 
     @property
     def is_frozen(self) -> bool:
         """Released, Superseded and Obsolete revisions cannot change."""
         return self.state in FROZEN_STATES
+
+    @property
+    def submitted_by_name(self) -> str | None:
+        """The username of the submitter."""
+        return self.submitter.username if self.submitter else None
+
+    @property
+    def released_by_name(self) -> str | None:
+        """The username of the releaser."""
+        return self.releaser.username if self.releaser else None
+
+
+class ItemDocumentLink(IdMixin, Base):
+    """A Part revision refers to a Document item (by config) in a role."""
+
+    __tablename__ = "meta_item_document_links"
+    __table_args__ = (UniqueConstraint("part_id", "document_config_id", "role"),)
+
+    # a discarded draft revision takes its links with it
+    part_id: Mapped[str] = mapped_column(
+        ForeignKey("meta_items.id", ondelete="CASCADE"), index=True
+    )
+    # the document item, resolved to a revision under a rule when read
+    document_config_id: Mapped[str] = mapped_column(String(36), index=True)
+    role: Mapped[str] = mapped_column(String(16))
+    created_by: Mapped[str | None] = mapped_column(ForeignKey("meta_users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from yuantus.core.errors import Conflict, Unprocessable, not_found
+from yuantus.core.errors import Conflict, InvalidState, Unprocessable, not_found
+from yuantus.identity.models import User
 from yuantus.item import codes
 from yuantus.item.models import ITEM_TYPES, Item
 
@@ -48,3 +49,26 @@ def check_type(item_type: str) -> None:
             code=codes.UNKNOWN_ITEM_TYPE,
             context={"allowed": list(ITEM_TYPES)},
         )
+
+
+def ensure_four_eyes(item: Item, user: User | None) -> None:
+    """409 four_eyes_required unless an approver other than the submitter releases directly."""
+    if user is None:
+        reason, message = "releasing_user_unknown", "a direct release must name its approver"
+    elif not user.has_role("approver"):
+        reason, message = "approver_role_required", "a direct release needs the approver role"
+    elif item.submitted_by == user.id:
+        reason, message = "submitter_cannot_release", "the submitter cannot also release"
+    else:
+        return
+    raise InvalidState(
+        f"{message} ({item.item_number} rev {item.revision}); "
+        "release through an ECO or ask another approver",
+        code=codes.FOUR_EYES_REQUIRED,
+        context={
+            "item_id": item.id,
+            "reason": reason,
+            "submitted_by": item.submitted_by,
+            "user_id": user.id if user else None,
+        },
+    )

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StringConstraints, model_validator
 
 from yuantus.core.schemas import PatchSchema, ReadSchema, Schema, WithWarnings
 
@@ -62,7 +62,81 @@ class ItemRead(ReadSchema):
     released_at: datetime | None
     superseded_at: datetime | None
     effective_from: datetime | None
+    submitted_by: str | None
+    submitted_by_name: str | None
+    released_by: str | None
+    released_by_name: str | None
 
 
 class ItemTransitionRead(ItemRead, WithWarnings):
     """An item revision after a lifecycle transition, with the warnings its hooks gave."""
+
+
+DocumentRole = Literal["drawing", "specification", "model", "other"]
+ItemId = Annotated[str, StringConstraints(min_length=1, max_length=36)]
+
+
+class DocumentLinkCreate(Schema):
+    """Link a Document to a Part revision: give the document's revision id or its config id."""
+
+    document_id: ItemId | None = None
+    document_config_id: ItemId | None = None
+    role: DocumentRole
+
+    @model_validator(mode="after")
+    def _one_reference(self) -> Self:
+        """Exactly one of document_id and document_config_id."""
+        if (self.document_id is None) == (self.document_config_id is None):
+            raise ValueError("give exactly one of document_id and document_config_id")
+        return self
+
+
+class DocumentRevisionRead(ReadSchema):
+    """The document revision a link resolves to under the rule."""
+
+    id: str
+    item_number: str
+    revision: str
+    state: str
+    name: str
+
+
+class DocumentLinkRead(Schema):
+    """A part's link to a document, with the document's revision under the rule."""
+
+    id: str
+    part_id: str
+    document_config_id: str
+    document_number: str
+    document_name: str
+    role: str
+    created_by: str | None
+    created_at: datetime
+    unresolved: bool
+    resolved: DocumentRevisionRead | None
+
+
+class DocumentLinkPage(Schema):
+    """A part's document links and the rule their revisions were resolved under."""
+
+    rule: Literal["latest", "released"]
+    items: list[DocumentLinkRead]
+    total: int
+
+
+class LinkedPartRead(Schema):
+    """A part revision that links to a document, in a role."""
+
+    link_id: str
+    role: str
+    part: ItemRead
+
+
+class LinkedPartPage(Schema):
+    """The part revisions that link to a document."""
+
+    document_config_id: str
+    document_number: str
+    current_only: bool
+    items: list[LinkedPartRead]
+    total: int

@@ -25,7 +25,7 @@ from yuantus.core.hooks import HookRegistry, Transition, run_transition
 from yuantus.core.orm import flush_or_conflict, get_or_404
 from yuantus.core.pagination import PageParams, paginate
 from yuantus.identity.models import User
-from yuantus.item import codes, effectivity, revisions, rules
+from yuantus.item import codes, effectivity, release_checks, revisions, rules
 from yuantus.item.copying import revision_copiers
 
 # column-level bulk lookups for other domains (BOM): kept in lookups.py, re-exported here
@@ -252,11 +252,16 @@ def transition(
     user: User | None,
     *,
     check_roles: bool = True,
+    four_eyes: bool = True,
+    via_eco: bool = False,
     effective_from: datetime | None = None,
 ) -> Item:
     """Run a lifecycle transition through the before/after hooks, in the caller's transaction.
 
-    `effective_from` (release only, for ECOs) schedules the release when it is in the future.
+    A release needs every child and linked document Released (always), and, when
+    `four_eyes` is on and the release is direct (not `via_eco`), an approver who did not
+    submit the revision. `effective_from` (release only, for ECOs) schedules the release
+    when it is in the future.
     """
     rule = LIFECYCLE.get(action)
     if rule is None:
@@ -283,6 +288,11 @@ def transition(
     if action == "obsolete":
         # the scheduled switch would otherwise make a revision current after its item died
         effectivity.ensure_nothing_scheduled(session, item.config_id, "obsolete a revision")
+    if action == "release":
+        # an ECO's approvals are its second pair of eyes; its content must be released all the same
+        if four_eyes and not via_eco:
+            rules.ensure_four_eyes(item, user)
+        release_checks.ensure_releasable(session, item)
     event = Transition(
         object_type="ITEM",
         object_id=item.id,
@@ -291,15 +301,23 @@ def transition(
         from_state=item.state,
         to_state=rule.to_state,
         user_id=user.id if user else None,
-        extra={"item_type": item.item_type, "number": item.item_number, "revision": item.revision},
+        extra={
+            "item_type": item.item_type,
+            "number": item.item_number,
+            "revision": item.revision,
+            "via_eco": via_eco,
+        },
     )
     # a savepoint makes the transition all-or-nothing even for callers that catch the veto
     # and go on with their transaction; on rollback SQLAlchemy expires the touched objects
     with run_transition(session, event, item_hooks):
         if action == "release":
             _release(session, item, effective_from)
+            item.released_by = user.id if user else None
         else:
             item.state = rule.to_state
+        if action in ("submit", "reject"):
+            item.submitted_by = user.id if user and action == "submit" else None
         item.updated_at = utcnow()
     return item
 
