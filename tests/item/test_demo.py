@@ -15,7 +15,7 @@ from yuantus.file.models import FileObject
 from yuantus.file.samples import glb_node_names
 from yuantus.file.storage import get_storage
 from yuantus.identity import demo as identity_demo
-from yuantus.item import demo, service
+from yuantus.item import demo, documents, service
 
 
 def _run(session: Session, settings: Settings) -> DemoContext:
@@ -37,6 +37,16 @@ def test_demo_builds_released_parts_draft_assemblies_and_files(
     assert ctx.objects["assemblies_to_release"] == list(demo.ASSEMBLIES)
     docs = ctx.objects["documents"]
     assert (docs["DOC-1000"].state, docs["DOC-1100"].state) == ("Released", "InReview")
+    # four eyes: the engineer submitted, the approver released
+    assert (docs["DOC-1000"].submitted_by_name, docs["DOC-1000"].released_by_name) == (
+        "engineer",
+        "approver",
+    )
+    product_links = documents.list_links(session, ctx.objects["product"].id)
+    assert [(link.document_config_id, link.role) for link in product_links] == [
+        (docs["DOC-1000"].config_id, "drawing"),
+        (docs["DOC-1000"].config_id, "model"),
+    ]
 
     storage = get_storage(settings)
     links = {link.role: link for link in file_service.list_links(session, docs["DOC-1000"].id)}
@@ -65,3 +75,4 @@ def test_demo_is_idempotent(session: Session, settings: Settings) -> None:
     product = service.get_by_number(session, "Part", "BIKE-1000")
     assert ctx.objects["product"].id == product.id
     assert len(service.list_revisions(session, product.config_id)) == 1
+    assert len(documents.list_links(session, product.id)) == 2
