@@ -12,7 +12,7 @@ from yuantus.identity.models import ROLES
 if TYPE_CHECKING:
     from yuantus.core.demo import DemoContext
 
-# the engineer also releases parts; the approver signs ECOs
+# the engineer submits parts, the approver releases them (four eyes) and signs ECOs
 DEMO_ROLES = {
     "admin": ["admin"],
     "engineer": ["engineer"],
