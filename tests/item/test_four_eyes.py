@@ -7,13 +7,16 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
 
 from tests.conftest import bearer, make_settings
 from tests.item.conftest import Client, Json, create_item, lifecycle
 from yuantus.app import create_app
 from yuantus.core.db import Database
+from yuantus.core.errors import InvalidState
 from yuantus.identity import service as identity_service
 from yuantus.identity.models import User
+from yuantus.item import service as item_service
 
 ITEMS = "/api/v1/items"
 
@@ -110,3 +113,19 @@ def test_with_four_eyes_off_the_engineer_releases_alone_and_children_still_count
     released = lifecycle(relaxed, asm["id"], "release")
     assert released["state"] == "Released"
     assert released["submitted_by"] == released["released_by"] == users["engineer"].id
+
+
+def test_a_service_release_without_a_user_is_refused_unless_four_eyes_is_off(
+    session: Session, users: dict[str, User]
+) -> None:
+    engineer = session.get(User, users["engineer"].id)
+    item = item_service.create(session, "Part", "Shim", item_number="FE-9", user=engineer)
+    item_service.transition(session, item, "submit", engineer)
+    with pytest.raises(InvalidState) as refused:
+        item_service.transition(session, item, "release", None)
+    assert (refused.value.code, refused.value.context["reason"]) == (
+        "four_eyes_required",
+        "releasing_user_unknown",
+    )
+    released = item_service.transition(session, item, "release", None, four_eyes=False)
+    assert (released.state, released.released_by) == ("Released", None)
