@@ -13,8 +13,10 @@ import yuantus.eco.service
 import yuantus.item.service
 import yuantus.manufacturing.routing_service
 import yuantus.manufacturing.workorder_service
+from tests.helpers import release_four_eyes
 from yuantus.core import hooks
 from yuantus.core.hooks import Block, Ok, Transition, TransitionBlocked, Warn
+from yuantus.identity.models import User
 from yuantus.item import service as item_service
 from yuantus.item.models import Item
 from yuantus.item.service import item_hooks
@@ -72,7 +74,7 @@ def test_registration_is_idempotent_and_a_name_belongs_to_one_hook(session: Sess
 
 
 def test_points_choose_where_a_hook_runs_and_unknown_points_are_refused(
-    session: Session,
+    session: Session, users: dict[str, User]
 ) -> None:
     seen: list[str] = []
 
@@ -83,8 +85,7 @@ def test_points_choose_where_a_hook_runs_and_unknown_points_are_refused(
 
     try:
         item = _draft(session, "O-3")
-        item_service.transition(session, item, "submit", None)
-        item_service.transition(session, item, "release", None)
+        release_four_eyes(session, item)
     finally:
         item_hooks.unregister("after", on_release)
     assert seen == ["item.release"]
@@ -94,7 +95,9 @@ def test_points_choose_where_a_hook_runs_and_unknown_points_are_refused(
         yuantus.eco.service.eco_gate_hooks.register("after", on_release)
 
 
-def test_warn_collects_messages_and_block_raises_its_exact_body(session: Session) -> None:
+def test_warn_collects_messages_and_block_raises_its_exact_body(
+    session: Session, users: dict[str, User]
+) -> None:
     item = _draft(session, "O-4")
 
     def warn(_s: Session, _t: Transition) -> Warn:
@@ -110,7 +113,8 @@ def test_warn_collects_messages_and_block_raises_its_exact_body(session: Session
         item_hooks.registered("before", lambda _s, _t: refusal, name="b"),
         pytest.raises(TransitionBlocked) as exc,
     ):
-        item_service.transition(session, item, "release", None)
+        # four eyes passes (an approver); the hook is what refuses
+        item_service.transition(session, item, "release", session.get(User, users["approver"].id))
     assert exc.value.status_code == 409
     assert exc.value.to_body() == {
         "detail": {"code": "held", "message": "held by quality", "context": {"ncr": ["NCR-7"]}}
