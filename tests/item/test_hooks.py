@@ -33,11 +33,15 @@ def _stored(database: Database, item_id: str) -> tuple[str, bool, object]:
         return row.state, row.is_current, row.released_at
 
 
+def _actor(action: str) -> str:
+    """Who runs a move: four eyes has the approver release what the engineer submitted."""
+    return "approver" if action == "release" else "engineer"
+
+
 def _ready(as_user: Client, action: str) -> str:
-    eng = as_user("engineer")
-    item = create_item(eng)
+    item = create_item(as_user("engineer"))
     for step in MOVES[action][0]:
-        lifecycle(eng, item["id"], step)
+        lifecycle(as_user(_actor(step)), item["id"], step)
     return str(item["id"])
 
 
@@ -48,10 +52,10 @@ def test_every_lifecycle_move_fires_before_and_after_with_its_transition(
     item_id = _ready(as_user, action)
     _, from_state, to_state = MOVES[action]
     with recording(item_hooks) as seen:
-        answer = lifecycle(as_user("engineer"), item_id, action)
+        answer = lifecycle(as_user(_actor(action)), item_id, action)
     assert answer["state"] == to_state
     assert answer["warnings"] == []
-    uid, point = users["engineer"].id, f"item.{action}"
+    uid, point = users[_actor(action)].id, f"item.{action}"
     assert seen == [
         ("before", point, from_state, to_state, None, None, uid),
         ("after", point, from_state, to_state, None, None, uid),
@@ -61,7 +65,7 @@ def test_every_lifecycle_move_fires_before_and_after_with_its_transition(
 def test_warnings_come_back_in_the_lifecycle_answer(as_user: Client) -> None:
     item_id = _ready(as_user, "release")
     with hooked(item_hooks, ("after", warner("drawing not attached"))):
-        answer = lifecycle(as_user("engineer"), item_id, "release")
+        answer = lifecycle(as_user("approver"), item_id, "release")
     assert (answer["state"], answer["warnings"]) == (
         "Released",
         ["drawing not attached on item.release"],
@@ -75,7 +79,7 @@ def test_block_answers_409_with_its_body_and_the_revision_stays(
     item_id = _ready(as_user, "release")
     stored = _stored(database, item_id)
     with hooked(item_hooks, (phase, blocker(gate="fai"))):
-        response = as_user("engineer").post(
+        response = as_user("approver").post(
             f"/api/v1/items/{item_id}/lifecycle", json={"transition": "release"}
         )
     assert (response.status_code, response.json()) == (
@@ -96,7 +100,7 @@ def test_a_crashing_hook_answers_500_and_the_revision_stays(
     app: FastAPI, as_user: Client, database: Database, users: dict[str, User], phase: Phase
 ) -> None:
     item_id = _ready(as_user, "release")
-    client = TestClient(app, headers=bearer(users["engineer"]), raise_server_exceptions=False)
+    client = TestClient(app, headers=bearer(users["approver"]), raise_server_exceptions=False)
     with hooked(item_hooks, (phase, crasher)), client:
         response = client.post(f"/api/v1/items/{item_id}/lifecycle", json={"transition": "release"})
     assert response.status_code == 500
