@@ -16,9 +16,9 @@ ITEMS = "/api/v1/items"
 calls: list[tuple[str, str, str]] = []
 
 
-def copy_document_links(_session: Session, source: Item, target: Item) -> None:
-    """What a domain above item (e.g. part-document links) would copy onto the new revision."""
-    calls.append(("doc_links", source.revision, target.revision))
+def copy_test_links(_session: Session, source: Item, target: Item) -> None:
+    """What a domain above item would copy onto the new revision."""
+    calls.append(("test_links", source.revision, target.revision))
 
 
 def refuse(_session: Session, source: Item, _target: Item) -> None:
@@ -31,24 +31,24 @@ def plugged() -> Iterator[None]:
     """The test copiers are registered only for the test."""
     calls.clear()
     yield
-    for name in ("doc_links", "refuse"):
+    for name in ("test_links", "refuse"):
         revision_copiers.unregister(name)
 
 
-def test_the_built_in_copiers_come_from_the_file_and_bom_manifests() -> None:
-    assert revision_copiers.names() == ["file_links", "bom_lines"]
+def test_the_built_in_copiers_come_from_the_file_bom_and_item_manifests() -> None:
+    assert revision_copiers.names() == ["file_links", "bom_lines", "document_links"]
 
 
 def test_one_registration_adds_a_copier_that_runs_in_priority_order(
     as_user: Client, released: Callable[..., Json], plugged: None
 ) -> None:
-    revision_copiers.register("doc_links", copy_document_links, priority=30)
-    revision_copiers.register("doc_links", copy_document_links, priority=30)  # idempotent
-    assert revision_copiers.names() == ["file_links", "bom_lines", "doc_links"]
+    revision_copiers.register("test_links", copy_test_links, priority=40)
+    revision_copiers.register("test_links", copy_test_links, priority=40)  # idempotent
+    assert revision_copiers.names() == ["file_links", "bom_lines", "document_links", "test_links"]
     rev_a = released(name="Cover")
     response = as_user("engineer").post(f"{ITEMS}/{rev_a['id']}/revise")
     assert response.status_code == 201, response.text
-    assert calls == [("doc_links", "A", "B")]
+    assert calls == [("test_links", "A", "B")]
 
 
 def test_a_failing_copier_leaves_no_draft(
@@ -65,7 +65,7 @@ def test_a_failing_copier_leaves_no_draft(
 
 def test_a_name_belongs_to_one_copier() -> None:
     copiers = RevisionCopiers()
-    copiers.register("links", copy_document_links, priority=5)
+    copiers.register("links", copy_test_links, priority=5)
     copiers.register("early", refuse, priority=1)
     assert copiers.names() == ["early", "links"]
     with pytest.raises(ValueError, match="'links' is already registered"):
