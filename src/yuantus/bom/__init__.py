@@ -1,1 +1,1 @@
-"""BOM lines, explosion, where-used, compare, delta."""
+"""BOM lines, explosion, where-used, compare and delta."""
