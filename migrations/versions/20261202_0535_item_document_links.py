@@ -1,8 +1,8 @@
 """part-document links (meta_item_document_links); submitted_by and released_by on meta_items
 
-Revision ID: 20261202_0450_doclinks
-Revises: 0007_audit
-Create Date: 2026-12-02 04:50:00
+Revision ID: 20261202_0535_doclinks
+Revises: 0008_effectivity
+Create Date: 2026-12-02 05:35:00
 """
 
 from collections.abc import Sequence
@@ -12,8 +12,8 @@ from alembic import op
 
 from yuantus.core.db import UTCDateTime
 
-revision: str = "20261202_0450_doclinks"
-down_revision: str | None = "0007_audit"
+revision: str = "20261202_0535_doclinks"
+down_revision: str | None = "0008_effectivity"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
