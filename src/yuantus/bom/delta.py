@@ -343,7 +343,7 @@ def _verify_deeper(
 
 def apply_delta(session: Session, target: Item, operations: list[dict[str, Any]]) -> dict[str, Any]:
     """Apply delta operations to an editable revision, all or nothing; 409 delta_conflict."""
-    item_service.ensure_editable(target)
+    target = item_service.lock_editable(session, target.id)
     _check_ops(operations)
     ordered = sorted(operations, key=lambda o: (OPS.index(o["op"]), o["level"], o["line_key"]))
     conflicts: list[dict[str, Any]] = []

@@ -87,7 +87,7 @@ def add_child(
     """Add a line parent revision -> child item; 409 item_frozen / bom_cycle, 422 *_not_part."""
     _check_part(parent, "parent")
     _check_part(child, "child")
-    item_service.ensure_editable(parent)
+    parent = item_service.lock_editable(session, parent.id)
     value = check_quantity(quantity)
     lock_structure(session)
     ensure_no_cycle(session, parent, child)
@@ -115,8 +115,7 @@ def add_child(
 
 def update_line(session: Session, line: BomLine, **fields: Any) -> BomLine:
     """Change a line's quantity, uom, find_num, refdes, sequence, notes or properties."""
-    parent = item_service.get(session, line.parent_item_id)
-    item_service.ensure_editable(parent)
+    item_service.lock_editable(session, line.parent_item_id)
     unknown = set(fields) - {
         "quantity",
         "uom",
@@ -153,8 +152,7 @@ def update_line(session: Session, line: BomLine, **fields: Any) -> BomLine:
 
 def delete_line(session: Session, line: BomLine) -> None:
     """Remove a line from an editable parent revision."""
-    parent = item_service.get(session, line.parent_item_id)
-    item_service.ensure_editable(parent)
+    item_service.lock_editable(session, line.parent_item_id)
     session.delete(line)
     session.flush()
 

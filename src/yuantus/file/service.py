@@ -88,7 +88,7 @@ def attach(
     from yuantus.item import service as item_service
 
     _check_role(role)
-    item_service.ensure_editable(item)
+    item = item_service.lock_editable(session, item.id)
     duplicate = session.scalar(
         select(ItemFile.id).where(
             ItemFile.item_id == item.id, ItemFile.file_id == file_obj.id, ItemFile.role == role
@@ -129,9 +129,8 @@ def upload_to_item(
     from yuantus.item import service as item_service
 
     # lock the revision so a release racing this upload cannot freeze it halfway
-    item = item_service.get_for_update(session, item_id)
     _check_role(role)
-    item_service.ensure_editable(item)
+    item = item_service.lock_editable(session, item_id)
     file_obj = store_bytes(
         session, storage, filename or "upload", content_type, stream, user, max_bytes=max_bytes
     )

@@ -90,8 +90,9 @@ def get_item(item_id: str, session: SessionDep, _user: CurrentUser) -> Item:
 @router.patch("/items/{item_id}", response_model=ItemRead)
 def update_item(item_id: str, body: ItemUpdate, session: SessionDep, _user: Engineer) -> Item:
     """Edit an open revision's name, description or properties; 409 item_frozen when released."""
-    item = service.get_for_update(session, item_id)
-    return service.update(session, item, **body.model_dump(exclude_unset=True))
+    return service.update(
+        session, service.get(session, item_id), **body.model_dump(exclude_unset=True)
+    )
 
 
 @router.get("/items/{item_id}/revisions", response_model=Page[ItemRead])

@@ -76,6 +76,17 @@ def get_for_update(session: Session, item_id: str) -> Item:
     return item
 
 
+def lock_editable(session: Session, item_id: str) -> Item:
+    """The revision locked and re-read, then checked editable (409 item_frozen otherwise).
+
+    Every edit of a revision's content starts here: a release that committed meanwhile is
+    seen, and one that comes later waits until this edit's transaction ends.
+    """
+    item = get_for_update(session, item_id)
+    ensure_editable(item)
+    return item
+
+
 def get_current(session: Session, config_id: str) -> Item:
     """The current revision of an item."""
     item = session.scalar(select(Item).where(Item.config_id == config_id, Item.is_current))
@@ -223,7 +234,7 @@ def update(
     properties: dict[str, Any] | None = None,
 ) -> Item:
     """Edit an open revision's name, description or properties (replaced whole)."""
-    ensure_editable(item)
+    item = lock_editable(session, item.id)
     if name is not None:
         item.name = rules.clean_name(name)
     if description is not None:

@@ -29,6 +29,19 @@ def get(session: Session, routing_id: str) -> Routing:
     return get_or_404(session, Routing, routing_id, codes.ROUTING_NOT_FOUND)
 
 
+def get_for_update(session: Session, routing_id: str) -> Routing:
+    """A routing locked for the rest of the transaction and re-read from the database."""
+    row = session.scalar(
+        select(Routing)
+        .where(Routing.id == routing_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if row is None:
+        raise not_found("routing", routing_id)
+    return row
+
+
 def product_of(session: Session, product_id: str) -> Item:
     """The product item (any revision id); 404 when unknown, 422 when it is not a Part."""
     item = item_service.get(session, product_id)
@@ -123,6 +136,7 @@ def create(
 
 def update(session: Session, routing: Routing, **changes: Any) -> Routing:
     """Edit a draft routing; a released one only accepts is_primary, an obsolete one nothing."""
+    routing = get_for_update(session, routing.id)
     changes = {k: v for k, v in changes.items() if v is not None or k == "description"}
     content = {k for k, v in changes.items() if getattr(routing, k) != v} - _PLANNING_FIELDS
     if content or routing.state == "obsolete":
@@ -147,8 +161,17 @@ def ensure_editable(routing: Routing) -> None:
         )
 
 
+def lock_editable(session: Session, routing_id: str) -> Routing:
+    """The routing locked and re-read, then checked to be a draft (409 otherwise)."""
+    routing = get_for_update(session, routing_id)
+    ensure_editable(routing)
+    return routing
+
+
 def release(session: Session, routing: Routing, user: User | None = None) -> Routing:
     """Release a draft routing through its hooks; older released versions become obsolete."""
+    # lock and re-read: of two racing releases (or a release and an edit) one sees the other
+    routing = get_for_update(session, routing.id)
     if routing.state != "draft":
         raise InvalidState(
             f"cannot release a {routing.state} routing",
@@ -194,6 +217,7 @@ def _release(session: Session, routing: Routing) -> None:
 
 def new_version(session: Session, routing: Routing, user: User | None = None) -> Routing:
     """A draft copy (operations included) of a released/obsolete routing, version + 1."""
+    routing = get_for_update(session, routing.id)
     if routing.state == "draft":
         raise InvalidState(
             "a draft routing is edited in place; new versions start from released ones",
@@ -272,7 +296,7 @@ def add_operation(
     properties: dict[str, Any] | None = None,
 ) -> Operation:
     """Add an operation to a draft routing; 409 on a duplicate operation number."""
-    ensure_editable(routing)
+    routing = lock_editable(session, routing.id)
     _check_workcenter(session, workcenter_id)
     _ensure_number_free(session, routing, operation_number)
     op = Operation(
@@ -296,6 +320,7 @@ def update_operation(
     session: Session, routing: Routing, operation_id: str, **changes: Any
 ) -> Operation:
     """Change an operation of a draft routing; omitted (null) fields stay."""
+    routing = get_for_update(session, routing.id)
     op = get_operation(session, routing, operation_id)
     ensure_editable(routing)
     changes = {k: v for k, v in changes.items() if v is not None or k == "work_instructions"}
@@ -313,6 +338,7 @@ def update_operation(
 
 def delete_operation(session: Session, routing: Routing, operation_id: str) -> None:
     """Remove an operation from a draft routing."""
+    routing = get_for_update(session, routing.id)
     op = get_operation(session, routing, operation_id)
     ensure_editable(routing)
     session.delete(op)

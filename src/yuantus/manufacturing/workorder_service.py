@@ -39,6 +39,19 @@ def get(session: Session, workorder_id: str) -> WorkOrder:
     return get_or_404(session, WorkOrder, workorder_id, codes.WORKORDER_NOT_FOUND)
 
 
+def get_for_update(session: Session, workorder_id: str) -> WorkOrder:
+    """A work order locked for the rest of the transaction and re-read from the database."""
+    row = session.scalar(
+        select(WorkOrder)
+        .where(WorkOrder.id == workorder_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if row is None:
+        raise not_found("workorder", workorder_id)
+    return row
+
+
 def list_workorders(
     session: Session,
     page: PageParams,
@@ -112,6 +125,8 @@ def transition(
     session: Session, order: WorkOrder, to_status: str, user: User | None = None
 ) -> WorkOrder:
     """Move a work order to another status through its hooks; 409 naming the allowed moves."""
+    # lock and re-read: of two racing moves (release and cancel) the second sees the first
+    order = get_for_update(session, order.id)
     allowed = TRANSITIONS.get(order.status, ())
     if to_status not in allowed:
         raise InvalidState(
@@ -157,6 +172,9 @@ def _release(session: Session, order: WorkOrder) -> None:
             code=codes.ROUTING_MISSING,
             context={"product_config_id": order.product_config_id},
         )
+    # the routing locked too: a new routing version released meanwhile (which obsoletes
+    # this one) either committed first and is seen here, or waits for this release
+    routing = routing_service.get_for_update(session, routing.id)
     if routing.state != "released":
         raise InvalidState(
             f"routing {routing.routing_code} v{routing.version} is {routing.state}, not released",
