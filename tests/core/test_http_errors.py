@@ -103,7 +103,7 @@ def test_health_is_503_when_database_is_down(app: FastAPI, monkeypatch: pytest.M
     def broken_connect() -> None:
         raise OperationalError("SELECT 1", {}, Exception("connection refused"))
 
-    monkeypatch.setattr(db.engine, "connect", broken_connect)
+    monkeypatch.setattr(db.read_engine, "connect", broken_connect)
     with TestClient(app) as c:
         r = c.get("/api/v1/health")
     assert r.status_code == 503

@@ -27,6 +27,11 @@ NAMING_CONVENTION = {
 
 JSONType = JSON().with_variant(JSONB(), "postgresql")
 
+# execution option (and Session.info key) marking a read-only transaction
+READ_ONLY = "yuantus_read_only"
+# what a read-only transaction may run (its BEGIN and savepoints included: they write nothing)
+_READ_STATEMENTS = ("SELECT", "WITH", "PRAGMA", "BEGIN", "SAVEPOINT", "RELEASE", "ROLLBACK")
+
 
 def utcnow() -> datetime:
     """The current time, timezone-aware UTC."""
@@ -120,11 +125,39 @@ def _sqlite_engine(url: str, busy_timeout_ms: int) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
+        if conn.get_execution_options().get(READ_ONLY):
+            # a reader never writes (the read engine refuses it), so a deferred BEGIN is safe:
+            # under WAL it reads its snapshot and never waits for the write lock
+            conn.exec_driver_sql("BEGIN")
+            return
         # a deferred transaction that later writes can fail at once with SQLITE_BUSY;
         # taking the write lock up front makes concurrent writers wait their turn instead
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+class ReadOnlyViolation(RuntimeError):
+    """A read-only transaction tried to write: a programming error, not bad input."""
+
+
+def read_only_engine(engine: Engine) -> Engine:
+    """The engine's read-only view: deferred BEGIN on SQLite, every writing statement refused.
+
+    A write inside a deferred SQLite transaction would have to upgrade its read snapshot
+    to the write lock, which fails with SQLITE_BUSY whenever another writer committed in
+    between; refusing it on every backend makes such code fail in tests, not under load.
+    """
+    reader = engine.execution_options(**{READ_ONLY: True})
+
+    @event.listens_for(reader, "before_cursor_execute")
+    def _refuse_writes(
+        _conn: Any, _cursor: Any, statement: str, _params: Any, _context: Any, _many: bool
+    ) -> None:
+        if not statement.lstrip()[:9].upper().startswith(_READ_STATEMENTS):
+            raise ReadOnlyViolation(f"a read-only transaction tried to run: {statement[:80]}")
+
+    return reader
 
 
 def create_session_factory(engine: Engine) -> sessionmaker[Session]:
@@ -157,15 +190,20 @@ class Database:
         self.settings = settings
         self.engine = create_db_engine(settings)
         self.session_factory = create_session_factory(self.engine)
+        self.read_engine = read_only_engine(self.engine)
 
     @property
     def dialect(self) -> str:
         """The backend name: sqlite or postgresql."""
         return self.engine.dialect.name
 
-    def session(self) -> Session:
-        """A new session (the caller commits or rolls back)."""
-        return self.session_factory()
+    def session(self, *, read_only: bool = False) -> Session:
+        """A new session (the caller commits or rolls back); read_only: see read_only_engine."""
+        if not read_only:
+            return self.session_factory()
+        session = self.session_factory(bind=self.read_engine)
+        session.info[READ_ONLY] = True
+        return session
 
     def scope(self) -> Any:
         """A transactional session scope."""

@@ -27,11 +27,14 @@ def get_settings(request: Request) -> Settings:
     return settings
 
 
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 def get_session(request: Request) -> Session:
-    """The request's session; TransactionalRoute commits or rolls it back."""
+    """The request's session (read-only for GET/HEAD/OPTIONS); TransactionalRoute ends it."""
     session: Session | None = getattr(request.state, SESSION_KEY, None)
     if session is None:
-        session = get_database(request).session()
+        session = get_database(request).session(read_only=request.method in READ_METHODS)
         setattr(request.state, SESSION_KEY, session)
     return session
 

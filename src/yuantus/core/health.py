@@ -20,7 +20,8 @@ def health(db: DatabaseDep) -> JSONResponse:
     """Service status and version; 503 when the database does not answer."""
     body: dict[str, Any] = {"status": "ok", "version": __version__, "database": "ok"}
     try:
-        with db.engine.connect() as conn:
+        # the read engine: on SQLite a health check must not queue behind a writer
+        with db.read_engine.connect() as conn:
             conn.execute(text("SELECT 1"))
     except SQLAlchemyError as exc:
         body.update(status="degraded", database=f"error: {type(exc).__name__}")

@@ -13,7 +13,8 @@ from fastapi import Depends
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from yuantus.core import error_codes as ec
-from yuantus.core.deps import SessionDep, SettingsDep
+from yuantus.core.db import READ_ONLY
+from yuantus.core.deps import DatabaseDep, SessionDep, SettingsDep
 from yuantus.core.errors import PermissionDenied, Unauthorized
 from yuantus.identity import service as identity_service
 from yuantus.identity.models import User
@@ -23,15 +24,25 @@ _bearer = HTTPBearer(auto_error=False, description="JWT from /auth/login or an A
 
 def get_current_user(
     session: SessionDep,
+    database: DatabaseDep,
     settings: SettingsDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> User:
     """The authenticated, active user; 401 otherwise."""
     if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
         raise Unauthorized("authentication required: send Authorization: Bearer <token>")
-    return identity_service.user_for_bearer(
+    user, token_id = identity_service.authenticate_bearer(
         session, credentials.credentials, settings.secrets.jwt_secret
     )
+    if token_id is not None:
+        if session.info.get(READ_ONLY):
+            # a read request's transaction never writes: stamp the token's use in a short
+            # transaction of its own (kept even if the request then fails: the token was used)
+            with database.scope() as own:
+                identity_service.record_token_use(own, token_id)
+        else:
+            identity_service.record_token_use(session, token_id)
+    return user
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]

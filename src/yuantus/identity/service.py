@@ -6,7 +6,7 @@ import secrets
 from collections.abc import Sequence
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from yuantus.audit import service as audit
@@ -201,32 +201,43 @@ def authenticate(session: Session, username: str, password: str) -> User:
     return user
 
 
-def user_for_bearer(session: Session, token: str, jwt_secret: str) -> User:
-    """The active user behind a JWT or an API token; 401 otherwise."""
+def authenticate_bearer(session: Session, token: str, jwt_secret: str) -> tuple[User, str | None]:
+    """The active user behind a JWT or an API token (401 otherwise), and the id of the API
+    token whose last-use stamp is due (None for a JWT or a token stamped in the last minute).
+
+    Nothing is written: the caller records the use (record_token_use) in a transaction that
+    may write.
+    """
     user: User | None
+    due: str | None = None
     if token.startswith(security.API_TOKEN_PREFIX):
-        user = _user_for_api_token(session, token)
+        row = _api_token(session, token)
+        user = row.user
+        # one write per minute at most: keeps token use cheap under load
+        if row.last_used_at is None or utcnow() - row.last_used_at > timedelta(minutes=1):
+            due = row.id
     else:
         user = session.get(User, security.decode_access_token(token, jwt_secret))
     if user is None or not user.is_active:
         raise Unauthorized("the token's user is unknown or inactive", code=codes.INACTIVE_USER)
-    return user
+    return user, due
 
 
-def _user_for_api_token(session: Session, token: str) -> User:
-    """The owner of a valid, unrevoked, unexpired API token."""
+def _api_token(session: Session, token: str) -> ApiToken:
+    """The valid, unrevoked, unexpired API token row of a secret."""
     row = session.scalar(
         select(ApiToken).where(ApiToken.token_hash == security.hash_api_token(token))
     )
-    now = utcnow()
     if row is None or row.revoked_at is not None:
         raise Unauthorized("invalid API token", code=ec.INVALID_TOKEN)
-    if row.expires_at is not None and row.expires_at <= now:
+    if row.expires_at is not None and row.expires_at <= utcnow():
         raise Unauthorized("API token expired", code=ec.TOKEN_EXPIRED)
-    # one write per minute at most: keeps token use cheap under load
-    if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=1):
-        row.last_used_at = now
-    return row.user
+    return row
+
+
+def record_token_use(session: Session, token_id: str) -> None:
+    """Stamp an API token's last use now."""
+    session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=utcnow()))
 
 
 def create_api_token(
