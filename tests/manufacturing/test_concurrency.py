@@ -35,3 +35,74 @@ def test_racing_work_orders_get_distinct_numbers(as_user: Client, database: Data
     numbers = sorted(a.json()["number"] for a in answers)
     assert numbers == [f"WO-0000{i}" for i in range(1, 6)]
     assert count(database, WorkOrder) == 5
+
+
+ROUNDS = 10
+
+
+def _ready_order(database: Database, workcenter: Any, routing: Any, eng: Any, n: int) -> str:
+    """A draft work order on a released product and routing (one operation); its id."""
+    product = make_part(database, f"P-{n}")
+    wc = workcenter(f"WC-{n}")
+    op = {"operation_number": 10, "name": "Turn", "workcenter_id": wc["id"]}
+    routing(product["id"], f"RT-{n}", operations=[op], release=True, is_primary=True)
+    created = eng.post(f"{API}/workorders", json={"product_id": product["id"], "quantity": 2})
+    assert created.status_code == 201, created.text
+    order_id: str = created.json()["id"]
+    return order_id
+
+
+def _move(client: Any, order_id: str, to_status: str) -> Callable[[], Any]:
+    return lambda: client.post(
+        f"{API}/workorders/{order_id}/transition", json={"to_status": to_status}
+    )
+
+
+def test_racing_start_and_cancel_exactly_one_wins(
+    as_user: Client, database: Database, workcenter: Any, routing: Any
+) -> None:
+    eng, prod = as_user("engineer"), as_user("production")
+    for n in range(ROUNDS):
+        order_id = _ready_order(database, workcenter, routing, eng, n)
+        assert _move(eng, order_id, "released")().status_code == 200
+        # in_progress cannot be canceled and canceled cannot start: exactly one may win
+        start, cancel = race(_move(eng, order_id, "in_progress"), _move(prod, order_id, "canceled"))
+        assert sorted([start.status_code, cancel.status_code]) == [200, 409], n
+        winner, loser = (start, cancel) if start.status_code == 200 else (cancel, start)
+        assert loser.json()["detail"]["code"] == "invalid_transition"
+        assert loser.json()["detail"]["context"]["status"] == winner.json()["status"]
+        with database.session() as s:
+            row = s.get(WorkOrder, order_id)
+            assert row is not None
+            assert row.status == winner.json()["status"]
+            # only the winner's timestamp was written
+            assert (row.started_at is None) == (winner is cancel)
+            assert (row.canceled_at is None) == (winner is start)
+
+
+def test_racing_release_and_cancel_of_a_draft_never_mix(
+    as_user: Client, database: Database, workcenter: Any, routing: Any
+) -> None:
+    eng, prod = as_user("engineer"), as_user("production")
+    for n in range(ROUNDS):
+        order_id = _ready_order(database, workcenter, routing, eng, n)
+        release, cancel = race(_move(eng, order_id, "released"), _move(prod, order_id, "canceled"))
+        # a draft may be canceled, and so may a released order: the cancel always wins;
+        # the release either came first (and the cancel saw it) or is refused
+        assert cancel.status_code == 200, cancel.text
+        with database.session() as s:
+            row = s.get(WorkOrder, order_id)
+            assert row is not None
+            assert row.status == "canceled"
+            if release.status_code == 200:
+                assert release.json()["status"] == "released"
+                # the cancel moved the released order: it answered what the release wrote
+                assert cancel.json()["released_at"] is not None
+                assert row.released_at is not None
+                assert row.canceled_at is not None
+                assert row.released_at <= row.canceled_at
+            else:
+                assert release.status_code == 409, release.text
+                assert release.json()["detail"]["code"] == "invalid_transition"
+                assert release.json()["detail"]["context"]["status"] == "canceled"
+                assert row.released_at is None
