@@ -1,11 +1,11 @@
-"""Run one benchmark: python -m bench jobs | bom [args]."""
+"""Run one benchmark: python -m bench jobs | bom | reads [args]."""
 
 from __future__ import annotations
 
 import importlib
 import sys
 
-BENCHMARKS = ("jobs", "bom")
+BENCHMARKS = ("jobs", "bom", "reads")
 
 
 def main(argv: list[str]) -> int:
