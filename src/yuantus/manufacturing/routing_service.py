@@ -31,15 +31,14 @@ def get(session: Session, routing_id: str) -> Routing:
 
 def get_for_update(session: Session, routing_id: str) -> Routing:
     """A routing locked for the rest of the transaction and re-read from the database."""
-    row = session.scalar(
-        select(Routing)
-        .where(Routing.id == routing_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
+    return get_or_404(
+        session,
+        Routing,
+        routing_id,
+        codes.ROUTING_NOT_FOUND,
+        with_for_update=True,
+        populate_existing=True,
     )
-    if row is None:
-        raise not_found("routing", routing_id)
-    return row
 
 
 def product_of(session: Session, product_id: str) -> Item:

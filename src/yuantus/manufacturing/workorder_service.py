@@ -41,15 +41,14 @@ def get(session: Session, workorder_id: str) -> WorkOrder:
 
 def get_for_update(session: Session, workorder_id: str) -> WorkOrder:
     """A work order locked for the rest of the transaction and re-read from the database."""
-    row = session.scalar(
-        select(WorkOrder)
-        .where(WorkOrder.id == workorder_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
+    return get_or_404(
+        session,
+        WorkOrder,
+        workorder_id,
+        codes.WORKORDER_NOT_FOUND,
+        with_for_update=True,
+        populate_existing=True,
     )
-    if row is None:
-        raise not_found("workorder", workorder_id)
-    return row
 
 
 def list_workorders(
