@@ -37,7 +37,7 @@ def test_release_racing_add_line_never_changes_a_released_bom(
         if event.action == "release":
             released_with[event.object_id] = _line_count(session, event.object_id)
 
-    child = make_part("CHILD")
+    child = make_part("CHILD", release=True)  # a released child: the release checks pass
     with item_service.item_hooks.registered("after", snapshot):
         for n in range(ROUNDS):
             parent = make_part(f"ASM-{n}")
