@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from yuantus.core.db import Base, IdMixin, JSONType, TimestampMixin
+from yuantus.core.decimals import ExactDecimal
 
-# the same literal SQL in the model and in migration 0004_bom
+# the same literal SQL in the model and in migration 0004_bom (on SQLite the column holds
+# canonical decimal text, for which this text comparison is the numeric one)
 QUANTITY_CHECK = "quantity > 0"
 
 
@@ -25,7 +28,7 @@ class BomLine(IdMixin, TimestampMixin, Base):
     )
     # the child item, resolved to its current revision at explosion time
     child_config_id: Mapped[str] = mapped_column(String(36), index=True)
-    quantity: Mapped[float] = mapped_column(Float)
+    quantity: Mapped[Decimal] = mapped_column(ExactDecimal())
     uom: Mapped[str] = mapped_column(String(16), default="EA")
     find_num: Mapped[str | None] = mapped_column(String(32))
     refdes: Mapped[list[str]] = mapped_column(JSONType, default=list)

@@ -10,11 +10,9 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
-    Float,
     ForeignKey,
     Index,
     Integer,
-    Numeric,
     String,
     Text,
     UniqueConstraint,
@@ -23,6 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from yuantus.core.db import Base, IdMixin, JSONType, TimestampMixin, UTCDateTime
+from yuantus.core.decimals import ExactDecimal
 
 ROUTING_STATES = ("draft", "released", "obsolete")
 WORKORDER_STATUSES = ("draft", "released", "in_progress", "done", "canceled")
@@ -39,11 +38,11 @@ class WorkCenter(IdMixin, TimestampMixin, Base):
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str | None] = mapped_column(Text)
     # hours of work the center can do per day
-    capacity_per_day: Mapped[float] = mapped_column(Float, default=8.0)
+    capacity_per_day: Mapped[Decimal] = mapped_column(ExactDecimal(), default=Decimal(8))
     # 1.0 = nominal speed; planned run time is divided by it
-    efficiency: Mapped[float] = mapped_column(Float, default=1.0)
+    efficiency: Mapped[Decimal] = mapped_column(ExactDecimal(), default=Decimal(1))
     # cost per hour of work at the center
-    cost_rate: Mapped[float] = mapped_column(Float, default=0.0)
+    cost_rate: Mapped[Decimal] = mapped_column(ExactDecimal(), default=Decimal(0))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
@@ -88,8 +87,8 @@ class Operation(IdMixin, TimestampMixin, Base):
     name: Mapped[str] = mapped_column(String(200))
     sequence: Mapped[int] = mapped_column(Integer)
     workcenter_id: Mapped[str] = mapped_column(ForeignKey("meta_workcenters.id"), index=True)
-    setup_time: Mapped[float] = mapped_column(Float, default=0.0)
-    run_time: Mapped[float] = mapped_column(Float, default=0.0)
+    setup_time: Mapped[Decimal] = mapped_column(ExactDecimal(), default=Decimal(0))
+    run_time: Mapped[Decimal] = mapped_column(ExactDecimal(), default=Decimal(0))
     work_instructions: Mapped[str | None] = mapped_column(Text)
     properties: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
 
@@ -108,7 +107,7 @@ class WorkOrder(IdMixin, TimestampMixin, Base):
     # the product revision built; pinned to the current Released one when the order is released
     product_item_id: Mapped[str] = mapped_column(ForeignKey("meta_items.id"), index=True)
     routing_id: Mapped[str | None] = mapped_column(ForeignKey("meta_routings.id"), index=True)
-    quantity: Mapped[Decimal] = mapped_column(Numeric(18, 6))
+    quantity: Mapped[Decimal] = mapped_column(ExactDecimal())
     status: Mapped[str] = mapped_column(String(16), default="draft")
     due_date: Mapped[date | None] = mapped_column(Date)
     released_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
