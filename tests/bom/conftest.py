@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
@@ -61,7 +62,7 @@ def build_example(session: Session, engineer: User) -> dict[str, Item]:
     }
     top, asm1, sub = parts["TOP"], parts["ASM1"], parts["SUB"]
     bom_service.add_child(session, sub, parts["BOLT"], 2, find_num="10")
-    bom_service.add_child(session, sub, parts["WIRE"], 1.5, uom="m", find_num="20")
+    bom_service.add_child(session, sub, parts["WIRE"], Decimal("1.5"), uom="m", find_num="20")
     bom_service.add_child(session, asm1, parts["BOLT"], 4, find_num="10")
     bom_service.add_child(session, asm1, sub, 1, find_num="20")
     bom_service.add_child(session, top, asm1, 2, find_num="10")

@@ -50,7 +50,8 @@ def _summary(
     }
 
 
-# Worked by hand from the example in conftest.build_example (levels -1).
+# Worked by hand from the example in conftest.build_example (levels -1). Quantities are
+# exact decimals, answered as canonical strings ("2", "4.5").
 # Left  TOP A: ASM1 q2 fn10 [BOLT q4 fn10, SUB q1 fn20 [BOLT q2 fn10, WIRE 1.5 M fn20]],
 #              BOLT q6 fn20, RES q3 fn30 R1,R2,R3, WASHER q10 fn50
 # Right TOP B: ASM1 q3 (same subtree), BOLT q6 fn25, RES q3 fn30 R2,R3,R4 notes smd,
@@ -61,7 +62,7 @@ EXPECTED: dict[str, dict[str, Any]] = {
         "added": ["NUT", "WIRE"],
         "removed": ["WASHER"],
         "changed": {
-            "ASM1": [("quantity", 2, 3, "major")],
+            "ASM1": [("quantity", "2", "3", "major")],
             "BOLT": [("find_num", "20", "25", "minor")],
             "RES": [
                 ("refdes", ["R1", "R2", "R3"], ["R2", "R3", "R4"], "minor"),
@@ -87,7 +88,7 @@ EXPECTED: dict[str, dict[str, Any]] = {
         "added": ["BOLT|fn=25", "NUT|fn=40", "WIRE|fn=60"],
         "removed": ["BOLT|fn=20", "WASHER|fn=50"],
         "changed": {
-            "ASM1|fn=10": [("quantity", 2, 3, "major")],
+            "ASM1|fn=10": [("quantity", "2", "3", "major")],
             "RES|fn=30": [("refdes", ["R1", "R2", "R3"], ["R2", "R3", "R4"], "minor")],
         },
     },
@@ -96,7 +97,7 @@ EXPECTED: dict[str, dict[str, Any]] = {
         "added": ["NUT|refdes=", "RES|refdes=R2,R3,R4", "WIRE|refdes="],
         "removed": ["RES|refdes=R1,R2,R3", "WASHER|refdes="],
         "changed": {
-            "ASM1|refdes=": [("quantity", 2, 3, "major")],
+            "ASM1|refdes=": [("quantity", "2", "3", "major")],
             "BOLT|refdes=": [("find_num", "20", "25", "minor")],
         },
     },
@@ -108,10 +109,10 @@ EXPECTED: dict[str, dict[str, Any]] = {
         "added": ["NUT"],
         "removed": ["WASHER"],
         "changed": {
-            "ASM1": [("quantity", 2, 3, "major")],
-            "BOLT": [("quantity", 18, 24, "major")],
-            "SUB": [("quantity", 2, 3, "major")],
-            "WIRE": [("quantity_by_uom", {"M": 3}, {"CM": 50, "M": 4.5}, "major")],
+            "ASM1": [("quantity", "2", "3", "major")],
+            "BOLT": [("quantity", "18", "24", "major")],
+            "SUB": [("quantity", "2", "3", "major")],
+            "WIRE": [("quantity_by_uom", {"M": "3"}, {"CM": "50", "M": "4.5"}, "major")],
         },
     },
 }
@@ -138,7 +139,7 @@ def test_lines_name_child_number_and_revision(as_user: AsUser, example: dict[str
         "A",
         example["NUT"].id,
     )
-    assert nut["properties"]["quantity"] == 8
+    assert nut["properties"]["quantity"] == "8"
     assert nut["parent_number"] == "TOP"
     asm1 = next(c for c in result["changed"] if c["line_key"] == "ASM1")
     assert asm1["child_number"] == "ASM1"
@@ -175,13 +176,21 @@ def test_deeper_keys_include_the_parent_path(as_user: AsUser, example: dict[str,
     assert one_level["summary"]["added"] == 4
 
 
-def test_normalization_tolerance_case_and_refdes(as_user: AsUser, make_part: MakePart) -> None:
+def test_normalization_exact_quantity_case_and_refdes(as_user: AsUser, make_part: MakePart) -> None:
     eng = as_user("engineer")
     left, right, child = make_part("L-1"), make_part("R-1"), make_part("C-1")
-    eng.post(
+    # binary float noise is not a quantity: 0.1 + 0.2 in a double has 17 decimal places
+    noisy = eng.post(
         f"/api/v1/bom/{left.id}/children",
-        json={"child_id": child.id, "quantity": 0.1 + 0.2, "uom": "mm", "refdes": ["c2 c1"]},
+        json={"child_id": child.id, "quantity": 0.1 + 0.2, "uom": "mm"},
     )
+    assert noisy.status_code == 422, noisy.text
+    r = eng.post(
+        f"/api/v1/bom/{left.id}/children",
+        json={"child_id": child.id, "quantity": "0.300", "uom": "mm", "refdes": ["c2 c1"]},
+    )
+    assert r.status_code == 201, r.text
+    assert r.json()["quantity"] == "0.3"
     eng.post(
         f"/api/v1/bom/{right.id}/children",
         json={"child_id": child.id, "quantity": 0.3, "uom": "MM", "refdes": "C1;c2"},

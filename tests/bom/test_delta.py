@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.bom.conftest import release_item
+from tests.bom.conftest import MakePart, release_item
 from yuantus.bom import service as bom_service
 from yuantus.core.db import Database
 from yuantus.identity.models import User
@@ -52,10 +52,10 @@ def test_preview_orders_operations_and_rates_risk(
     assert remove["child_number"] == "WASHER"
     assert remove["child_id"] == example["WASHER"].id
     assert remove["parent_number"] == "TOP"
-    assert remove["properties"]["quantity"] == 10
+    assert remove["properties"]["quantity"] == "10"
     update = preview["operations"][1]
     assert update["changes"] == [
-        {"field": "quantity", "before": 2, "after": 3, "severity": "major"}
+        {"field": "quantity", "before": "2", "after": "3", "severity": "major"}
     ]
 
 
@@ -104,6 +104,38 @@ def test_export_formats(as_user: AsUser, example: dict[str, Item]) -> None:
     r = c.get(url, params={**_ids(example), "export_format": "xlsx"})
     assert r.status_code == 422
     assert r.json()["detail"]["context"]["allowed"] == ["json", "csv", "md"]
+
+
+def test_fractional_quantities_export_as_exact_decimal_text(
+    as_user: AsUser, make_part: MakePart
+) -> None:
+    eng = as_user("engineer")
+    left, right, glue, shim = (
+        make_part("L-9"),
+        make_part("R-9"),
+        make_part("GLUE"),
+        make_part("SHIM"),
+    )
+    for parent, glue_qty in ((left, 0.1), (right, "0.25")):
+        r = eng.post(
+            f"/api/v1/bom/{parent.id}/children",
+            json={"child_id": glue.id, "quantity": glue_qty, "uom": "L", "find_num": "10"},
+        )
+        assert r.status_code == 201, r.text
+    eng.post(f"/api/v1/bom/{right.id}/children", json={"child_id": shim.id, "quantity": 1000})
+    ids = {"left_id": left.id, "right_id": right.id}
+    url = "/api/v1/bom/compare/delta/export"
+    r = eng.get(url, params={**ids, "export_format": "csv"})
+    rows = list(csv.reader(io.StringIO(r.content.decode("utf-8"))))
+    update = next(row for row in rows if row[0] == "update")
+    assert update[4:7] == ["quantity", "0.1", "0.25"]
+    add = next(row for row in rows if row[0] == "add")
+    assert json.loads(add[6])["quantity"] == "1000"
+    exported = eng.get(url, params={**ids, "export_format": "json"}).json()
+    change = exported["operations"][0]["changes"][0]
+    assert (change["before"], change["after"]) == ("0.1", "0.25")
+    text = eng.get(url, params={**ids, "export_format": "md"}).content.decode("utf-8")
+    assert "| quantity: 0.1 → 0.25 |" in text
 
 
 def _draft_copy_of(database: Database, source: Item, number: str) -> Item:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -30,14 +31,14 @@ def test_flat_explosion_of_three_levels(as_user: AsUser, example: dict[str, Item
         for row in body["items"]
     ]
     assert got == [
-        (1, ["TOP", "ASM1"], 2, 2, "EA"),
-        (2, ["TOP", "ASM1", "BOLT"], 4, 8, "EA"),
-        (2, ["TOP", "ASM1", "SUB"], 1, 2, "EA"),
-        (3, ["TOP", "ASM1", "SUB", "BOLT"], 2, 4, "EA"),
-        (3, ["TOP", "ASM1", "SUB", "WIRE"], 1.5, 3, "M"),
-        (1, ["TOP", "BOLT"], 6, 6, "EA"),
-        (1, ["TOP", "RES"], 3, 3, "EA"),
-        (1, ["TOP", "WASHER"], 10, 10, "EA"),
+        (1, ["TOP", "ASM1"], "2", "2", "EA"),
+        (2, ["TOP", "ASM1", "BOLT"], "4", "8", "EA"),
+        (2, ["TOP", "ASM1", "SUB"], "1", "2", "EA"),
+        (3, ["TOP", "ASM1", "SUB", "BOLT"], "2", "4", "EA"),
+        (3, ["TOP", "ASM1", "SUB", "WIRE"], "1.5", "3", "M"),
+        (1, ["TOP", "BOLT"], "6", "6", "EA"),
+        (1, ["TOP", "RES"], "3", "3", "EA"),
+        (1, ["TOP", "WASHER"], "10", "10", "EA"),
     ]
     first = body["items"][0]
     assert first["child_id"] == example["ASM1"].id
@@ -75,13 +76,55 @@ def test_tree_nests_children_with_their_lines(as_user: AsUser, example: dict[str
         return [[c["item_number"], c["line"]["quantity"], shape(c)] for c in node["children"]]
 
     assert shape(tree) == [
-        ["ASM1", 2, [["BOLT", 4, []], ["SUB", 1, [["BOLT", 2, []], ["WIRE", 1.5, []]]]]],
-        ["BOLT", 6, []],
-        ["RES", 3, []],
-        ["WASHER", 10, []],
+        ["ASM1", "2", [["BOLT", "4", []], ["SUB", "1", [["BOLT", "2", []], ["WIRE", "1.5", []]]]]],
+        ["BOLT", "6", []],
+        ["RES", "3", []],
+        ["WASHER", "10", []],
     ]
     one_level = as_user("viewer").get(f"/api/v1/bom/{example['TOP'].id}/tree?levels=1").json()
     assert [c["children"] for c in one_level["children"]] == [[], [], [], []]
+
+
+def test_fractional_quantities_multiply_exactly_down_three_levels(
+    as_user: AsUser, database: Database, make_part: MakePart
+) -> None:
+    eng = as_user("engineer")
+    top, asm, sub, glue = (make_part(n) for n in ("F-TOP", "F-ASM", "F-SUB", "F-GLUE"))
+    # 0.25 per top, 3 per assembly, 1.5 L per sub-assembly: 0.25 x 3 x 1.5 = 1.125 L
+    for parent, child, qty in ((top, asm, 0.25), (asm, sub, "3"), (sub, glue, "1.5")):
+        r = eng.post(
+            f"/api/v1/bom/{parent.id}/children",
+            json={"child_id": child.id, "quantity": qty, "uom": "L" if child is glue else "EA"},
+        )
+        assert r.status_code == 201, r.text
+    rows = eng.get(f"/api/v1/bom/{top.id}/flat").json()["items"]
+    assert [(r["quantity"], r["extended_quantity"]) for r in rows] == [
+        ("0.25", "0.25"),
+        ("3", "0.75"),
+        ("1.5", "1.125"),
+    ]
+    with database.scope() as s:
+        flat = bom_service.explode_flat(s, item_service.get(s, top.id))
+    assert [r.extended_quantity for r in flat] == [
+        Decimal("0.25"),
+        Decimal("0.75"),
+        Decimal("1.125"),
+    ]
+
+
+def test_extended_quantities_keep_every_digit(database: Database, make_part: MakePart) -> None:
+    # (10^12 - 10^-6)^2 x 10^-6 has 36 digits: Python's default 28-digit context would round
+    big = "999999999999.999999"
+    parts = [make_part(f"D-{n}") for n in range(4)]
+    with database.scope() as s:
+        p = [item_service.get(s, part.id) for part in parts]
+        bom_service.add_child(s, p[0], p[1], big)
+        bom_service.add_child(s, p[1], p[2], Decimal(big))
+        bom_service.add_child(s, p[2], p[3], "0.000001")
+    with database.scope() as s:
+        flat = bom_service.explode_flat(s, item_service.get(s, parts[0].id))
+    assert flat[0].quantity == Decimal(big)
+    assert flat[-1].extended_quantity == Decimal("999999999999999998.000000000000000001")
 
 
 def test_where_used_walks_current_revisions_up_to_the_roots(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from decimal import Decimal
 
 import httpx
 import pytest
@@ -16,7 +17,7 @@ from tests.conftest import bearer
 from yuantus.bom import service as bom_service
 from yuantus.bom.models import BomLine
 from yuantus.core.db import Database
-from yuantus.core.errors import Conflict
+from yuantus.core.errors import Conflict, Unprocessable
 from yuantus.identity.models import User
 from yuantus.item import service as item_service
 
@@ -46,7 +47,7 @@ def test_add_update_delete_line(as_user: AsUser, make_part: MakePart) -> None:
     line = r.json()
     assert line["child_config_id"] == b.config_id
     assert line["parent_item_id"] == a.id
-    assert (line["quantity"], line["uom"], line["find_num"]) == (2.5, "KG", "10")
+    assert (line["quantity"], line["uom"], line["find_num"]) == ("2.5", "KG", "10")
     assert line["refdes"] == ["C3", "R1", "R2"]
     assert line["sequence"] == 10
     second = eng.post(f"/api/v1/bom/{a.id}/children", json={"child_id": b.id, "quantity": 1})
@@ -55,10 +56,10 @@ def test_add_update_delete_line(as_user: AsUser, make_part: MakePart) -> None:
 
     r = eng.patch(f"/api/v1/bom/lines/{line['id']}", json={"quantity": 3, "find_num": "20"})
     assert r.status_code == 200
-    assert r.json()["quantity"] == 3
+    assert r.json()["quantity"] == "3"
     assert r.json()["find_num"] == "20"
     assert r.json()["uom"] == "KG"
-    assert eng.get(f"/api/v1/bom/lines/{line['id']}").json()["quantity"] == 3
+    assert eng.get(f"/api/v1/bom/lines/{line['id']}").json()["quantity"] == "3"
 
     assert eng.delete(f"/api/v1/bom/lines/{line['id']}").status_code == 204
     assert eng.get(f"/api/v1/bom/lines/{line['id']}").status_code == 404
@@ -73,7 +74,9 @@ def test_bad_input_is_refused_and_writes_nothing(
     eng = as_user("engineer")
     a, b = make_part("A-1"), make_part("B-1")
     doc = make_part("D-1", item_type="Document")
-    for qty in (0, -1, "lots", None):
+    # not positive, not a number, not finite, finer than 6 places, beyond NUMERIC(18, 6)
+    bad = (0, -1, "0", "lots", None, True, "NaN", "Infinity", "1e400", 0.1 + 0.2, "0.0000001")
+    for qty in (*bad, "1000000000000", 1e12):
         r = _add(eng, a.id, b.id, quantity=qty)
         assert r.status_code == 422, (qty, r.text)
     r = _add(eng, a.id, doc.id, quantity=1)
@@ -92,6 +95,29 @@ def test_bad_input_is_refused_and_writes_nothing(
     assert eng.patch("/api/v1/bom/lines/nope", json={"quantity": 1}).status_code == 404
     with database.scope() as s:
         assert s.scalar(select(func.count()).select_from(BomLine)) == 1
+
+
+@pytest.mark.parametrize(
+    "qty", [0, "-0.5", "abc", Decimal("NaN"), "0.0000001", "1000000000000", True, None]
+)
+def test_service_refuses_a_bad_quantity_as_invalid_quantity(
+    make_part: MakePart, database: Database, qty: object
+) -> None:
+    a, b = make_part("A-Q"), make_part("B-Q")
+    with database.scope() as s, pytest.raises(Unprocessable) as caught:
+        bom_service.add_child(s, item_service.get(s, a.id), b, qty)  # type: ignore[arg-type]
+    assert caught.value.code == "invalid_quantity"
+
+
+def test_service_takes_exact_text_and_floats_by_their_shortest_text(
+    make_part: MakePart, database: Database
+) -> None:
+    a, b, c = make_part("A-F"), make_part("B-F"), make_part("C-F")
+    with database.scope() as s:
+        parent = item_service.get(s, a.id)
+        assert bom_service.add_child(s, parent, b, "0.125").quantity == Decimal("0.125")
+        line = bom_service.add_child(s, parent, c, 0.1)  # type: ignore[arg-type]
+        assert line.quantity == Decimal("0.1")
 
 
 def test_roles_writes_need_engineer_reads_any(as_user: AsUser, make_part: MakePart) -> None:
@@ -117,7 +143,7 @@ def test_frozen_parent_refuses_changes(
     ):
         assert r.status_code == 409
         assert r.json()["detail"]["code"] == "item_frozen"
-    assert eng.get(f"/api/v1/bom/lines/{line['id']}").json()["quantity"] == 1
+    assert eng.get(f"/api/v1/bom/lines/{line['id']}").json()["quantity"] == "1"
 
 
 def test_cycles_are_refused_at_any_depth(as_user: AsUser, make_part: MakePart) -> None:
@@ -191,7 +217,7 @@ def test_revise_copies_lines_and_discard_removes_them(
         bom_service.add_child(
             s, item_service.get(s, a.id), b, 2, find_num="10", refdes="R1 R2", notes="n"
         )
-        bom_service.add_child(s, item_service.get(s, a.id), c, 1.5, uom="m")
+        bom_service.add_child(s, item_service.get(s, a.id), c, Decimal("1.5"), uom="m")
         release_item(s, a, users["engineer"])
     with database.scope() as s:
         draft = item_service.revise(s, item_service.get(s, a.id), users["engineer"])

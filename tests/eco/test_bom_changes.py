@@ -37,7 +37,7 @@ def test_edit_target_bom_then_apply_and_see_the_changes(
 
     # the target starts as a copy of the source BOM; edit it through the BOM API
     rows = ok(eng.get(f"{BOM}/{target}/flat"))["items"]
-    assert [(r["child_number"], r["quantity"]) for r in rows] == [("BOLT-M8", 4)]
+    assert [(r["child_number"], r["quantity"]) for r in rows] == [("BOLT-M8", "4")]
     ok(eng.patch(f"{BOM}/lines/{rows[0]['line_id']}", json={"quantity": 6}))
     ok(eng.post(f"{BOM}/{target}/children", json={"child_id": parts["rib"], "quantity": 2}), 201)
     # the released source stays frozen
@@ -62,8 +62,8 @@ def test_edit_target_bom_then_apply_and_see_the_changes(
     _assert_shows_edit(ok(eng.get(f"{ECO}/{eco['id']}/bom-changes")))
     current = ok(eng.get(f"{BOM}/{target}/flat"))["items"]
     assert sorted((r["child_number"], r["quantity"]) for r in current) == [
-        ("BOLT-M8", 6),
-        ("RIB-1", 2),
+        ("BOLT-M8", "6"),
+        ("RIB-1", "2"),
     ]
 
 
@@ -76,6 +76,6 @@ def _assert_shows_edit(changes: dict[str, Any]) -> None:
     changed = compare["changed"][0]
     assert changed["child_number"] == "BOLT-M8"
     quantity = next(c for c in changed["changes"] if c["field"] == "quantity")
-    assert (quantity["before"], quantity["after"]) == (4, 6)
+    assert (quantity["before"], quantity["after"]) == ("4", "6")
     ops = sorted((o["op"], o["child_number"]) for o in delta["operations"])
     assert ops == [("add", "RIB-1"), ("update", "BOLT-M8")]

@@ -21,6 +21,7 @@ from yuantus.bom.schemas import (
     WhereUsed,
     WhereUsedRead,
 )
+from yuantus.core import decimals
 from yuantus.core.deps import SessionDep
 from yuantus.core.http import TransactionalRoute
 from yuantus.core.pagination import MAX_OFFSET
@@ -69,16 +70,22 @@ class CompareQuery:
 CompareDep = Annotated[CompareQuery, Depends()]
 
 
+def _json(result: dict[str, Any]) -> dict[str, Any]:
+    """Quantities as canonical decimal text (FastAPI would turn a Decimal into a float)."""
+    out: dict[str, Any] = decimals.jsonable(result)
+    return out
+
+
 @router.get("/bom/compare")
 def compare(q: CompareDep, session: SessionDep, _user: CurrentUser) -> dict[str, Any]:
     """Compare the exploded BOMs of two revisions: summary, added, removed, changed lines."""
-    return q.run(session)
+    return _json(q.run(session))
 
 
 @router.get("/bom/compare/delta/preview")
 def delta_preview(q: CompareDep, session: SessionDep, _user: CurrentUser) -> dict[str, Any]:
     """The compare as ordered add/remove/update operations with severity and risk."""
-    return delta.preview_by_ids(session, q.run)
+    return _json(delta.preview_by_ids(session, q.run))
 
 
 @router.get("/bom/compare/delta/export")
@@ -100,8 +107,10 @@ def delta_export(
 @router.post("/bom/compare/delta/apply")
 def delta_apply(body: DeltaApply, session: SessionDep, _user: Engineer) -> dict[str, Any]:
     """Apply delta operations to an editable revision in one transaction (409 on a mismatch)."""
-    return delta.apply_delta_by_id(
-        session, body.target_id, [op.model_dump() for op in body.operations]
+    return _json(
+        delta.apply_delta_by_id(
+            session, body.target_id, [op.model_dump() for op in body.operations]
+        )
     )
 
 

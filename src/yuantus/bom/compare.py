@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -13,6 +14,7 @@ from yuantus.bom import codes
 from yuantus.bom.explosion import FlatRow, explode_flat
 from yuantus.bom.normalize import norm_find_num, norm_refdes, norm_uom, qty_equal, qty_key
 from yuantus.bom.service import check_levels
+from yuantus.core import decimals
 from yuantus.core.errors import Unprocessable
 from yuantus.item import service as item_service
 from yuantus.item.models import Item
@@ -134,12 +136,14 @@ def _keyed_lines(rows: list[FlatRow], line_key: str) -> dict[str, dict[str, Any]
 
 def _summarized(rows: list[FlatRow]) -> dict[str, dict[str, Any]]:
     """One entry per component: extended quantities netted per normalized uom."""
-    per_uom: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    per_uom: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     first: dict[str, FlatRow] = {}
-    for row in rows:
-        number = row.child_number or row.child_config_id
-        per_uom[number][norm_uom(row.uom)] += row.extended_quantity
-        first.setdefault(number, row)
+    # exact sums: netting never rounds, so equal totals compare equal
+    with decimals.exact():
+        for row in rows:
+            number = row.child_number or row.child_config_id
+            per_uom[number][norm_uom(row.uom)] += row.extended_quantity
+            first.setdefault(number, row)
     out: dict[str, dict[str, Any]] = {}
     for number, by_uom in per_uom.items():
         row = first[number]
@@ -156,9 +160,9 @@ def _summarized(rows: list[FlatRow]) -> dict[str, dict[str, Any]]:
             "child_number": row.child_number,
             "child_revision": row.child_revision,
             "properties": {
-                "quantity": None if mixed else round(by_uom[uoms[0]], 9),
+                "quantity": None if mixed else by_uom[uoms[0]],
                 "uom": "MIXED" if mixed else uoms[0],
-                "quantity_by_uom": {u: round(by_uom[u], 9) for u in uoms},
+                "quantity_by_uom": {u: by_uom[u] for u in uoms},
                 "mixed_uom": mixed,
             },
         }

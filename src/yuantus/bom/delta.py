@@ -6,6 +6,7 @@ import csv
 import io
 import json
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -16,7 +17,14 @@ from yuantus.bom import service as bom_service
 from yuantus.bom.compare import line_props
 from yuantus.bom.explosion import explode_flat
 from yuantus.bom.models import BomLine
-from yuantus.bom.normalize import norm_find_num, norm_refdes, norm_uom, qty_equal
+from yuantus.bom.normalize import (
+    norm_find_num,
+    norm_refdes,
+    norm_uom,
+    parse_quantity,
+    qty_equal,
+)
+from yuantus.core import decimals
 from yuantus.core.errors import Conflict, NotFound, Unprocessable
 from yuantus.item import service as item_service
 from yuantus.item.models import Item
@@ -96,9 +104,9 @@ def _cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, (dict, list)):
-        return json.dumps(value, sort_keys=True, ensure_ascii=False)
-    if isinstance(value, float):
-        return f"{value:g}"
+        return json.dumps(value, sort_keys=True, ensure_ascii=False, default=decimals.json_default)
+    if isinstance(value, Decimal):
+        return decimals.to_str(value)
     return str(value)
 
 
@@ -131,7 +139,7 @@ def export_delta_csv(preview: dict[str, Any]) -> str:
 
 def export_delta_json(preview: dict[str, Any]) -> str:
     """The preview as indented JSON."""
-    return json.dumps(preview, indent=2, ensure_ascii=False)
+    return json.dumps(preview, indent=2, ensure_ascii=False, default=decimals.json_default)
 
 
 def _md(value: Any) -> str:
@@ -210,7 +218,8 @@ def _matches(line: BomLine, expected: dict[str, Any] | None) -> bool:
             continue
         want = expected[f]
         if f == "quantity":
-            if not qty_equal(current[f], float(want) if want is not None else None):
+            # a client sends back the preview's text ("0.3") or a number
+            if not qty_equal(current[f], parse_quantity(want) if want is not None else None):
                 return False
         elif f == "uom":
             if current[f] != norm_uom(want):

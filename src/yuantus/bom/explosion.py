@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import ColumnElement, Row, SQLColumnExpression, String, any_, bindparam, select
@@ -12,6 +13,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from yuantus.bom.models import BomLine
+from yuantus.core import decimals
 from yuantus.item import service as item_service
 from yuantus.item.models import Item
 
@@ -132,8 +134,8 @@ class FlatRow:
     child_revision: str | None
     child_state: str | None
     child_name: str | None
-    quantity: float
-    extended_quantity: float
+    quantity: Decimal
+    extended_quantity: Decimal
     uom: str
     find_num: str | None
     refdes: list[str]
@@ -157,12 +159,19 @@ class TreeNode:
     children: list[TreeNode] = field(default_factory=list)
 
 
-_Frame = tuple[Iterator[_LineTuple], str, str, int, list[str], float, frozenset[str]]
+_Frame = tuple[Iterator[_LineTuple], str, str, int, list[str], Decimal, frozenset[str]]
 
 
 def explode_flat(session: Session, item: Item, levels: int = -1) -> list[FlatRow]:
     """The exploded BOM in depth-first BOM order; extended quantity multiplies down the path."""
     lines = _load_structure(session, item, levels)
+    # extended quantities are exact products (0.25 x 3 x 1.5 = 1.125, never rounded)
+    with decimals.exact():
+        return _walk(lines, item, levels)
+
+
+def _walk(lines: dict[str, list[_LineTuple]], item: Item, levels: int) -> list[FlatRow]:
+    """The depth-first walk of the loaded structure (the caller sets the exact context)."""
     rows: list[FlatRow] = []
     append = rows.append
     unlimited = levels < 0
@@ -174,7 +183,7 @@ def explode_flat(session: Session, item: Item, levels: int = -1) -> list[FlatRow
             item.item_number,
             1,
             [item.item_number],
-            1.0,
+            Decimal(1),
             frozenset({item.config_id}),
         )
     ]
@@ -292,7 +301,7 @@ class WhereUsedRow:
     parent_name: str
     child_config_id: str
     child_number: str
-    quantity: float
+    quantity: Decimal
     uom: str
     find_num: str | None
     refdes: list[str]

@@ -1,19 +1,18 @@
-"""Normalization shared by writes, compare and delta: uom, refdes, quantity tolerance."""
+"""Normalization shared by writes, compare and delta: uom, refdes, exact quantities."""
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
+from yuantus.core import decimals
 from yuantus.core import error_codes as ec
 from yuantus.core.errors import Unprocessable
 
 # reference designators are separated by commas, semicolons, pipes or whitespace
 _REFDES_SPLIT = re.compile(r"[,;|\s]+")
-QTY_REL_TOLERANCE = 1e-6
-QTY_ABS_TOLERANCE = 1e-9
 
 
 def norm_uom(uom: str | None) -> str:
@@ -42,27 +41,33 @@ def norm_find_num(find_num: str | None) -> str | None:
     return text or None
 
 
-def qty_equal(a: float | None, b: float | None) -> bool:
-    """Quantities equal within a small relative tolerance (float noise is not a change)."""
+def qty_equal(a: Decimal | None, b: Decimal | None) -> bool:
+    """Quantities are exact decimals: equal means equal (2 and 2.000000 are the same)."""
     if a is None or b is None:
         return a is b
-    return math.isclose(a, b, rel_tol=QTY_REL_TOLERANCE, abs_tol=QTY_ABS_TOLERANCE)
+    return a == b
 
 
-def qty_key(quantity: float) -> str:
-    """A quantity as key text, rounded so that tolerance-equal quantities share a key."""
-    return f"{round(quantity, 6):g}"
+def qty_key(quantity: Decimal) -> str:
+    """A quantity as key text: its canonical decimal ("2", "0.5")."""
+    return decimals.to_str(quantity)
 
 
-def check_quantity(quantity: Any) -> float:
-    """A finite number > 0, else 422 invalid_quantity."""
+def parse_quantity(quantity: Any) -> Decimal | None:
+    """A quantity given back by a client (number or string), or None when it is not one."""
     try:
-        value = float(quantity)
-    except (TypeError, ValueError):
-        value = math.nan
-    if isinstance(quantity, bool) or not math.isfinite(value) or value <= 0:
+        return decimals.parse(quantity)
+    except ValueError:
+        return None
+
+
+def check_quantity(quantity: Any) -> Decimal:
+    """An exact decimal > 0 (at most 6 places, below 10^12), else 422 invalid_quantity."""
+    value = parse_quantity(quantity)
+    if value is None or value <= 0:
         raise Unprocessable(
-            f"quantity must be a number > 0, got {quantity!r}",
+            f"quantity must be a number > 0 with at most {decimals.SCALE} decimal places "
+            f"and below {decimals.to_str(decimals.LIMIT)}, got {quantity!r}",
             code=ec.INVALID_QUANTITY,
             context={"quantity": str(quantity)},
         )

@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from yuantus.core.decimals import Exact, ExactOut
 from yuantus.core.schemas import PatchSchema, ReadSchema, Schema
 
-Quantity = Field(gt=0, allow_inf_nan=False)
+# > 0, at most 6 decimal places, below 10^12; a JSON number or string, answered as a string
+Quantity = Annotated[Exact, Field(gt=0)]
 
 
 class BomLineCreate(Schema):
     """A new line: the child (any revision of the child item) and how much of it."""
 
     child_id: str
-    quantity: float = Quantity
+    quantity: Quantity
     uom: str = Field(default="EA", min_length=1, max_length=16)
     find_num: str | None = Field(default=None, max_length=32)
     refdes: list[str] | str | None = None
@@ -30,7 +32,7 @@ class BomLineUpdate(PatchSchema):
 
     clearable = frozenset({"find_num", "notes"})
 
-    quantity: float | None = Field(default=None, gt=0, allow_inf_nan=False)
+    quantity: Quantity | None = None
     uom: str | None = Field(default=None, min_length=1, max_length=16)
     find_num: str | None = Field(default=None, max_length=32)
     refdes: list[str] | str | None = None
@@ -45,7 +47,7 @@ class BomLineRead(ReadSchema):
     id: str
     parent_item_id: str
     child_config_id: str
-    quantity: float
+    quantity: ExactOut
     uom: str
     find_num: str | None
     refdes: list[str]
@@ -81,8 +83,8 @@ class FlatRowRead(ReadSchema):
     child_revision: str | None
     child_state: str | None
     child_name: str | None
-    quantity: float
-    extended_quantity: float
+    quantity: ExactOut
+    extended_quantity: ExactOut
     uom: str
     find_num: str | None
     refdes: list[str]
@@ -127,7 +129,7 @@ class WhereUsedRead(ReadSchema):
     parent_name: str
     child_config_id: str
     child_number: str
-    quantity: float
+    quantity: ExactOut
     uom: str
     find_num: str | None
     refdes: list[str]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, insert, select, text
@@ -75,7 +76,7 @@ def add_child(
     session: Session,
     parent: Item,
     child: Item,
-    quantity: float,
+    quantity: Decimal | int | str,
     *,
     uom: str = "EA",
     find_num: str | None = None,
@@ -256,7 +257,7 @@ def _check_part(item: Item, role: str) -> None:
 
 
 def create_line(
-    session: Session, parent_id: str, child_id: str, quantity: float, **fields: Any
+    session: Session, parent_id: str, child_id: str, quantity: Decimal | int | str, **fields: Any
 ) -> BomLine:
     """add_child by ids (404 item_not_found for either)."""
     parent = item_service.get(session, parent_id)

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, status
 from sqlalchemy.orm import Session
 
-from yuantus.core import hooks
+from yuantus.core import decimals, hooks
 from yuantus.core.deps import SessionDep
 from yuantus.core.http import TransactionalRoute
 from yuantus.core.pagination import PageDep
@@ -190,4 +190,6 @@ def bom_changes(
     levels: Annotated[int, Query(ge=-1, le=50, description="-1 = all levels")] = -1,
 ) -> dict[str, Any]:
     """The BOM compare and delta preview of the ECO's source revision against its target."""
-    return service.bom_changes(session, service.get(session, eco_id), levels=levels)
+    changes = service.bom_changes(session, service.get(session, eco_id), levels=levels)
+    out: dict[str, Any] = decimals.jsonable(changes)
+    return out
