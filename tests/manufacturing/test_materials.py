@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from tests.helpers import release_four_eyes
-from tests.manufacturing.conftest import API, Json, ok, refused
+from tests.manufacturing.conftest import API, Json, make_part, ok, refused
 from yuantus.bom import service as bom_service
 from yuantus.core.db import Database
 from yuantus.item import service as item_service
@@ -43,13 +44,13 @@ def top(database: Database) -> Json:
             for n in ("TOP", "SUB1", "SUB2", "BOLT", "PLATE", "GLUE", "WIRE")
         }
         bom_service.add_child(s, p["SUB2"], p["BOLT"], 2)
-        bom_service.add_child(s, p["SUB2"], p["GLUE"], 0.25, uom="L")
+        bom_service.add_child(s, p["SUB2"], p["GLUE"], Decimal("0.25"), uom="L")
         bom_service.add_child(s, p["SUB1"], p["BOLT"], 4)
         bom_service.add_child(s, p["SUB1"], p["PLATE"], 1)
         bom_service.add_child(s, p["SUB1"], p["SUB2"], 3)
         bom_service.add_child(s, p["TOP"], p["SUB1"], 2)
         bom_service.add_child(s, p["TOP"], p["BOLT"], 6)
-        bom_service.add_child(s, p["TOP"], p["WIRE"], 1.5, uom="m")
+        bom_service.add_child(s, p["TOP"], p["WIRE"], Decimal("1.5"), uom="m")
         bom_service.add_child(s, p["TOP"], p["GLUE"], 50, uom="ml")
         for name in ("BOLT", "PLATE", "GLUE", "WIRE", "SUB2", "SUB1", "TOP"):
             _release(s, p[name])
@@ -73,7 +74,7 @@ def order(
     return ok(eng.post(f"{WO}/{created['id']}/transition", json={"to_status": "released"}))
 
 
-def needs(answer: Json) -> list[tuple[str, str, float, float, int]]:
+def needs(answer: Json) -> list[tuple[str, str, str, str, int]]:
     """(number, uom, per unit, required, lines) of each requirement."""
     return [
         (
@@ -92,7 +93,7 @@ def test_materials_of_a_three_level_bom(eng: TestClient, order: Json, top: Json)
     assert (answer["workorder_id"], answer["product_item_id"], answer["quantity"]) == (
         order["id"],
         top["id"],
-        4.0,
+        "4",
     )
     # per TOP, by hand:
     #   BOLT  2x4 (SUB1) + 2x3x2 (SUB1/SUB2) + 6 (TOP) = 8 + 12 + 6 = 26 EA; x4 = 104
@@ -100,11 +101,11 @@ def test_materials_of_a_three_level_bom(eng: TestClient, order: Json, top: Json)
     #   PLATE 2x1 = 2 EA; x4 = 8              WIRE 1.5 m; x4 = 6
     #   SUB1 and SUB2 are sub-assemblies: their children carry the need
     assert needs(answer) == [
-        ("BOLT", "EA", 26.0, 104.0, 3),
-        ("GLUE", "L", 1.5, 6.0, 1),
-        ("GLUE", "ML", 50.0, 200.0, 1),
-        ("PLATE", "EA", 2.0, 8.0, 1),
-        ("WIRE", "M", 1.5, 6.0, 1),
+        ("BOLT", "EA", "26", "104", 3),
+        ("GLUE", "L", "1.5", "6", 1),
+        ("GLUE", "ML", "50", "200", 1),
+        ("PLATE", "EA", "2", "8", 1),
+        ("WIRE", "M", "1.5", "6", 1),
     ]
     assert answer["total"] == 5
     bolt = answer["items"][0]
@@ -136,14 +137,14 @@ def test_released_order_keeps_its_revision_materials(
         rev_b_id = rev_b.id
     kept = ok(eng.get(f"{WO}/{order['id']}/materials"))
     assert kept["product_item_id"] == top["id"]
-    assert ("WIRE", "M", 1.5, 6.0, 1) in needs(kept)
+    assert ("WIRE", "M", "1.5", "6", 1) in needs(kept)
     later = ok(eng.post(WO, json={"product_id": top["id"], "quantity": 2}), 201)
     fresh = ok(eng.get(f"{WO}/{later['id']}/materials"))
     draft_now = ok(eng.get(f"{WO}/{draft['id']}/materials"))
     assert draft_now == fresh | {"workorder_id": draft["id"]}
     assert fresh["product_item_id"] == rev_b_id
-    assert ("WIRE", "M", 3.0, 6.0, 1) in needs(fresh)
-    assert ("BOLT", "EA", 26.0, 52.0, 3) in needs(fresh)
+    assert ("WIRE", "M", "3", "6", 1) in needs(fresh)
+    assert ("BOLT", "EA", "26", "52", 3) in needs(fresh)
 
 
 def test_a_product_without_bom_needs_nothing(eng: TestClient, database: Database) -> None:
@@ -154,3 +155,30 @@ def test_a_product_without_bom_needs_nothing(eng: TestClient, database: Database
     answer = ok(eng.get(f"{WO}/{created['id']}/materials"))
     assert (answer["items"], answer["total"]) == ([], 0)
     refused(eng.get(f"{WO}/nope/materials"), 404, "workorder_not_found")
+
+
+def test_three_orders_of_a_tenth_need_exactly_three_tenths(
+    eng: TestClient, database: Database
+) -> None:
+    # binary floats give 3 x 0.1 = 0.30000000000000004; exact decimals give 0.3
+    kit = make_part(database, "KIT", release=False)
+    shim = make_part(database, "SHIM", release=False)
+    r = eng.post(
+        f"{API}/bom/{kit['id']}/children",
+        json={"child_id": shim["id"], "quantity": 0.1, "uom": "kg"},
+    )
+    assert r.status_code == 201, r.text
+    order = ok(eng.post(WO, json={"product_id": kit["id"], "quantity": 3}), 201)
+    assert order["quantity"] == "3"
+    answer = ok(eng.get(f"{WO}/{order['id']}/materials"))
+    assert needs(answer) == [("SHIM", "KG", "0.1", "0.3", 1)]
+    assert answer["quantity"] == "3"
+
+
+def test_order_quantity_is_exact_and_bounded(eng: TestClient, database: Database) -> None:
+    part = make_part(database, "ROD", release=False)
+    made = ok(eng.post(WO, json={"product_id": part["id"], "quantity": "2.500"}), 201)
+    assert made["quantity"] == "2.5"
+    for bad in ("NaN", "Infinity", 0.1 + 0.2, "0.0000001", "1000000000000", True, "x"):
+        r = eng.post(WO, json={"product_id": part["id"], "quantity": bad})
+        assert r.status_code == 422, (bad, r.text)

@@ -72,13 +72,13 @@ def test_release_moves_the_primary_flag_to_the_new_version(
     product = make_part(database, "P-1")
     center = workcenter_service.create(session, "WC", "bench")
     v1 = routing_service.create(session, product["id"], "RT-1", "one", is_primary=True)
-    routing_service.add_operation(session, v1, 10, "cut", center.id, run_time=3)
+    routing_service.add_operation(session, v1, 10, "cut", center.id, run_time=Decimal(3))
     routing_service.release(session, v1)
     v2 = routing_service.new_version(session, v1)
     with pytest.raises(InvalidState):
         routing_service.update(session, v1, name="renamed")
     routing_service.update_operation(
-        session, v2, routing_service.list_operations(session, v2)[0].id, run_time=4
+        session, v2, routing_service.list_operations(session, v2)[0].id, run_time=Decimal(4)
     )
     routing_service.release(session, v2)
     assert (v1.state, v1.is_primary, v2.state, v2.is_primary) == (
@@ -88,5 +88,5 @@ def test_release_moves_the_primary_flag_to_the_new_version(
         True,
     )
     assert routing_service.primary_for(session, v2.product_config_id) is v2
-    assert [o.run_time for o in routing_service.list_operations(session, v1)] == [3.0]
-    assert [o.run_time for o in routing_service.list_operations(session, v2)] == [4.0]
+    assert [o.run_time for o in routing_service.list_operations(session, v1)] == [Decimal(3)]
+    assert [o.run_time for o in routing_service.list_operations(session, v2)] == [Decimal(4)]

@@ -23,7 +23,9 @@ def test_create_and_read_a_work_center(eng: TestClient) -> None:
         "cost_rate": 90.5,
     }
     created = ok(eng.post(WC, json=body), 201)
-    assert {k: created[k] for k in body} == body
+    # numbers go in as JSON numbers (or strings) and come back as exact decimal strings
+    exact = {"capacity_per_day": "16", "efficiency": "0.8", "cost_rate": "90.5"}
+    assert {k: created[k] for k in body} == body | exact
     assert created["is_active"] is True
     assert ok(eng.get(f"{WC}/{created['id']}")) == created
 
@@ -31,9 +33,9 @@ def test_create_and_read_a_work_center(eng: TestClient) -> None:
 def test_defaults(eng: TestClient) -> None:
     created = ok(eng.post(WC, json={"code": "ASM", "name": "Assembly"}), 201)
     assert (created["capacity_per_day"], created["efficiency"], created["cost_rate"]) == (
-        8.0,
-        1.0,
-        0.0,
+        "8",
+        "1",
+        "0",
     )
 
 
@@ -57,7 +59,7 @@ def test_update_changes_only_the_fields_sent(
     wc = workcenter("CNC", description="old", efficiency=0.9)
     updated = ok(eng.patch(f"{WC}/{wc['id']}", json={"name": "Mill", "is_active": False}))
     assert (updated["name"], updated["is_active"]) == ("Mill", False)
-    assert (updated["description"], updated["efficiency"]) == ("old", 0.9)
+    assert (updated["description"], updated["efficiency"]) == ("old", "0.9")
     cleared = ok(eng.patch(f"{WC}/{wc['id']}", json={"description": None, "code": "CNC-2"}))
     assert (cleared["description"], cleared["code"]) == (None, "CNC-2")
 

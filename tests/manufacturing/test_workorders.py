@@ -55,7 +55,9 @@ def ready(database: Database, workcenter: Factory, routing: Factory) -> Json:
     return {"product": product, "routing": rt, "lathe": lathe, "bench": bench}
 
 
-def create(client: TestClient, product_id: str, quantity: float = 10, **body: object) -> Json:
+def create(
+    client: TestClient, product_id: str, quantity: int | float | str = 10, **body: object
+) -> Json:
     """POST /workorders and answer the created order."""
     return ok(client.post(WO, json={"product_id": product_id, "quantity": quantity, **body}), 201)
 
@@ -72,7 +74,7 @@ def test_create_defaults_to_the_primary_routing_and_numbers_orders(
 ) -> None:
     first = create(eng, ready["product"]["id"], 10, due_date="2027-01-15")
     assert first["number"] == "WO-00001"
-    assert (first["status"], first["quantity"], first["due_date"]) == ("draft", 10.0, "2027-01-15")
+    assert (first["status"], first["quantity"], first["due_date"]) == ("draft", "10", "2027-01-15")
     assert first["routing_id"] == ready["routing"]["id"]
     assert first["product_config_id"] == ready["product"]["config_id"]
     assert first["product_item_id"] == ready["product"]["id"]
@@ -273,24 +275,49 @@ def test_operations_with_planned_times_for_the_order_quantity(eng: TestClient, r
     assert (plan["workorder_id"], plan["routing_id"], plan["quantity"]) == (
         order["id"],
         ready["routing"]["id"],
-        10.0,
+        "10",
     )
     assert plan["total"] == 2
     turn, assemble = plan["items"]
     # Turn: setup 15 + 2 min x 10 at efficiency 1.0 = 35 min; 35/60 h x 60/h = 35
     assert (turn["operation_number"], turn["workcenter_code"]) == (10, "LATHE")
-    assert turn["planned_setup_minutes"] == pytest.approx(15)
-    assert turn["planned_run_minutes"] == pytest.approx(20)
-    assert turn["planned_total_minutes"] == pytest.approx(35)
-    assert turn["planned_cost"] == pytest.approx(35)
+    assert turn["planned_setup_minutes"] == "15"
+    assert turn["planned_run_minutes"] == "20"
+    assert turn["planned_total_minutes"] == "35"
+    assert turn["planned_cost"] == "35"
     # Assemble: 1.5 min x 10 / efficiency 0.75 = 20 min; 20/60 h x 120/h = 40
     assert (assemble["operation_number"], assemble["workcenter_code"]) == (20, "BENCH")
-    assert assemble["planned_run_minutes"] == pytest.approx(20)
-    assert assemble["planned_total_minutes"] == pytest.approx(20)
-    assert assemble["planned_cost"] == pytest.approx(40)
+    assert assemble["planned_run_minutes"] == "20"
+    assert assemble["planned_total_minutes"] == "20"
+    assert assemble["planned_cost"] == "40"
     assert assemble["work_instructions"] == "torque 5 Nm"
-    assert plan["total_minutes"] == pytest.approx(55)
-    assert plan["total_cost"] == pytest.approx(75)
+    assert plan["total_minutes"] == "55"
+    assert plan["total_cost"] == "75"
+
+
+def test_planned_figures_are_rounded_once_to_six_places(
+    eng: TestClient, database: Database, workcenter: Factory, routing: Factory
+) -> None:
+    product = make_part(database, "SLOW-1")
+    slow = workcenter("SLOW", efficiency="0.9", cost_rate=7)
+    routing(
+        product["id"],
+        "RT-SLOW",
+        is_primary=True,
+        release=True,
+        operations=[
+            {"operation_number": 10, "name": "Feed", "workcenter_id": slow["id"], "run_time": 0.1}
+        ],
+    )
+    plan = ok(eng.get(f"{WO}/{create(eng, product['id'], 3)['id']}/operations"))
+    (feed,) = plan["items"]
+    # 0.1 min x 3 / 0.9 = 0.3333... -> 0.333333 min; / 60 x 7 per h = 0.03888885 -> 0.038889
+    assert (feed["run_time"], feed["planned_run_minutes"], feed["planned_cost"]) == (
+        "0.1",
+        "0.333333",
+        "0.038889",
+    )
+    assert (plan["total_minutes"], plan["total_cost"]) == ("0.333333", "0.038889")
 
 
 def test_operations_of_an_order_without_routing_are_empty(
@@ -298,7 +325,7 @@ def test_operations_of_an_order_without_routing_are_empty(
 ) -> None:
     order = create(eng, make_part(database, "P-5")["id"], 3)
     plan = ok(eng.get(f"{WO}/{order['id']}/operations"))
-    assert (plan["items"], plan["total"], plan["total_minutes"]) == ([], 0, 0)
+    assert (plan["items"], plan["total"], plan["total_minutes"]) == ([], 0, "0")
 
 
 def test_workorder_writes_need_engineer_or_production(

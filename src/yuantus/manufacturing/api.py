@@ -225,7 +225,7 @@ def workorder_operations(
     return WorkOrderOperations(
         workorder_id=order.id,
         routing_id=order.routing_id,
-        quantity=float(order.quantity),
+        quantity=order.quantity,
         items=[PlannedOperation(**asdict(p)) for p in plan.items],
         total=len(plan.items),
         total_minutes=plan.total_minutes,
@@ -243,7 +243,7 @@ def workorder_materials(
     return WorkOrderMaterials(
         workorder_id=order.id,
         product_item_id=revision_id,
-        quantity=float(order.quantity),
+        quantity=order.quantity,
         items=[MaterialRequirement.model_validate(asdict(n)) for n in needs],
         total=total,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
@@ -17,23 +18,30 @@ WORKCENTERS: tuple[dict[str, Any], ...] = (
     {
         "code": "DEMO-CNC",
         "name": "CNC machining cell",
-        "capacity_per_day": 16.0,
-        "efficiency": 0.9,
-        "cost_rate": 85.0,
+        "capacity_per_day": Decimal(16),
+        "efficiency": Decimal("0.9"),
+        "cost_rate": Decimal(85),
     },
     {
         "code": "DEMO-ASM",
         "name": "Assembly and test bench",
-        "capacity_per_day": 8.0,
-        "efficiency": 1.0,
-        "cost_rate": 55.0,
+        "capacity_per_day": Decimal(8),
+        "efficiency": Decimal(1),
+        "cost_rate": Decimal(55),
     },
 )
 # (operation number, name, work center code, setup minutes, run minutes per unit, instructions)
 OPERATIONS = (
-    (10, "Machine housing", "DEMO-CNC", 30.0, 12.0, "Fixture F-12; check bore to H7."),
-    (20, "Assemble", "DEMO-ASM", 10.0, 20.0, "Torque cover screws to 6 Nm."),
-    (30, "Final test", "DEMO-ASM", 5.0, 8.0, "Run-in 5 min; record noise level."),
+    (
+        10,
+        "Machine housing",
+        "DEMO-CNC",
+        Decimal(30),
+        Decimal(12),
+        "Fixture F-12; check bore to H7.",
+    ),
+    (20, "Assemble", "DEMO-ASM", Decimal(10), Decimal(20), "Torque cover screws to 6 Nm."),
+    (30, "Final test", "DEMO-ASM", Decimal(5), Decimal(8), "Run-in 5 min; record noise level."),
 )
 DEMO_QUANTITY = 25
 

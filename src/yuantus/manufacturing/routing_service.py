@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -289,8 +290,8 @@ def add_operation(
     workcenter_id: str,
     *,
     sequence: int | None = None,
-    setup_time: float = 0.0,
-    run_time: float = 0.0,
+    setup_time: Decimal = Decimal(0),
+    run_time: Decimal = Decimal(0),
     work_instructions: str | None = None,
     properties: dict[str, Any] | None = None,
 ) -> Operation:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints
 
+from yuantus.core.decimals import Exact, ExactOut
 from yuantus.core.schemas import PatchSchema, ReadSchema, Schema, WithWarnings
 
 Code = Annotated[
@@ -15,7 +17,11 @@ Code = Annotated[
 ]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Text = Annotated[str, StringConstraints(max_length=20000)]
-Minutes = Annotated[float, Field(ge=0, le=1_000_000)]
+# times, rates and quantities are exact decimals: a JSON number or string in, a string out
+Minutes = Annotated[Exact, Field(ge=0, le=1_000_000)]
+CapacityHours = Annotated[Exact, Field(ge=0, le=24 * 1000)]
+Efficiency = Annotated[Exact, Field(gt=0, le=10)]
+CostRate = Annotated[Exact, Field(ge=0)]
 WorkOrderStatus = Literal["draft", "released", "in_progress", "done", "canceled"]
 RoutingState = Literal["draft", "released", "obsolete"]
 
@@ -26,9 +32,9 @@ class WorkCenterCreate(Schema):
     code: Code
     name: Name
     description: Text | None = None
-    capacity_per_day: Annotated[float, Field(ge=0, le=24 * 1000)] = 8.0
-    efficiency: Annotated[float, Field(gt=0, le=10)] = 1.0
-    cost_rate: Annotated[float, Field(ge=0)] = 0.0
+    capacity_per_day: CapacityHours = Decimal(8)
+    efficiency: Efficiency = Decimal(1)
+    cost_rate: CostRate = Decimal(0)
     is_active: bool = True
 
 
@@ -40,9 +46,9 @@ class WorkCenterUpdate(PatchSchema):
     code: Code | None = None
     name: Name | None = None
     description: Text | None = None
-    capacity_per_day: Annotated[float, Field(ge=0, le=24 * 1000)] | None = None
-    efficiency: Annotated[float, Field(gt=0, le=10)] | None = None
-    cost_rate: Annotated[float, Field(ge=0)] | None = None
+    capacity_per_day: CapacityHours | None = None
+    efficiency: Efficiency | None = None
+    cost_rate: CostRate | None = None
     is_active: bool | None = None
 
 
@@ -53,9 +59,9 @@ class WorkCenterRead(ReadSchema):
     code: str
     name: str
     description: str | None
-    capacity_per_day: float
-    efficiency: float
-    cost_rate: float
+    capacity_per_day: ExactOut
+    efficiency: ExactOut
+    cost_rate: ExactOut
     is_active: bool
     created_at: datetime
     updated_at: datetime
@@ -105,8 +111,8 @@ class OperationCreate(Schema):
     name: Name
     workcenter_id: Annotated[str, StringConstraints(min_length=1, max_length=36)]
     sequence: Annotated[int, Field(ge=0, le=1_000_000)] | None = None
-    setup_time: Minutes = 0.0
-    run_time: Minutes = 0.0
+    setup_time: Minutes = Decimal(0)
+    run_time: Minutes = Decimal(0)
     work_instructions: Text | None = None
     properties: dict[str, Any] = Field(default_factory=dict)
 
@@ -135,8 +141,8 @@ class OperationRead(ReadSchema):
     name: str
     sequence: int
     workcenter_id: str
-    setup_time: float
-    run_time: float
+    setup_time: ExactOut
+    run_time: ExactOut
     work_instructions: str | None
     properties: dict[str, Any]
     created_at: datetime
@@ -157,7 +163,7 @@ class WorkOrderCreate(Schema):
     """A new work order (draft) for a product item (any of its revision ids)."""
 
     product_id: Annotated[str, StringConstraints(min_length=1, max_length=36)]
-    quantity: Annotated[float, Field(gt=0, le=1e12)]
+    quantity: Annotated[Exact, Field(gt=0)]
     routing_id: Annotated[str, StringConstraints(min_length=1, max_length=36)] | None = None
     due_date: date | None = None
 
@@ -176,7 +182,7 @@ class WorkOrderRead(ReadSchema):
     product_config_id: str
     product_item_id: str
     routing_id: str | None
-    quantity: float
+    quantity: ExactOut
     status: str
     due_date: date | None
     released_at: datetime | None
@@ -201,12 +207,12 @@ class PlannedOperation(Schema):
     name: str
     workcenter_id: str
     workcenter_code: str
-    setup_time: float
-    run_time: float
-    planned_setup_minutes: float
-    planned_run_minutes: float
-    planned_total_minutes: float
-    planned_cost: float
+    setup_time: ExactOut
+    run_time: ExactOut
+    planned_setup_minutes: ExactOut
+    planned_run_minutes: ExactOut
+    planned_total_minutes: ExactOut
+    planned_cost: ExactOut
     work_instructions: str | None
 
 
@@ -215,11 +221,11 @@ class WorkOrderOperations(Schema):
 
     workorder_id: str
     routing_id: str | None
-    quantity: float
+    quantity: ExactOut
     items: list[PlannedOperation]
     total: int
-    total_minutes: float
-    total_cost: float
+    total_minutes: ExactOut
+    total_cost: ExactOut
 
 
 class MaterialRequirement(Schema):
@@ -232,8 +238,8 @@ class MaterialRequirement(Schema):
     name: str | None
     state: str | None
     uom: str
-    quantity_per_unit: float
-    required_quantity: float
+    quantity_per_unit: ExactOut
+    required_quantity: ExactOut
     bom_lines: int
 
 
@@ -242,6 +248,6 @@ class WorkOrderMaterials(Schema):
 
     workorder_id: str
     product_item_id: str
-    quantity: float
+    quantity: ExactOut
     items: list[MaterialRequirement]
     total: int

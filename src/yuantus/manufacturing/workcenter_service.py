@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -36,9 +37,9 @@ def create(
     name: str,
     *,
     description: str | None = None,
-    capacity_per_day: float = 8.0,
-    efficiency: float = 1.0,
-    cost_rate: float = 0.0,
+    capacity_per_day: Decimal = Decimal(8),
+    efficiency: Decimal = Decimal(1),
+    cost_rate: Decimal = Decimal(0),
     is_active: bool = True,
 ) -> WorkCenter:
     """A new work center; 409 workcenter_code_taken on a duplicate code."""

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
-from typing import Any
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from yuantus.core import decimals, sequences
 from yuantus.core import error_codes as ec
-from yuantus.core import sequences
 from yuantus.core.db import utcnow
 from yuantus.core.errors import Conflict, InvalidState, Unprocessable, invalid_filter
 from yuantus.core.hooks import Transition, run_transition
@@ -23,6 +23,13 @@ from yuantus.item import service as item_service
 from yuantus.manufacturing import codes, routing_service, workcenter_service
 from yuantus.manufacturing.hooks import WORKORDER_ACTIONS, workorder_hooks
 from yuantus.manufacturing.models import WORKORDER_STATUSES, Routing, WorkOrder
+
+if TYPE_CHECKING:
+    from yuantus.bom.explosion import FlatRow
+
+# digits kept before a planned figure is rounded to 6 places: products of times, quantities
+# and rates (up to 18 digits each) stay exact, quotients are rounded once, at the end
+_PLANNING_DIGITS = 60
 
 # status -> the statuses it may move to
 TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -73,14 +80,19 @@ def list_workorders(
 def create(
     session: Session,
     product_id: str,
-    quantity: float | Decimal,
+    quantity: Decimal | int | str,
     *,
     routing_id: str | None = None,
     due_date: date | None = None,
     user: User | None = None,
 ) -> WorkOrder:
     """A draft work order on the given routing, or the product's primary one by default."""
-    qty = Decimal(str(quantity))
+    try:
+        qty = decimals.parse(quantity)
+    except ValueError as exc:
+        raise Unprocessable(
+            f"quantity: {exc}", code=ec.INVALID_QUANTITY, context={"quantity": str(quantity)}
+        ) from None
     if qty <= 0:
         raise Unprocessable("quantity must be greater than 0", code=ec.INVALID_QUANTITY, context={})
     product = routing_service.product_of(session, product_id)
@@ -230,13 +242,18 @@ class PlannedOperation:
     name: str
     workcenter_id: str
     workcenter_code: str
-    setup_time: float
-    run_time: float
-    planned_setup_minutes: float
-    planned_run_minutes: float
-    planned_total_minutes: float
-    planned_cost: float
+    setup_time: Decimal
+    run_time: Decimal
+    planned_setup_minutes: Decimal
+    planned_run_minutes: Decimal
+    planned_total_minutes: Decimal
+    planned_cost: Decimal
     work_instructions: str | None
+
+
+def _planned(value: Decimal) -> Decimal:
+    """A planned figure to 6 places (half up): dividing by an efficiency or by 60 need not end."""
+    return value.quantize(decimals.QUANTUM, rounding=ROUND_HALF_UP)
 
 
 def planned_operations(session: Session, order: WorkOrder) -> list[PlannedOperation]:
@@ -244,12 +261,15 @@ def planned_operations(session: Session, order: WorkOrder) -> list[PlannedOperat
     if order.routing_id is None:
         return []
     routing = routing_service.get(session, order.routing_id)
-    qty = float(order.quantity)
+    qty = order.quantity
     out: list[PlannedOperation] = []
     for op in routing_service.list_operations(session, routing):
         center = workcenter_service.get(session, op.workcenter_id)
-        run = op.run_time * qty / center.efficiency
-        total = op.setup_time + run
+        # each figure is rounded once, and totals add the rounded figures: what is shown adds up
+        with localcontext(prec=_PLANNING_DIGITS):
+            run = _planned(op.run_time * qty / center.efficiency)
+            total = op.setup_time + run
+            cost = _planned(total * center.cost_rate / 60)
         out.append(
             PlannedOperation(
                 operation_id=op.id,
@@ -263,7 +283,7 @@ def planned_operations(session: Session, order: WorkOrder) -> list[PlannedOperat
                 planned_setup_minutes=op.setup_time,
                 planned_run_minutes=run,
                 planned_total_minutes=total,
-                planned_cost=total / 60 * center.cost_rate,
+                planned_cost=cost,
                 work_instructions=op.work_instructions,
             )
         )
@@ -275,8 +295,8 @@ class OperationPlan:
     """The planned operations of a work order and their sums."""
 
     items: list[PlannedOperation]
-    total_minutes: float
-    total_cost: float
+    total_minutes: Decimal
+    total_cost: Decimal
 
 
 def operation_plan(session: Session, order: WorkOrder) -> OperationPlan:
@@ -284,8 +304,8 @@ def operation_plan(session: Session, order: WorkOrder) -> OperationPlan:
     items = planned_operations(session, order)
     return OperationPlan(
         items=items,
-        total_minutes=sum(p.planned_total_minutes for p in items),
-        total_cost=sum(p.planned_cost for p in items),
+        total_minutes=sum((p.planned_total_minutes for p in items), Decimal(0)),
+        total_cost=sum((p.planned_cost for p in items), Decimal(0)),
     )
 
 
@@ -322,10 +342,22 @@ def materials(session: Session, order: WorkOrder) -> list[MaterialRequirement]:
     rows = bom_service.explode_flat(session, product, levels=-1)
     parents = {row.parent_id for row in rows}
     needs: dict[tuple[str, str], MaterialRequirement] = {}
+    with decimals.exact():
+        _add_needs(needs, rows, parents, order.quantity)
+    return sorted(needs.values(), key=lambda n: (n.item_number or "", n.uom, n.component_config_id))
+
+
+def _add_needs(
+    needs: dict[tuple[str, str], MaterialRequirement],
+    rows: list[FlatRow],
+    parents: set[str],
+    order_quantity: Decimal,
+) -> None:
+    """Sum the leaf rows' extended quantities per (component, uom), then x order quantity."""
     for row in rows:
         if row.child_id is not None and row.child_id in parents:
             continue  # a sub-assembly: its own children carry the need
-        per_unit = Decimal(str(row.extended_quantity))
+        per_unit = row.extended_quantity
         key = (row.child_config_id, row.uom)
         need = needs.get(key)
         if need is None:
@@ -344,8 +376,7 @@ def materials(session: Session, order: WorkOrder) -> list[MaterialRequirement]:
         need.quantity_per_unit += per_unit
         need.bom_lines += 1
     for need in needs.values():
-        need.required_quantity = need.quantity_per_unit * order.quantity
-    return sorted(needs.values(), key=lambda n: (n.item_number or "", n.uom, n.component_config_id))
+        need.required_quantity = need.quantity_per_unit * order_quantity
 
 
 def materials_page(
