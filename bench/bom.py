@@ -12,6 +12,7 @@ import time
 import tracemalloc
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +54,7 @@ def _item(config_id: str, number: str, revision: str, state: str, current: bool)
     }  # fmt: skip
 
 
-def _line(parent: str, child_config: str, qty: float, seq: int) -> dict[str, Any]:
+def _line(parent: str, child_config: str, qty: Decimal, seq: int) -> dict[str, Any]:
     now = utcnow()
     return {
         "id": new_id(), "parent_item_id": parent, "child_config_id": child_config,
@@ -80,7 +81,9 @@ def build(db: Database, fanout: list[int]) -> Product:
             for i in range(width):
                 child = _item(new_id(), f"{parent['item_number']}-{i}", "A", "Released", True)
                 below.append(child)
-                lines.append(_line(parent["id"], child["config_id"], 1 + (i % 3), 10 * (i + 1)))
+                lines.append(
+                    _line(parent["id"], child["config_id"], Decimal(1 + i % 3), 10 * (i + 1))
+                )
         items.extend(below)
         level = below
         del depth
@@ -95,7 +98,7 @@ def build(db: Database, fanout: list[int]) -> Product:
     for n, ln in enumerate(top_lines[1:]):
         qty = ln["quantity"] + 1 if n < 5 else ln["quantity"]
         b_lines.append(_line(top_b["id"], ln["child_config_id"], qty, ln["sequence"]))
-    b_lines.append(_line(top_b["id"], new_leaf["config_id"], 4, 10_000))
+    b_lines.append(_line(top_b["id"], new_leaf["config_id"], Decimal(4), 10_000))
     with db.scope() as session:
         _bulk(session, Item.__table__, items)
         _bulk(session, BomLine.__table__, lines + b_lines)
