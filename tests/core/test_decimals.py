@@ -7,10 +7,11 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import text
 
+from tests.manufacturing.conftest import make_part
 from yuantus.core import decimals
 from yuantus.core.db import Database
-from yuantus.manufacturing import workcenter_service
-from yuantus.manufacturing.models import WorkCenter
+from yuantus.manufacturing import routing_service, workcenter_service
+from yuantus.manufacturing.models import Operation, WorkCenter
 
 
 @pytest.mark.parametrize(
@@ -84,3 +85,19 @@ def test_storage_rounds_to_six_places_on_both_backends(database: Database) -> No
         row = s.get(WorkCenter, center_id)
         assert row is not None
         assert row.cost_rate == Decimal("1.234568")
+
+
+def test_json_columns_store_decimals_as_their_canonical_text(database: Database) -> None:
+    # a job payload or a line's properties may carry a quantity: it is stored as the API shows it
+    product = make_part(database, "P-JSON")
+    with database.scope() as s:
+        center = workcenter_service.create(s, "WC-JSON", "json")
+        routing = routing_service.create(s, product["id"], "RT-J", "j")
+        op = routing_service.add_operation(
+            s, routing, 10, "cut", center.id, properties={"scrap": Decimal("0.050")}
+        )
+        op_id = op.id
+    with database.scope() as s:
+        stored = s.get(Operation, op_id)
+        assert stored is not None
+        assert stored.properties == {"scrap": "0.05"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,6 +15,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
+from yuantus.core.decimals import json_default
 from yuantus.core.rollback import write_in_new_transaction
 from yuantus.core.settings import Settings
 
@@ -85,6 +87,11 @@ class TimestampMixin:
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
 
+# JSON columns (job payloads, events, properties) take Decimals as their canonical text, the
+# same form the API answers; anything else that JSON cannot hold still fails loudly
+_json_serializer = json.JSONEncoder(default=json_default).encode
+
+
 def create_db_engine(settings: Settings) -> Engine:
     """An engine for the configured database, tuned per backend."""
     url = settings.resolved_database_url
@@ -97,6 +104,7 @@ def create_db_engine(settings: Settings) -> Engine:
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
         pool_pre_ping=True,
+        json_serializer=_json_serializer,
     )
 
 
@@ -110,6 +118,7 @@ def _sqlite_engine(url: str, busy_timeout_ms: int) -> Engine:
     engine = create_engine(
         url,
         connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000},
+        json_serializer=_json_serializer,
     )
 
     @event.listens_for(engine, "connect")
