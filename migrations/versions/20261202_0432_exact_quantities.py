@@ -1,7 +1,7 @@
 """exact quantities: BOM, work-order, time and rate columns become exact decimals
 
-Revision ID: 0007_exact_quantities
-Revises: 0006_manufacturing
+Revision ID: 0008_exact_quantities
+Revises: 0007_audit
 Create Date: 2026-12-02 04:32:00
 
 PostgreSQL: the float columns become NUMERIC(18, 6), rounded to 6 places. SQLite: the
@@ -17,8 +17,8 @@ from alembic import op
 
 from yuantus.core.decimals import EXACT, QUANTUM, ExactDecimal, to_str
 
-revision: str = "0007_exact_quantities"
-down_revision: str | None = "0006_manufacturing"
+revision: str = "0008_exact_quantities"
+down_revision: str | None = "0007_audit"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -79,7 +79,9 @@ def validation_body(errors: Sequence[Any]) -> dict[str, Any]:
     elif code == ec.INVALID_FILTER:
         message = "unknown filter value: " + "; ".join(_where_what(e) for e in cleaned)
     elif code == ec.INVALID_QUANTITY:
-        message = "quantity must be a number > 0: " + "; ".join(_where_what(e) for e in cleaned)
+        message = "quantity must be a number > 0 with at most 6 decimal places: " + "; ".join(
+            _where_what(e) for e in cleaned
+        )
     else:
         message = "the request is invalid: " + "; ".join(_where_what(e) for e in cleaned)
     return {"detail": {"code": code, "message": message, "context": context}}
