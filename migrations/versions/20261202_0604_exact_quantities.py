@@ -1,8 +1,8 @@
 """exact quantities: BOM, work-order, time and rate columns become exact decimals
 
-Revision ID: 0008_exact_quantities
-Revises: 0007_audit
-Create Date: 2026-12-02 04:32:00
+Revision ID: 0009_exact_quantities
+Revises: 20261202_0535_doclinks
+Create Date: 2026-12-02 06:04:00
 
 PostgreSQL: the float columns become NUMERIC(18, 6), rounded to 6 places. SQLite: the
 columns become TEXT holding the canonical decimal (see yuantus.core.decimals), each stored
@@ -17,8 +17,8 @@ from alembic import op
 
 from yuantus.core.decimals import EXACT, QUANTUM, ExactDecimal, to_str
 
-revision: str = "0008_exact_quantities"
-down_revision: str | None = "0007_audit"
+revision: str = "0009_exact_quantities"
+down_revision: str | None = "20261202_0535_doclinks"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
