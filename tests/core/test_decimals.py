@@ -89,7 +89,7 @@ def test_storage_rounds_to_six_places_on_both_backends(database: Database) -> No
 
 def test_json_columns_store_decimals_as_their_canonical_text(database: Database) -> None:
     # a job payload or a line's properties may carry a quantity: it is stored as the API shows it
-    product = make_part(database, "P-JSON")
+    product = make_part(database, "P-JSON", release=False)
     with database.scope() as s:
         center = workcenter_service.create(s, "WC-JSON", "json")
         routing = routing_service.create(s, product["id"], "RT-J", "j")
