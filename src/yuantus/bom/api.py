@@ -105,11 +105,11 @@ def delta_export(
 
 
 @router.post("/bom/compare/delta/apply")
-def delta_apply(body: DeltaApply, session: SessionDep, _user: Engineer) -> dict[str, Any]:
+def delta_apply(body: DeltaApply, session: SessionDep, user: Engineer) -> dict[str, Any]:
     """Apply delta operations to an editable revision in one transaction (409 on a mismatch)."""
     return _json(
         delta.apply_delta_by_id(
-            session, body.target_id, [op.model_dump() for op in body.operations]
+            session, body.target_id, [op.model_dump() for op in body.operations], user
         )
     )
 
@@ -120,9 +120,9 @@ def delta_apply(body: DeltaApply, session: SessionDep, _user: Engineer) -> dict[
 @router.post(
     "/bom/{parent_id}/children", response_model=BomLineRead, status_code=status.HTTP_201_CREATED
 )
-def add_child(parent_id: str, body: BomLineCreate, session: SessionDep, _user: Engineer) -> Any:
+def add_child(parent_id: str, body: BomLineCreate, session: SessionDep, user: Engineer) -> Any:
     """Add a line to an editable parent revision: a quantity of a child item."""
-    return service.create_line(session, parent_id, **body.model_dump(exclude_unset=True))
+    return service.create_line(session, parent_id, **body.model_dump(exclude_unset=True), user=user)
 
 
 @router.get("/bom/lines/{line_id}", response_model=BomLineRead)
@@ -132,15 +132,16 @@ def get_line(line_id: str, session: SessionDep, _user: CurrentUser) -> Any:
 
 
 @router.patch("/bom/lines/{line_id}", response_model=BomLineRead)
-def update_line(line_id: str, body: BomLineUpdate, session: SessionDep, _user: Engineer) -> Any:
+def update_line(line_id: str, body: BomLineUpdate, session: SessionDep, user: Engineer) -> Any:
     """Change a line of an editable parent revision."""
-    return service.update_line_by_id(session, line_id, **body.model_dump(exclude_unset=True))
+    changes = body.model_dump(exclude_unset=True)
+    return service.update_line_by_id(session, line_id, user=user, **changes)
 
 
 @router.delete("/bom/lines/{line_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_line(line_id: str, session: SessionDep, _user: Engineer) -> Response:
+def delete_line(line_id: str, session: SessionDep, user: Engineer) -> Response:
     """Remove a line from an editable parent revision."""
-    service.delete_line_by_id(session, line_id)
+    service.delete_line_by_id(session, line_id, user)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

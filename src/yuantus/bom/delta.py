@@ -26,6 +26,7 @@ from yuantus.bom.normalize import (
 )
 from yuantus.core import decimals
 from yuantus.core.errors import Conflict, NotFound, Unprocessable
+from yuantus.identity.models import User
 from yuantus.item import service as item_service
 from yuantus.item.models import Item
 
@@ -265,7 +266,11 @@ def _check_ops(operations: list[dict[str, Any]]) -> None:
 
 
 def _apply_direct(
-    session: Session, target: Item, ops: list[dict[str, Any]], conflicts: list[dict[str, Any]]
+    session: Session,
+    target: Item,
+    ops: list[dict[str, Any]],
+    conflicts: list[dict[str, Any]],
+    user: User | None,
 ) -> dict[str, int]:
     """Apply the level-1 operations (the target's own lines) in preview order."""
     lines = sorted(
@@ -291,7 +296,7 @@ def _apply_direct(
             if line is None:
                 conflicts.append(_conflict(op, "line_not_found_or_changed"))
                 continue
-            session.delete(line)
+            bom_service.delete_line(session, line, user)
         elif kind == "update":
             expected = dict(op.get("before") or {})
             for change in op.get("changes") or []:
@@ -301,7 +306,7 @@ def _apply_direct(
                 conflicts.append(_conflict(op, "line_not_found_or_changed"))
                 continue
             fields = {c["field"]: c["after"] for c in op.get("changes") or []}
-            bom_service.update_line(session, line, **fields)
+            bom_service.update_line(session, line, user=user, **fields)
         else:
             props = dict(op.get("properties") or {})
             try:
@@ -320,6 +325,7 @@ def _apply_direct(
                 notes=props.get("notes"),
                 sequence=props.get("sequence"),
                 properties=props.get("properties"),
+                user=user,
             )
             claimed.add(line.id)
         applied[kind] += 1
@@ -350,7 +356,9 @@ def _verify_deeper(
     return len(ops)
 
 
-def apply_delta(session: Session, target: Item, operations: list[dict[str, Any]]) -> dict[str, Any]:
+def apply_delta(
+    session: Session, target: Item, operations: list[dict[str, Any]], user: User | None = None
+) -> dict[str, Any]:
     """Apply delta operations to an editable revision, all or nothing; 409 delta_conflict."""
     target = item_service.lock_editable(session, target.id)
     _check_ops(operations)
@@ -358,7 +366,8 @@ def apply_delta(session: Session, target: Item, operations: list[dict[str, Any]]
     conflicts: list[dict[str, Any]] = []
     # a savepoint: a caller that catches the conflict keeps none of the partial edits
     with session.begin_nested():
-        applied = _apply_direct(session, target, [o for o in ordered if o["level"] == 1], conflicts)
+        direct = [o for o in ordered if o["level"] == 1]
+        applied = _apply_direct(session, target, direct, conflicts, user)
         verified = _verify_deeper(
             session, target, [o for o in ordered if o["level"] > 1], conflicts
         )
@@ -377,10 +386,10 @@ def apply_delta(session: Session, target: Item, operations: list[dict[str, Any]]
 
 
 def apply_delta_by_id(
-    session: Session, target_id: str, operations: list[dict[str, Any]]
+    session: Session, target_id: str, operations: list[dict[str, Any]], user: User | None = None
 ) -> dict[str, Any]:
     """apply_delta by target revision id."""
-    return apply_delta(session, item_service.get(session, target_id), operations)
+    return apply_delta(session, item_service.get(session, target_id), operations, user)
 
 
 def preview_by_ids(

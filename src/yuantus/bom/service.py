@@ -21,10 +21,13 @@ from yuantus.bom.explosion import (
 )
 from yuantus.bom.models import BomLine
 from yuantus.bom.normalize import check_quantity, norm_find_num, norm_refdes, norm_uom
+from yuantus.bom.snapshot import line_snapshot
 from yuantus.core import error_codes as ec
 from yuantus.core.db import new_id, utcnow
 from yuantus.core.errors import Conflict, Unprocessable
 from yuantus.core.orm import get_or_404
+from yuantus.identity.models import User
+from yuantus.item import changes
 from yuantus.item import service as item_service
 from yuantus.item.models import Item
 
@@ -84,6 +87,7 @@ def add_child(
     notes: str | None = None,
     sequence: int | None = None,
     properties: dict[str, Any] | None = None,
+    user: User | None = None,
 ) -> BomLine:
     """Add a line parent revision -> child item; 409 item_frozen / bom_cycle, 422 *_not_part."""
     _check_part(parent, "parent")
@@ -111,12 +115,16 @@ def add_child(
     )
     session.add(line)
     session.flush()
+    _notify(session, parent, line, "add", None, line_snapshot(line), user)
     return line
 
 
-def update_line(session: Session, line: BomLine, **fields: Any) -> BomLine:
+def update_line(
+    session: Session, line: BomLine, *, user: User | None = None, **fields: Any
+) -> BomLine:
     """Change a line's quantity, uom, find_num, refdes, sequence, notes or properties."""
-    item_service.lock_editable(session, line.parent_item_id)
+    parent = item_service.lock_editable(session, line.parent_item_id)
+    before = line_snapshot(line)
     unknown = set(fields) - {
         "quantity",
         "uom",
@@ -148,14 +156,40 @@ def update_line(session: Session, line: BomLine, **fields: Any) -> BomLine:
         line.properties = dict(fields["properties"] or {})
     line.updated_at = utcnow()
     session.flush()
+    after = line_snapshot(line)
+    if after != before:
+        _notify(session, parent, line, "update", before, after, user)
     return line
 
 
-def delete_line(session: Session, line: BomLine) -> None:
+def delete_line(session: Session, line: BomLine, user: User | None = None) -> None:
     """Remove a line from an editable parent revision."""
-    item_service.lock_editable(session, line.parent_item_id)
+    parent = item_service.lock_editable(session, line.parent_item_id)
+    before = line_snapshot(line)
     session.delete(line)
     session.flush()
+    _notify(session, parent, line, "remove", before, None, user)
+
+
+def _notify(
+    session: Session,
+    parent: Item,
+    line: BomLine,
+    action: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    user: User | None,
+) -> None:
+    changes.notify(
+        session,
+        parent,
+        "bom_line",
+        line.id,
+        action,
+        before=before,
+        after=after,
+        user_id=user.id if user else None,
+    )
 
 
 def copy_lines(session: Session, source: Item, target: Item) -> None:
@@ -265,14 +299,16 @@ def create_line(
     return add_child(session, parent, child, quantity, **fields)
 
 
-def update_line_by_id(session: Session, line_id: str, **fields: Any) -> BomLine:
+def update_line_by_id(
+    session: Session, line_id: str, *, user: User | None = None, **fields: Any
+) -> BomLine:
     """update_line by id."""
-    return update_line(session, get_line(session, line_id), **fields)
+    return update_line(session, get_line(session, line_id), user=user, **fields)
 
 
-def delete_line_by_id(session: Session, line_id: str) -> None:
+def delete_line_by_id(session: Session, line_id: str, user: User | None = None) -> None:
     """delete_line by id."""
-    delete_line(session, get_line(session, line_id))
+    delete_line(session, get_line(session, line_id), user)
 
 
 def flat_for(session: Session, item_id: str, levels: int) -> tuple[Item, list[FlatRow]]:

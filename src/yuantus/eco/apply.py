@@ -8,6 +8,7 @@ from yuantus.core.db import utcnow
 from yuantus.core.errors import InvalidState
 from yuantus.eco import codes, effectivity
 from yuantus.eco import stages as stage_service
+from yuantus.eco.digest import check_approved_content
 from yuantus.eco.errors import EcoConflictError
 from yuantus.eco.flow import (
     ensure_not_closed,
@@ -21,6 +22,7 @@ from yuantus.eco.flow import (
 from yuantus.eco.history import record_event
 from yuantus.eco.hooks import eco_transition, make_transition
 from yuantus.eco.models import CLOSED_STATES, Eco, EcoStage
+from yuantus.eco.target_lock import applying
 from yuantus.identity.models import User
 from yuantus.item import service as item_service
 from yuantus.item.models import Item
@@ -39,6 +41,8 @@ def action_apply(session: Session, eco: Eco, user: User | None) -> Eco:
         )
     assert eco.target_item_id is not None
     target = item_service.get(session, eco.target_item_id)
+    # what is released must be what the approvals signed: checked before anything changes
+    check_approved_content(session, eco, target)
     final = stage_service.final_stage(session)
     when = effectivity.switch_time(eco)
     # scheduled: the ECO waits in its stage; the switch takes it to the final one
@@ -55,12 +59,19 @@ def action_apply(session: Session, eco: Eco, user: User | None) -> Eco:
     )
     with eco_transition(session, transition):
         _check_conflict(session, eco, target, user)
-        if target.state == "Draft":
-            item_service.transition(session, target, "submit", user, check_roles=False)
-        # the ECO's approvals are the authority here, not the user's item lifecycle roles
-        item_service.transition(
-            session, target, "release", user, check_roles=False, via_eco=True, effective_from=when
-        )
+        with applying(session, target.id):
+            if target.state == "Draft":
+                item_service.transition(session, target, "submit", user, check_roles=False)
+            # the ECO's approvals are the authority here, not the user's item lifecycle roles
+            item_service.transition(
+                session,
+                target,
+                "release",
+                user,
+                check_roles=False,
+                via_eco=True,
+                effective_from=when,
+            )
         if when is not None:
             # a future effectivity date: released now, current at `when` (eco/effectivity.py);
             # leaving the block runs the after hooks

@@ -20,6 +20,7 @@ from yuantus.core.errors import Conflict, InvalidState, PermissionDenied, Yuantu
 from yuantus.core.orm import flush_or_conflict
 from yuantus.eco import codes
 from yuantus.eco import stages as stage_service
+from yuantus.eco.digest import decision_digest
 from yuantus.eco.flow import ensure_open, get_for_update, move, set_state, touch
 from yuantus.eco.history import record_event, visit_decisions
 from yuantus.eco.hooks import eco_transition, make_transition
@@ -119,6 +120,7 @@ def _record_decision(
             user_id=user.id,
             decision=decision,
             comment=comment,
+            content_digest=decision_digest(session, eco),
         )
     )
     flush_or_conflict(session, _already_decided(eco, user))

@@ -32,3 +32,12 @@ def eco_modified(eco_id: str, expected: int | None, current: int | None) -> Conf
         code=codes.ECO_MODIFIED,
         context={"eco_id": eco_id, "expected_version": expected, "current_version": current},
     )
+
+
+def target_missing(eco_id: str, what: str) -> Conflict:
+    """409 target_missing: the ECO has no target revision yet (run new-revision first)."""
+    return Conflict(
+        f"the ECO has no target revision; run new-revision before you {what}",
+        code="target_missing",
+        context={"eco_id": eco_id},
+    )

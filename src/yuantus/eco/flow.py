@@ -13,7 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from yuantus.core.db import utcnow
 from yuantus.core.errors import InvalidState, not_found
 from yuantus.core.orm import get_or_404
-from yuantus.eco import codes
+from yuantus.eco import codes, target_lock
 from yuantus.eco import stages as stage_service
 from yuantus.eco.errors import eco_modified
 from yuantus.eco.history import record_event, visit_decisions
@@ -30,6 +30,8 @@ def get(session: Session, eco_id: str) -> Eco:
 def get_for_update(session: Session, eco_id: str) -> Eco:
     """An ECO locked for the rest of the transaction and re-read from the database."""
     try:
+        # the target revision row first: edits of the target take the same order
+        locked_target = target_lock.lock_target_row(session, eco_id)
         # no join to the stage: PostgreSQL re-checks a waited-for row against the joined row
         # it read before, so a stage changed meanwhile would hide the ECO (404) from the waiter
         eco = session.scalar(
@@ -44,6 +46,8 @@ def get_for_update(session: Session, eco_id: str) -> Eco:
         raise eco_modified(eco_id, None, None) from exc
     if eco is None:
         raise not_found("eco", eco_id)
+    if eco.target_item_id not in (None, locked_target):
+        target_lock.lock_target_row(session, eco_id)
     return eco
 
 
@@ -57,6 +61,7 @@ def move_to_stage(session: Session, eco: Eco, stage: EcoStage, user: User | None
 def move(session: Session, eco: Eco, stage: EcoStage, user: User | None, *, auto: bool) -> None:
     """Move through gate, before actions, the move and after actions (ECO already locked)."""
     _check_move(session, eco, stage)
+    target_lock.check_move(session, eco, stage)
     transition = make_transition(
         eco,
         "move",
@@ -107,6 +112,7 @@ def _enter_stage(
     previous = eco.stage
     eco.stage = stage
     eco.stage_visit += 1
+    target_lock.on_stage_entered(session, eco, previous, stage)
     eco.kanban_state = "normal"
     touch(eco)
     record_event(

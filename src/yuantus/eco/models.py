@@ -71,6 +71,9 @@ class Eco(IdMixin, TimestampMixin, Base):
     stage_id: Mapped[str] = mapped_column(ForeignKey("meta_eco_stages.id"), index=True)
     # incremented on every stage entry so approvals count once per visit of a stage
     stage_visit: Mapped[int] = mapped_column(Integer, default=1)
+    # the stage visit since which the target is locked (it entered a stage with approvals
+    # then); None while editable. Approvals of this visit or later are the ones apply checks.
+    locked_since_visit: Mapped[int | None] = mapped_column(Integer)
     state: Mapped[str] = mapped_column(String(16), default="draft")
     kanban_state: Mapped[str] = mapped_column(String(16), default="normal")
     priority: Mapped[str] = mapped_column(String(16), default="normal")
@@ -89,6 +92,11 @@ class Eco(IdMixin, TimestampMixin, Base):
         """The name of the current stage."""
         return self.stage.name
 
+    @property
+    def target_locked(self) -> bool:
+        """True while the target revision is under review or approved (and the ECO open)."""
+        return self.locked_since_visit is not None and self.state not in CLOSED_STATES
+
 
 class EcoApproval(IdMixin, Base):
     """One user's decision on one visit of a stage."""
@@ -105,6 +113,9 @@ class EcoApproval(IdMixin, Base):
     user_id: Mapped[str] = mapped_column(ForeignKey("meta_users.id"), index=True)
     decision: Mapped[str] = mapped_column(String(16))
     comment: Mapped[str | None] = mapped_column(Text)
+    # sha256 of the target's content as the user saw it (eco/digest.py); None on decisions
+    # recorded before digests existed
+    content_digest: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

@@ -69,6 +69,9 @@ class EcoRead(ReadSchema):
     stage_id: str
     stage_name: str
     stage_visit: int
+    # the target cannot change while locked (under review or approved); see docs/api-eco.md
+    target_locked: bool
+    locked_since_visit: int | None
     state: str
     kanban_state: str
     priority: str
@@ -143,6 +146,7 @@ class EcoApprovalRead(ReadSchema):
     user_id: str
     decision: str
     comment: str | None
+    content_digest: str | None
     created_at: datetime
 
 

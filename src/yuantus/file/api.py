@@ -66,9 +66,9 @@ def list_item_files(
 
 
 @router.delete("/items/{item_id}/files/{link_id}", status_code=status.HTTP_204_NO_CONTENT)
-def detach_item_file(item_id: str, link_id: str, session: SessionDep, _user: Engineer) -> Response:
+def detach_item_file(item_id: str, link_id: str, session: SessionDep, user: Engineer) -> Response:
     """Detach a file from an open revision; 409 item_frozen when released."""
-    service.detach(session, item_id, link_id)
+    service.detach(session, item_id, link_id, user)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

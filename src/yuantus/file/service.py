@@ -18,6 +18,7 @@ from yuantus.file import codes, content
 from yuantus.file.models import FILE_ROLES, FileObject, ItemFile
 from yuantus.file.storage import Storage, get_storage
 from yuantus.identity.models import User
+from yuantus.item import changes
 from yuantus.item.models import Item
 
 __all__ = [
@@ -110,6 +111,7 @@ def attach(
     link.file = file_obj
     session.add(link)
     session.flush()
+    _notify(session, item, link, "add", None, link_snapshot(link), user)
     return link
 
 
@@ -152,7 +154,7 @@ def list_links_page(session: Session, item_id: str, page: PageParams) -> tuple[l
     return paginate(session, query.order_by(ItemFile.created_at, ItemFile.id), page)
 
 
-def detach(session: Session, item_id: str, link_id: str) -> None:
+def detach(session: Session, item_id: str, link_id: str, user: User | None = None) -> None:
     """Remove a file link from an open revision (the stored content stays for history)."""
     from yuantus.item import service as item_service
 
@@ -161,8 +163,43 @@ def detach(session: Session, item_id: str, link_id: str) -> None:
     if link is None or link.item_id != item.id:
         raise not_found("item_file", link_id)
     item_service.ensure_editable(item)
+    before = link_snapshot(link)
     session.delete(link)
     session.flush()
+    _notify(session, item, link, "remove", before, None, user)
+
+
+def link_snapshot(link: ItemFile) -> dict[str, Any]:
+    """A file link as JSON: role and the file's name, size and sha256."""
+    return {
+        "id": link.id,
+        "file_id": link.file_id,
+        "role": link.role,
+        "filename": link.file.filename,
+        "size": link.file.size,
+        "sha256": link.file.sha256,
+    }
+
+
+def _notify(
+    session: Session,
+    item: Item,
+    link: ItemFile,
+    action: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    user: User | None,
+) -> None:
+    changes.notify(
+        session,
+        item,
+        "item_file",
+        link.id,
+        action,
+        before=before,
+        after=after,
+        user_id=user.id if user else None,
+    )
 
 
 def copy_links(session: Session, source: Item, target: Item) -> None:

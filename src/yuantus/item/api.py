@@ -88,10 +88,10 @@ def get_item(item_id: str, session: SessionDep, _user: CurrentUser) -> Item:
 
 
 @router.patch("/items/{item_id}", response_model=ItemRead)
-def update_item(item_id: str, body: ItemUpdate, session: SessionDep, _user: Engineer) -> Item:
+def update_item(item_id: str, body: ItemUpdate, session: SessionDep, user: Engineer) -> Item:
     """Edit an open revision's name, description or properties; 409 item_frozen when released."""
     return service.update(
-        session, service.get(session, item_id), **body.model_dump(exclude_unset=True)
+        session, service.get(session, item_id), **body.model_dump(exclude_unset=True), user=user
     )
 
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from yuantus.core import error_codes as ec
 from yuantus.core import sequences
@@ -25,7 +25,7 @@ from yuantus.core.hooks import HookRegistry, Transition, run_transition
 from yuantus.core.orm import flush_or_conflict, get_or_404
 from yuantus.core.pagination import PageParams, paginate
 from yuantus.identity.models import User
-from yuantus.item import codes, effectivity, release_checks, revisions, rules
+from yuantus.item import changes, codes, effectivity, guards, release_checks, revisions, rules
 from yuantus.item.copying import revision_copiers
 
 # column-level bulk lookups for other domains (BOM): kept in lookups.py, re-exported here
@@ -232,28 +232,41 @@ def update(
     name: str | None = None,
     description: str | None = None,
     properties: dict[str, Any] | None = None,
+    user: User | None = None,
 ) -> Item:
     """Edit an open revision's name, description or properties (replaced whole)."""
     item = lock_editable(session, item.id)
+    wanted: dict[str, Any] = {}
     if name is not None:
-        item.name = rules.clean_name(name)
+        wanted["name"] = rules.clean_name(name)
     if description is not None:
-        item.description = description
+        wanted["description"] = description
     if properties is not None:
-        item.properties = dict(properties)
+        wanted["properties"] = dict(properties)
+    before = {k: getattr(item, k) for k, v in wanted.items() if getattr(item, k) != v}
+    for field_name, value in wanted.items():
+        setattr(item, field_name, value)
     item.updated_at = utcnow()
     session.flush()
+    if before:
+        after = {k: getattr(item, k) for k in before}
+        changes.notify(
+            session, item, "item", item.id, "update", before=before, after=after, user_id=_uid(user)
+        )
     return item
 
 
 def ensure_editable(item: Item) -> None:
-    """409 item_frozen when the revision is Released, Superseded or Obsolete."""
+    """409 item_frozen when the revision is frozen; then every registered edit guard."""
     if item.state in FROZEN_STATES:
         raise Conflict(
             f"{item.item_type} {item.item_number} rev {item.revision} is {item.state} and frozen",
             code=codes.ITEM_FROZEN,
             context={"item_id": item.id, "state": item.state},
         )
+    session = object_session(item)
+    if session is not None:
+        guards.run_guards(session, item)
 
 
 def transition(
@@ -330,6 +343,17 @@ def transition(
         if action in ("submit", "reject"):
             item.submitted_by = user.id if user and action == "submit" else None
         item.updated_at = utcnow()
+        session.flush()
+        changes.notify(
+            session,
+            item,
+            "item",
+            item.id,
+            action,
+            before={"state": event.from_state},
+            after={"state": item.state},
+            user_id=event.user_id,
+        )
     return item
 
 
@@ -396,3 +420,7 @@ def discard_draft(session: Session, item: Item) -> None:
     # file links and BOM lines of the revision go with it (ON DELETE CASCADE)
     session.delete(item)
     session.flush()
+
+
+def _uid(user: User | None) -> str | None:
+    return user.id if user else None
