@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from yuantus.core.errors import Conflict
 from yuantus.core.hooks import Transition
@@ -142,6 +142,9 @@ def _record_change(session: Session, change: changes.RevisionChange) -> None:
         select(Eco)
         .where(Eco.target_item_id == item.id, Eco.state.not_in(CLOSED_STATES))
         .order_by(Eco.number)
+        # no join to the stage: PostgreSQL re-checks a join against the old stage row when
+        # the locked ECO was moved meanwhile, and would drop it
+        .options(lazyload(Eco.stage))
         .with_for_update(of=Eco)
         .execution_options(populate_existing=True)
     ).all()
