@@ -7,11 +7,19 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from tests.eco.conftest import ECO, Client, create_eco, error, events, item, move, ok, stages
 from tests.eco.targets import BOM, ITEMS, build_assembly, line_of, open_target, target_lines
 from tests.file.conftest import upload
+from yuantus.bom import service as bom_service
 from yuantus.core.db import Database
+from yuantus.core.errors import Conflict
+from yuantus.eco import service as eco_service
+from yuantus.eco import stages as stage_service
+from yuantus.eco.digest import target_digest
+from yuantus.eco.models import EcoApproval
 from yuantus.identity.models import User
 from yuantus.item import service as item_service
 
@@ -254,3 +262,38 @@ def test_edits_of_other_revisions_touch_no_eco(
         201,
     )
     assert "target_changed" not in [e["event_type"] for e in events(eng, eco_id)]
+
+
+def test_service_callers_meet_the_same_lock(
+    database: Database, users: dict[str, User], assembly: Json
+) -> None:
+    eng, approver = users["engineer"], users["approver"]
+    with database.scope() as s:
+        eco = eco_service.create_eco(
+            s, name="service", eco_type="bom", product_id=assembly["product"], user=eng
+        )
+        eco = eco_service.action_new_revision(s, eco, eng)
+        review = next(st for st in stage_service.ordered_stages(s) if st.takes_approvals)
+        eco_service.move_to_stage(s, eco, review, eng)
+        eco_id, target_id = eco.id, eco.target_item_id or ""
+    calls: dict[str, Callable[[Session], object]] = {
+        "update": lambda s: item_service.update(s, item_service.get(s, target_id), name="x"),
+        "submit": lambda s: item_service.transition(
+            s, item_service.get(s, target_id), "submit", eng
+        ),
+        "add": lambda s: bom_service.add_child(
+            s, item_service.get(s, target_id), item_service.get(s, assembly["bolt"]["id"]), 1
+        ),
+    }
+    for name, call in calls.items():
+        with database.scope() as s, pytest.raises(Conflict) as refused:
+            call(s)
+        found = (refused.value.code, refused.value.context["eco_id"])
+        assert found == ("target_locked", eco_id), name
+    # a rejection signs the digest too
+    with database.scope() as s:
+        eco_service.reject(s, eco_service.get(s, eco_id), approver, "no")
+    with database.scope() as s:
+        (decision,) = s.scalars(select(EcoApproval)).all()
+        assert decision.decision == "rejected"
+        assert decision.content_digest == target_digest(s, item_service.get(s, target_id))
