@@ -1,8 +1,8 @@
 """eco target lock and approval digests: meta_ecos.locked_since_visit,
 meta_eco_approvals.content_digest
 
-Revision ID: 0007_eco_target_lock
-Revises: 0006_manufacturing
+Revision ID: 0008_eco_target_lock
+Revises: 0007_audit
 Create Date: 2026-12-02 04:40:00
 """
 
@@ -11,8 +11,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0007_eco_target_lock"
-down_revision: str | None = "0006_manufacturing"
+revision: str = "0008_eco_target_lock"
+down_revision: str | None = "0007_audit"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
