@@ -70,3 +70,19 @@ SWITCH_NOT_DUE = ErrorCode(
     409,
     "an effectivity switch job ran before the date it is due (retried by hand); the job fails",
 )
+TARGET_MISSING = ErrorCode(
+    "target_missing",
+    409,
+    "the ECO has no target revision: it cannot leave its first stage or take decisions",
+)
+TARGET_LOCKED = ErrorCode(
+    "target_locked",
+    409,
+    "the revision is the target of an ECO under review or approved; `context` names the ECO "
+    "and stage",
+)
+APPROVED_CONTENT_CHANGED = ErrorCode(
+    "approved_content_changed",
+    409,
+    "the target's content digest differs from what the approvals signed; nothing was applied",
+)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from yuantus.bom.snapshot import quantity_text, revision_lines
 from yuantus.core.errors import Conflict
+from yuantus.eco import codes
 from yuantus.eco.errors import target_missing
 from yuantus.eco.models import Eco, EcoApproval
 from yuantus.file import service as file_service
@@ -104,7 +105,7 @@ def check_approved_content(session: Session, eco: Eco, target: Item) -> None:
     raise Conflict(
         f"the content of {target.item_number} rev {target.revision} is not what was approved; "
         "move the ECO back and have it approved again",
-        code="approved_content_changed",
+        code=codes.APPROVED_CONTENT_CHANGED,
         context={
             "eco_id": eco.id,
             "target_item_id": target.id,

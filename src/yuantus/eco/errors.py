@@ -38,6 +38,6 @@ def target_missing(eco_id: str, what: str) -> Conflict:
     """409 target_missing: the ECO has no target revision yet (run new-revision first)."""
     return Conflict(
         f"the ECO has no target revision; run new-revision before you {what}",
-        code="target_missing",
+        code=codes.TARGET_MISSING,
         context={"eco_id": eco_id},
     )

@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session, lazyload
 
 from yuantus.core.errors import Conflict
 from yuantus.core.hooks import Transition
+from yuantus.eco import codes
 from yuantus.eco import stages as stage_service
 from yuantus.eco.errors import target_missing
 from yuantus.eco.history import record_event
@@ -113,7 +114,7 @@ def _refuse_if_locked(session: Session, item: Item, what: str) -> None:
                 f"{item.item_number} rev {item.revision} is the target of {number}, locked "
                 f"in stage {stage_name}: cannot {what} it; move the ECO back to a stage "
                 "without approvals to change it",
-                code="target_locked",
+                code=codes.TARGET_LOCKED,
                 context={
                     "eco_id": eco_id,
                     "eco_number": number,
