@@ -6,10 +6,9 @@ review keeps the lock, so what was approved stays what is applied. The lock stat
 `Eco.locked_since_visit`; it also tells which approvals apply checks (eco/digest.py).
 
 The item domain does not know ECOs. `register()` plugs three things into it:
-- an edit guard (`item.guards`): BOM lines, delta apply, file links and attribute PATCH
-  of a locked target answer 409 `target_locked`;
-- a lifecycle before-hook (`item_hooks`): submit/reject/release of a locked target too,
-  except the ECO's own apply (`applying`);
+- a guard (`item.guards`): BOM lines, delta apply, file links, attribute PATCH and
+  lifecycle moves (submit/reject/release) of a locked target answer 409
+  `target_locked`, except the ECO's own apply (`applying`);
 - a change listener (`item.changes`): each change of a target becomes a `target_changed`
   event of every open ECO on it.
 
@@ -29,14 +28,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, lazyload
 
 from yuantus.core.errors import Conflict
-from yuantus.core.hooks import Transition
 from yuantus.eco import codes
 from yuantus.eco import stages as stage_service
 from yuantus.eco.errors import target_missing
 from yuantus.eco.history import record_event
 from yuantus.eco.models import CLOSED_STATES, Eco, EcoStage
 from yuantus.item import changes, guards
-from yuantus.item import service as item_service
 from yuantus.item.models import Item
 
 # session.info key: the target ids an ECO apply is releasing in this transaction
@@ -45,11 +42,7 @@ _APPLYING = "eco_applying_targets"
 
 def register() -> None:
     """Plug the target lock and the change history into the item domain (idempotent)."""
-    guards.register_guard(_edit_guard)
-    # early: a locked target is refused before other hooks do (or enqueue) anything
-    item_service.item_hooks.register(
-        "before", _lifecycle_guard, name="eco.target_lock", priority=10
-    )
+    guards.register_guard(_guard)
     changes.register_listener(_record_change)
 
 
@@ -96,7 +89,7 @@ def _open_eco_ids(session: Session, item_id: str) -> list[str]:
     return list(session.scalars(query.order_by(Eco.number)))
 
 
-def _refuse_if_locked(session: Session, item: Item, what: str) -> None:
+def _guard(session: Session, item: Item, action: str) -> None:
     if _applying(session, item.id) or not _open_eco_ids(session, item.id):
         return
     # lock the revision, then read the ECOs afresh: a move into review locks the same row
@@ -112,7 +105,7 @@ def _refuse_if_locked(session: Session, item: Item, what: str) -> None:
         if locked_since is not None:
             raise Conflict(
                 f"{item.item_number} rev {item.revision} is the target of {number}, locked "
-                f"in stage {stage_name}: cannot {what} it; move the ECO back to a stage "
+                f"in stage {stage_name}: cannot {action} it; move the ECO back to a stage "
                 "without approvals to change it",
                 code=codes.TARGET_LOCKED,
                 context={
@@ -122,15 +115,6 @@ def _refuse_if_locked(session: Session, item: Item, what: str) -> None:
                     "item_id": item.id,
                 },
             )
-
-
-def _edit_guard(session: Session, item: Item) -> None:
-    _refuse_if_locked(session, item, "edit")
-
-
-def _lifecycle_guard(session: Session, transition: Transition) -> None:
-    if transition.object_type == "ITEM":
-        _refuse_if_locked(session, transition.obj, transition.action)
 
 
 def _record_change(session: Session, change: changes.RevisionChange) -> None:

@@ -1,7 +1,8 @@
-"""Edit guards: rules of other domains that can refuse an edit of an open revision.
+"""Edit guards: rules of other domains that can refuse a change of an open revision.
 
 The item domain knows nothing of ECOs; the eco domain registers a guard here that
-refuses edits of a target revision under review. `ensure_editable` runs every guard.
+refuses changes of a target revision under review. `ensure_editable` runs every guard
+before a content change, and `transition` before a lifecycle move (before its hooks).
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from sqlalchemy.orm import Session
 
 from yuantus.item.models import Item
 
-# a guard raises a domain error (e.g. Conflict) to refuse the edit
-EditGuard = Callable[[Session, Item], None]
+# guard(session, item, action): raise a domain error (e.g. Conflict) to refuse; action is
+# "edit" for content changes, or the lifecycle transition ("submit", "release", ...)
+EditGuard = Callable[[Session, Item, str], None]
 
 _guards: list[EditGuard] = []
 
@@ -32,10 +34,10 @@ def unregister_guard(guard: EditGuard) -> None:
         _guards.remove(guard)
 
 
-def run_guards(session: Session, item: Item) -> None:
-    """Run every edit guard on a revision about to change; the first refusal propagates."""
+def run_guards(session: Session, item: Item, action: str = "edit") -> None:
+    """Run every guard on a revision about to change; the first refusal propagates."""
     for guard in list(_guards):
-        guard(session, item)
+        guard(session, item, action)
 
 
 def lock_row(session: Session, item_id: str) -> None:

@@ -312,6 +312,8 @@ def transition(
     if action == "obsolete":
         # the scheduled switch would otherwise make a revision current after its item died
         effectivity.ensure_nothing_scheduled(session, item.config_id, "obsolete a revision")
+    # other domains' guards first: a locked ECO target is refused whoever releases it
+    guards.run_guards(session, item, action)
     if action == "release":
         # an ECO's approvals are its second pair of eyes; its content must be released all the same
         if four_eyes and not via_eco:
