@@ -45,8 +45,12 @@ def test_the_app_refuses_a_move_through_the_example_gate(
 ) -> None:
     eng = as_user("engineer")
     product = release_item(database, users["engineer"], "Gearbox", number="GB-100")
+    other = release_item(database, users["engineer"], "Pump", number="PU-100")
     held = create_eco(eng, product, name="[hold] stronger housing")
-    free = create_eco(eng, product, name="lighter housing")
+    free = create_eco(eng, other, name="lighter housing")
+    # an ECO leaves its first stage only with a target revision
+    for eco in (held, free):
+        ok(eng.post(f"{ECO}/{eco['id']}/new-revision"))
     review = stages(eng)["Engineering Review"]["id"]
 
     detail = error(
