@@ -90,10 +90,11 @@ def _open_eco_ids(session: Session, item_id: str) -> list[str]:
 
 
 def _guard(session: Session, item: Item, action: str) -> None:
-    if _applying(session, item.id) or not _open_eco_ids(session, item.id):
+    if _applying(session, item.id):
         return
-    # lock the revision, then read the ECOs afresh: a move into review locks the same row
-    # first, so this read sees either the stage before the move or the one after it
+    # lock the revision, then read its ECOs: a move into review (and an ECO taking a
+    # withdrawn draft as its target) locks the same row first, so this read sees the ECO
+    # either before that change or after it, never in between
     guards.lock_row(session, item.id)
     rows = session.execute(
         select(Eco.id, Eco.number, Eco.locked_since_visit, EcoStage.name)

@@ -1,9 +1,9 @@
 """eco target lock and approval digests: meta_ecos.locked_since_visit,
 meta_eco_approvals.content_digest
 
-Revision ID: 0008_eco_target_lock
-Revises: 0007_audit
-Create Date: 2026-12-02 04:40:00
+Revision ID: 0009_eco_target_lock
+Revises: 0008_effectivity
+Create Date: 2026-12-02 05:50:00
 """
 
 from collections.abc import Sequence
@@ -11,8 +11,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0008_eco_target_lock"
-down_revision: str | None = "0007_audit"
+revision: str = "0009_eco_target_lock"
+down_revision: str | None = "0008_effectivity"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
