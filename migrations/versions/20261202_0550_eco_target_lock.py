@@ -2,7 +2,7 @@
 meta_eco_approvals.content_digest
 
 Revision ID: 0009_eco_target_lock
-Revises: 0008_effectivity
+Revises: 20261202_0535_doclinks
 Create Date: 2026-12-02 05:50:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0009_eco_target_lock"
-down_revision: str | None = "0008_effectivity"
+down_revision: str | None = "20261202_0535_doclinks"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

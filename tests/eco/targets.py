@@ -7,6 +7,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from tests.eco.conftest import ECO, create_eco, ok
+from tests.helpers import release_four_eyes
 from yuantus.bom import service as bom_service
 from yuantus.bom.snapshot import revision_lines
 from yuantus.core.db import Database
@@ -18,27 +19,26 @@ BOM = "/api/v1/bom"
 ITEMS = "/api/v1/items"
 
 
-def released_part(database: Database, user: User, number: str) -> Json:
-    """A released Part; answer its id and config id."""
+def released_item(database: Database, user: User, number: str, item_type: str = "Part") -> Json:
+    """A released item (submitted by `user`, released by the approver): id and config id."""
     with database.scope() as s:
-        part = item_service.create(s, "Part", number.title(), item_number=number, user=user)
-        item_service.transition(s, part, "submit", user)
-        item_service.transition(s, part, "release", user)
-        return {"id": part.id, "config_id": part.config_id}
+        item = item_service.create(s, item_type, number.title(), item_number=number, user=user)
+        release_four_eyes(s, item, user)
+        return {"id": item.id, "config_id": item.config_id}
 
 
 def build_assembly(database: Database, eng: User) -> Json:
-    """A released assembly GB-100 rev A with 8 gaskets; the gasket and a bolt, released."""
-    gasket = released_part(database, eng, "GASKET-8")
-    bolt = released_part(database, eng, "BOLT-M6")
+    """A released assembly GB-100 rev A with 8 gaskets; the gasket, a bolt and a drawing."""
+    gasket = released_item(database, eng, "GASKET-8")
+    bolt = released_item(database, eng, "BOLT-M6")
+    drawing = released_item(database, eng, "DRW-100", "Document")
     with database.scope() as s:
         product = item_service.create(s, "Part", "Gearbox", item_number="GB-100", user=eng)
         child = item_service.get(s, gasket["id"])
         bom_service.add_child(s, product, child, 8, find_num="10")
-        item_service.transition(s, product, "submit", eng)
-        item_service.transition(s, product, "release", eng)
+        release_four_eyes(s, product, eng)
         product_id = product.id
-    return {"product": product_id, "gasket": gasket, "bolt": bolt}
+    return {"product": product_id, "gasket": gasket, "bolt": bolt, "drawing": drawing}
 
 
 def target_lines(client: TestClient, target: str) -> list[tuple[str, float]]:

@@ -66,6 +66,8 @@ def test_the_digest_is_the_sha256_of_the_canonical_content(
         ),
         201,
     )
+    drawing_ref = {"document_config_id": assembly["drawing"]["config_id"], "role": "drawing"}
+    ok(eng.post(f"{ITEMS}/{target}/documents", json=drawing_ref), 201)
     gasket, bolt = assembly["gasket"]["config_id"], assembly["bolt"]["config_id"]
     lines: list[Json] = [
         {
@@ -101,6 +103,13 @@ def test_the_digest_is_the_sha256_of_the_canonical_content(
                 "role": "printout",
                 "sha256": hashlib.sha256(drawing).hexdigest(),
                 "filename": "gb-100.pdf",
+            }
+        ],
+        "documents": [
+            {
+                "role": "drawing",
+                "document_config_id": assembly["drawing"]["config_id"],
+                "document_number": "DRW-100",
             }
         ],
     }

@@ -70,6 +70,8 @@ def test_every_edit_of_a_locked_target_is_refused_and_allowed_again_after_moving
     eco_id, target = open_target(eng, assembly["product"])
     by = stages(eng)
     link = upload(eng, target, b"%PDF-1.4 rev B drawing", filename="gb-100.pdf")
+    drawing = {"document_id": assembly["drawing"]["id"], "role": "drawing"}
+    doc_link = ok(eng.post(f"{ITEMS}/{target}/documents", json=drawing), 201)
     line = line_of(database, target)
     eco = move(eng, eco_id, by["Engineering Review"]["id"])
     assert eco["target_locked"] is True
@@ -99,6 +101,11 @@ def test_every_edit_of_a_locked_target_is_refused_and_allowed_again_after_moving
             data={"role": "attachment"},
         ),
         "file unlink": lambda: eng.delete(f"{ITEMS}/{target}/files/{link['id']}"),
+        "document link": lambda: eng.post(
+            f"{ITEMS}/{target}/documents",
+            json={"document_id": assembly["drawing"]["id"], "role": "specification"},
+        ),
+        "document unlink": lambda: eng.delete(f"{ITEMS}/{target}/documents/{doc_link['id']}"),
         "patch": lambda: eng.patch(f"{ITEMS}/{target}", json={"name": "Gearbox, reinforced"}),
         "submit": lambda: eng.post(f"{ITEMS}/{target}/lifecycle", json={"transition": "submit"}),
     }
@@ -125,11 +132,14 @@ def test_every_edit_of_a_locked_target_is_refused_and_allowed_again_after_moving
     files = ok(eng.get(f"{ITEMS}/{target}/files"))["items"]
     assert [f["id"] for f in files] == [link["id"]]
     assert ok(eng.get(f"{ITEMS}/{target}"))["name"] == "Gearbox"
+    documents = ok(eng.get(f"{ITEMS}/{target}/documents"))["items"]
+    assert [d["id"] for d in documents] == [doc_link["id"]]
     assert item(database, target) == ("Draft", False)
     # only the upload made before the review is in the history: refusals record nothing
     changed = [e for e in events(eng, eco_id) if e["event_type"] == "target_changed"]
     assert [(e["data"]["object_type"], e["data"]["action"]) for e in changed] == [
-        ("item_file", "add")
+        ("item_file", "add"),
+        ("document_link", "add"),
     ]
 
     # back to a stage without approvals: the target is editable again, by every path
@@ -141,6 +151,8 @@ def test_every_edit_of_a_locked_target_is_refused_and_allowed_again_after_moving
     ok(edits["bom add"](), 201)
     ok(edits["file link"](), 201)
     assert edits["file unlink"]().status_code == 204
+    ok(edits["document link"](), 201)
+    assert edits["document unlink"]().status_code == 204
     ok(edits["patch"]())
     assert edits["bom remove"]().status_code == 204
     assert ok(edits["submit"]())["state"] == "InReview"
@@ -202,6 +214,9 @@ def test_target_changes_are_in_the_eco_history_with_before_and_after(
     ok(eng.patch(f"{ITEMS}/{target}", json={"name": "Gearbox, reinforced"}))
     assert eng.delete(f"{ITEMS}/{target}/files/{link['id']}").status_code == 204
     assert eng.delete(f"{BOM}/lines/{added['id']}").status_code == 204
+    drawing = {"document_id": assembly["drawing"]["id"], "role": "drawing"}
+    doc_link = ok(eng.post(f"{ITEMS}/{target}/documents", json=drawing), 201)
+    assert eng.delete(f"{ITEMS}/{target}/documents/{doc_link['id']}").status_code == 204
     ok(eng.post(f"{ITEMS}/{target}/lifecycle", json={"transition": "submit"}))
     # a no-op edit changes nothing and records nothing
     ok(eng.patch(f"{ITEMS}/{target}", json={"name": "Gearbox, reinforced"}))
@@ -218,9 +233,21 @@ def test_target_changes_are_in_the_eco_history_with_before_and_after(
         ("item", "update"),
         ("item_file", "remove"),
         ("bom_line", "remove"),
+        ("document_link", "add"),
+        ("document_link", "remove"),
         ("item", "submit"),
     ]
-    update, add, file_add, patch, file_remove, remove, submit = (e["data"] for e in changed)
+    update, add, file_add, patch, file_remove, remove, doc_add, doc_remove, submit = (
+        e["data"] for e in changed
+    )
+    expected_link = {
+        "id": doc_link["id"],
+        "role": "drawing",
+        "document_config_id": assembly["drawing"]["config_id"],
+        "document_number": "DRW-100",
+    }
+    assert (doc_add["before"], doc_add["after"]) == (None, expected_link)
+    assert (doc_remove["before"], doc_remove["after"]) == (expected_link, None)
     assert update["object_id"] == line
     assert (update["before"]["quantity"], update["after"]["quantity"]) == ("8", "10")
     assert update["before"]["child_config_id"] == assembly["gasket"]["config_id"]

@@ -1,8 +1,8 @@
 """The content digest approvals sign: a stable sha256 of a target revision's content.
 
-The digest covers what a release publishes: the revision's attributes, its own BOM lines
-and its file links (by content sha256). Apply recomputes it and refuses when it differs
-from what the counted approvals signed.
+The digest covers what a release publishes: the revision's attributes, its own BOM lines,
+its file links (by content sha256) and its document links (role and document item).
+Apply recomputes it and refuses when it differs from what the counted approvals signed.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from yuantus.eco import codes
 from yuantus.eco.errors import target_missing
 from yuantus.eco.models import Eco, EcoApproval
 from yuantus.file import service as file_service
+from yuantus.item import documents as item_documents
 from yuantus.item import service as item_service
 from yuantus.item.models import Item
 
@@ -34,11 +35,7 @@ def target_content(session: Session, item: Item) -> dict[str, Any]:
     bom = [
         {
             "child_config_id": line.child_config_id,
-            "child_item_number": (
-                numbers[line.child_config_id].item_number
-                if line.child_config_id in numbers
-                else None
-            ),
+            "child_item_number": _number(numbers.get(line.child_config_id)),
             "quantity": quantity_text(line.quantity),
             "uom": line.uom,
             "find_num": line.find_num,
@@ -51,6 +48,18 @@ def target_content(session: Session, item: Item) -> dict[str, Any]:
     files = [
         {"role": link.role, "sha256": link.file.sha256, "filename": link.file.filename}
         for link in file_service.list_links(session, item.id)
+    ]
+    doc_links = item_documents.list_links(session, item.id)
+    doc_numbers = item_service.current_revision_rows(
+        session, [link.document_config_id for link in doc_links]
+    )
+    documents = [
+        {
+            "role": link.role,
+            "document_config_id": link.document_config_id,
+            "document_number": _number(doc_numbers.get(link.document_config_id)),
+        }
+        for link in doc_links
     ]
     return {
         "version": DIGEST_VERSION,
@@ -65,6 +74,7 @@ def target_content(session: Session, item: Item) -> dict[str, Any]:
         # sorted by their own canonical text: a total order that ignores storage order
         "bom_lines": sorted(bom, key=_canonical),
         "files": sorted(files, key=_canonical),
+        "documents": sorted(documents, key=_canonical),
     }
 
 
@@ -124,6 +134,10 @@ def check_approved_content(session: Session, eco: Eco, target: Item) -> None:
             ],
         },
     )
+
+
+def _number(row: item_service.ItemRow | None) -> str | None:
+    return row.item_number if row is not None else None
 
 
 def _canonical(value: Any) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -13,7 +13,7 @@ from yuantus.core.error_codes import ErrorCode
 from yuantus.core.errors import Conflict, Unprocessable, not_found
 from yuantus.core.pagination import PageParams, paginate
 from yuantus.identity.models import User
-from yuantus.item import codes, lookups
+from yuantus.item import changes, codes, lookups
 from yuantus.item import service as item_service
 from yuantus.item.models import DOCUMENT_ROLES, Item, ItemDocumentLink
 
@@ -87,18 +87,56 @@ def link(
     except IntegrityError as exc:
         raise duplicate from exc
     current = item_service.get_current(session, document.config_id)
+    after = link_snapshot(row, current.item_number)
+    _notify(session, part, row, "add", None, after, user)
     return ResolvedLink(row, current.item_number, current.name, current)
 
 
-def unlink(session: Session, part_id: str, link_id: str) -> None:
+def unlink(session: Session, part_id: str, link_id: str, user: User | None = None) -> None:
     """Remove a document link from an editable Part revision."""
     part = item_service.get_for_update(session, part_id)
     row = session.get(ItemDocumentLink, link_id)
     if row is None or row.part_id != part.id:
         raise not_found("document_link", link_id)
     item_service.ensure_editable(part)
+    document = lookups.current_revision_rows(session, [row.document_config_id]).get(
+        row.document_config_id
+    )
+    before = link_snapshot(row, document.item_number if document else None)
     session.delete(row)
     session.flush()
+    _notify(session, part, row, "remove", before, None, user)
+
+
+def link_snapshot(row: ItemDocumentLink, document_number: str | None) -> dict[str, Any]:
+    """A document link as JSON: role and the document item (config and number)."""
+    return {
+        "id": row.id,
+        "role": row.role,
+        "document_config_id": row.document_config_id,
+        "document_number": document_number,
+    }
+
+
+def _notify(
+    session: Session,
+    part: Item,
+    row: ItemDocumentLink,
+    action: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    user: User | None,
+) -> None:
+    changes.notify(
+        session,
+        part,
+        "document_link",
+        row.id,
+        action,
+        before=before,
+        after=after,
+        user_id=user.id if user else None,
+    )
 
 
 def list_links(session: Session, part_id: str) -> list[ItemDocumentLink]:

@@ -80,9 +80,9 @@ def list_documents(
 
 
 @router.delete("/items/{part_id}/documents/{link_id}", status_code=status.HTTP_204_NO_CONTENT)
-def unlink_document(part_id: str, link_id: str, session: SessionDep, _user: Engineer) -> Response:
+def unlink_document(part_id: str, link_id: str, session: SessionDep, user: Engineer) -> Response:
     """Remove a document link from an editable Part revision."""
-    documents.unlink(session, part_id, link_id)
+    documents.unlink(session, part_id, link_id, user)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
