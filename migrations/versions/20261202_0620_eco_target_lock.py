@@ -1,8 +1,8 @@
 """eco target lock and approval digests: meta_ecos.locked_since_visit,
 meta_eco_approvals.content_digest
 
-Revision ID: 0009_eco_target_lock
-Revises: 20261202_0535_doclinks
+Revision ID: 0010_eco_target_lock
+Revises: 0009_exact_quantities
 Create Date: 2026-12-02 05:50:00
 """
 
@@ -11,8 +11,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0009_eco_target_lock"
-down_revision: str | None = "20261202_0535_doclinks"
+revision: str = "0010_eco_target_lock"
+down_revision: str | None = "0009_exact_quantities"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
