@@ -41,7 +41,7 @@ def build_assembly(database: Database, eng: User) -> Json:
     return {"product": product_id, "gasket": gasket, "bolt": bolt, "drawing": drawing}
 
 
-def target_lines(client: TestClient, target: str) -> list[tuple[str, float]]:
+def target_lines(client: TestClient, target: str) -> list[tuple[str, str]]:
     """The target revision's own BOM lines as (child number, quantity), sorted."""
     rows = ok(client.get(f"{BOM}/{target}/flat", params={"levels": 1}))["items"]
     return sorted((r["child_number"], r["quantity"]) for r in rows)

@@ -60,7 +60,7 @@ def test_an_eco_cannot_reach_review_without_a_target(
     more = {"child_id": assembly["bolt"]["id"], "quantity": 99}
     error(eng.post(f"{BOM}/{target}/children", json=more), 409, "target_locked")
     assert ok(eng.post(f"{ECO}/{eco['id']}/apply"))["state"] == "done"
-    assert target_lines(eng, target) == [("GASKET-8", 8.0)]
+    assert target_lines(eng, target) == [("GASKET-8", "8")]
 
 
 def test_every_edit_of_a_locked_target_is_refused_and_allowed_again_after_moving_back(
@@ -128,7 +128,7 @@ def test_every_edit_of_a_locked_target_is_refused_and_allowed_again_after_moving
     refused_everywhere("Ready to Apply")
 
     # nothing of it was written: same lines, same files, same name, still Draft
-    assert target_lines(eng, target) == [("GASKET-8", 8.0)]
+    assert target_lines(eng, target) == [("GASKET-8", "8")]
     files = ok(eng.get(f"{ITEMS}/{target}/files"))["items"]
     assert [f["id"] for f in files] == [link["id"]]
     assert ok(eng.get(f"{ITEMS}/{target}"))["name"] == "Gearbox"
@@ -145,7 +145,7 @@ def test_every_edit_of_a_locked_target_is_refused_and_allowed_again_after_moving
     # back to a stage without approvals: the target is editable again, by every path
     eco = move(eng, eco_id, by["New"]["id"])
     assert (eco["target_locked"], eco["locked_since_visit"]) == (False, None)
-    assert ok(edits["bom update"]())["quantity"] == 10
+    assert ok(edits["bom update"]())["quantity"] == "10"
     ok(eng.patch(f"{BOM}/lines/{line}", json={"quantity": 8}))
     assert ok(edits["delta apply"]())["applied"]["update"] == 1
     ok(edits["bom add"](), 201)
@@ -168,7 +168,7 @@ def test_every_edit_of_a_locked_target_is_refused_and_allowed_again_after_moving
     ok(approver.post(f"{ECO}/{eco_id}/approve"))
     assert ok(eng.post(f"{ECO}/{eco_id}/apply"))["state"] == "done"
     assert item(database, target) == ("Released", True)
-    assert target_lines(eng, target) == [("BOLT-M6", 4.0)]
+    assert target_lines(eng, target) == [("BOLT-M6", "4")]
 
 
 def test_moving_forward_from_review_keeps_the_lock_and_back_into_review_keeps_it_too(
@@ -190,7 +190,7 @@ def test_moving_forward_from_review_keeps_the_lock_and_back_into_review_keeps_it
     assert (eco["target_locked"], eco["locked_since_visit"]) == (True, 2)
     eco = move(eng, eco_id, by["New"]["id"])
     assert eco["target_locked"] is False
-    assert ok(eng.patch(f"{BOM}/lines/{line}", json={"quantity": 9}))["quantity"] == 9
+    assert ok(eng.patch(f"{BOM}/lines/{line}", json={"quantity": 9}))["quantity"] == "9"
     assert prep["approval_type"] == "none"
 
 
