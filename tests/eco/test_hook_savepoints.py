@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from tests.hook_helpers import blocker, crasher
 from yuantus.core import hooks
 from yuantus.core.db import Database
+from yuantus.core.errors import InvalidState
 from yuantus.core.hooks import Hook, TransitionBlocked
 from yuantus.eco import service
 from yuantus.eco import stages as stage_service
@@ -105,3 +106,28 @@ def test_outside_a_request_a_crashing_auto_progress_keeps_the_approval_and_says_
         eco = service.get(s, eco_id)
         assert (eco.stage.name, eco.state) == ("Engineering Review", "approved")
         assert s.scalar(select(func.count()).where(EcoApproval.eco_id == eco_id)) == 1
+
+
+def test_a_refused_auto_progress_keeps_the_records_its_refusal_carries(
+    database: Database, users: dict[str, User], product: str
+) -> None:
+    eco_id = _prepare(database, users, product, "review")
+
+    def refuse_with_record(session: Session, transition: Any) -> None:
+        def leave_a_note(s: Session) -> None:
+            eco = s.get(Eco, transition.object_id)
+            assert eco is not None
+            eco.description = "refusal recorded"
+
+        error = InvalidState("not now")
+        raise error.persist_after_rollback(leave_a_note)
+
+    with (
+        eco_hooks.registered("before", refuse_with_record, name="note", points=["eco.move"]),
+        database.scope() as s,
+    ):
+        service.approve(s, service.get(s, eco_id), users["approver"])
+    with database.scope() as s:
+        eco = service.get(s, eco_id)
+        assert (eco.stage.name, eco.state) == ("Engineering Review", "approved")
+        assert eco.description == "refusal recorded"

@@ -18,6 +18,7 @@ from yuantus.core.context import current_request_id
 from yuantus.core.db import new_id
 from yuantus.core.errors import Conflict, InvalidState, PermissionDenied, YuantusError
 from yuantus.core.orm import flush_or_conflict
+from yuantus.core.rollback import write_in_savepoint
 from yuantus.eco import codes
 from yuantus.eco import stages as stage_service
 from yuantus.eco.digest import decision_digest
@@ -145,6 +146,8 @@ def _auto_progress(
         move(session, eco, following, user, auto=True)
         return
     except YuantusError as exc:
+        # the refusal's own records (e.g. a failed action run) persist with the approval
+        write_in_savepoint(session, exc, where=f"auto-progress of {eco.number}")
         code, message = exc.code, exc.message
     except Exception:
         # a bug in a hook must not cost the approver their approval (nor answer 500)
