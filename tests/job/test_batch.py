@@ -52,7 +52,10 @@ def test_batch_claim_never_hands_a_job_to_two_claimers(database: Database) -> No
     every = [job_id for mine in claimed.values() for job_id in mine]
     assert Counter(every).most_common(1)[0][1] == 1, "no job claimed twice"
     assert sorted(every) == sorted(ids), "every job claimed"
-    assert sum(1 for mine in claimed.values() if mine) > 1, "the claimers shared the work"
+    if database.dialect == "postgresql":
+        # SQLite serializes claimers on its write lock, so one thread may legitimately win every
+        # round under load; only SKIP LOCKED promises concurrent claimers share the queue
+        assert sum(1 for mine in claimed.values() if mine) > 1, "the claimers shared the work"
     owner = {job_id: name for name, mine in claimed.items() for job_id in mine}
     with database.scope() as s:
         for job in s.scalars(select(Job)):
