@@ -84,6 +84,7 @@ def test_filters_and_newest_first_with_a_unique_tiebreak(
         "id": "e-4",
         "object_type": "user",
         "object_id": "U-1",
+        "scope_id": None,
         "action": "roles_changed",
         "before": None,
         "after": {"n": "e-4"},

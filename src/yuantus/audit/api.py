@@ -28,6 +28,9 @@ def list_audit_events(
     page: PageDep,
     object_type: Text = None,
     object_id: Text = None,
+    scope_id: Annotated[
+        str | None, Query(max_length=64, description="e.g. an item's config_id: all its revisions")
+    ] = None,
     actor: Annotated[str | None, Query(max_length=36, description="the actor's user id")] = None,
     action: Text = None,
     since: Annotated[datetime | None, Query(description="ISO 8601; from this time on")] = None,
@@ -37,6 +40,7 @@ def list_audit_events(
     filters = service.AuditFilter(
         object_type=object_type,
         object_id=object_id,
+        scope_id=scope_id,
         actor_id=actor,
         action=action,
         since=since,

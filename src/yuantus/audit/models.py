@@ -19,10 +19,14 @@ class AuditEvent(IdMixin, Base):
         Index("ix_meta_audit_events_object", "object_type", "object_id", "created_at"),
         Index("ix_meta_audit_events_actor_id", "actor_id"),
         Index("ix_meta_audit_events_created_at", "created_at"),
+        Index("ix_meta_audit_events_scope", "scope_id", "created_at"),
     )
 
     object_type: Mapped[str] = mapped_column(String(32))
     object_id: Mapped[str] = mapped_column(String(64))
+    # the history the row belongs to across object ids: an item's config_id for the rows
+    # of its revisions, so GET /items/{id}/history also finds those of a discarded draft
+    scope_id: Mapped[str | None] = mapped_column(String(64))
     action: Mapped[str] = mapped_column(String(32))
     before: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSONType)

@@ -14,6 +14,7 @@ class AuditEventRead(ReadSchema):
     id: str
     object_type: str
     object_id: str
+    scope_id: str | None
     action: str
     before: dict[str, Any] | None
     after: dict[str, Any] | None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import getpass
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from pydantic_core import to_jsonable_python
@@ -22,6 +22,7 @@ SECRET_KEYS = frozenset(
     {"password", "password_hash", "token", "token_hash", "secret", "api_key", "private_key"}
 )
 REDACTED = "[redacted]"
+_LAST_AT_KEY = "yuantus.audit_last_at"
 
 
 class Actor(Protocol):
@@ -61,6 +62,7 @@ class AuditFilter:
 
     object_type: str | None = None
     object_id: str | None = None
+    scope_id: str | None = None
     actor_id: str | None = None
     action: str | None = None
     since: datetime | None = None
@@ -76,22 +78,38 @@ def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     actor: Actor | None = None,
+    scope_id: str | None = None,
 ) -> AuditEvent:
     """Append one audit row in the caller's transaction (inserted at its next flush)."""
     row = AuditEvent(
         id=new_id(),
         object_type=object_type,
         object_id=str(object_id),
+        scope_id=scope_id,
         action=action,
         before=_clean(before),
         after=_clean(after),
         actor_id=actor.id if actor is not None else None,
         actor_name=actor.username if actor is not None else None,
         request_id=current_request_id(),
-        created_at=utcnow(),
+        created_at=_next_time(session),
     )
     session.add(row)
     return row
+
+
+def _next_time(session: Session) -> datetime:
+    """Now, but later than the session's previous row: newest-first lists keep write order.
+
+    Two rows of one change (a release and the supersede it causes) may read the same clock
+    microsecond; the id tiebreak would then order them at random.
+    """
+    now = utcnow()
+    last = session.info.get(_LAST_AT_KEY)
+    if isinstance(last, datetime) and now <= last:
+        now = last + timedelta(microseconds=1)
+    session.info[_LAST_AT_KEY] = now
+    return now
 
 
 def _clean(values: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -127,6 +145,7 @@ def list_events(
     for column, value in (
         (AuditEvent.object_type, filters.object_type),
         (AuditEvent.object_id, filters.object_id),
+        (AuditEvent.scope_id, filters.scope_id),
         (AuditEvent.actor_id, filters.actor_id),
         (AuditEvent.action, filters.action),
     ):

@@ -59,9 +59,10 @@ def action_apply(session: Session, eco: Eco, user: User | None) -> Eco:
     )
     with eco_transition(session, transition):
         _check_conflict(session, eco, target, user)
+        by = effectivity.eco_cause(eco)
         with applying(session, target.id):
             if target.state == "Draft":
-                item_service.transition(session, target, "submit", user, check_roles=False)
+                item_service.transition(session, target, "submit", user, check_roles=False, by=by)
             # the ECO's approvals are the authority here, not the user's item lifecycle roles
             item_service.transition(
                 session,
@@ -71,6 +72,7 @@ def action_apply(session: Session, eco: Eco, user: User | None) -> Eco:
                 check_roles=False,
                 via_eco=True,
                 effective_from=when,
+                by=by,
             )
         if when is not None:
             # a future effectivity date: released now, current at `when` (eco/effectivity.py);
@@ -169,13 +171,15 @@ def action_cancel(session: Session, eco: Eco, user: User | None) -> Eco:
     with eco_transition(session, transition):
         discarded = None
         # a scheduled release is taken back: the target is Draft again and stays (api-eco.md)
-        withdrawn = effectivity.withdraw(session, eco) if eco.state == "scheduled" else None
+        withdrawn = effectivity.withdraw(session, eco, user) if eco.state == "scheduled" else None
         if eco.target_item_id is not None and withdrawn is None:
             target = item_service.get(session, eco.target_item_id)
             if target.state in ("Draft", "InReview"):
                 eco.target_item_id = None
                 session.flush()
-                item_service.discard_draft(session, target)
+                item_service.discard_draft(
+                    session, target, actor=user, by=effectivity.eco_cause(eco)
+                )
                 discarded = target.id
         touch(eco)
         data = {"discarded_item_id": discarded, "withdrawn_item_id": withdrawn}

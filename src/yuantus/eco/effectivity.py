@@ -32,6 +32,7 @@ from yuantus.eco.hooks import eco_transition, make_transition
 from yuantus.eco.models import Eco
 from yuantus.identity.models import User
 from yuantus.item import effectivity as item_effectivity
+from yuantus.item import history as item_history
 from yuantus.item import service as item_service
 from yuantus.item.models import Item
 from yuantus.job import service as job_service
@@ -186,11 +187,21 @@ def switch(session: Session, eco_id: str, *, job_id: str | None = None) -> dict[
     }
 
 
-def withdraw(session: Session, eco: Eco) -> str:
+def withdraw(session: Session, eco: Eco, user: User | None = None) -> str:
     """Cancel's part for a scheduled ECO: the target back to Draft, its switch job canceled."""
     assert eco.target_item_id is not None
     target = item_service.get_for_update(session, eco.target_item_id)
+    before = {"state": target.state, "effective_from": target.effective_from}
     item_effectivity.withdraw_scheduled(session, target)
+    item_history.record_event(
+        session,
+        target,
+        "withdrawn",
+        before=before,
+        after={"state": target.state},
+        actor=user,
+        by=eco_cause(eco),
+    )
     # a job already claimed finds the ECO canceled and does nothing
     job_service.cancel_pending_by_dedupe_key(session, dedupe_key(eco.id))
     return target.id
@@ -217,29 +228,25 @@ def withdrawn_draft(session: Session, config_id: str) -> Item | None:
     return None
 
 
+def eco_cause(eco: Eco) -> dict[str, str]:
+    """What item history rows name as the cause of a change an ECO made."""
+    return {"eco_id": eco.id, "eco_number": eco.number}
+
+
 def _audit(session: Session, eco: Eco, target: Item, superseded: list[Item]) -> None:
-    """The switch in the audit log: which revisions changed, by which ECO."""
+    """The switch in the item's history: which revisions changed, by which ECO."""
     actor = audit.NamedActor(username=f"job:{SWITCH_TASK}")
-    by = {"eco_id": eco.id, "eco_number": eco.number}
-    audit.record(
+    by = eco_cause(eco)
+    item_history.record_event(
         session,
-        object_type="item",
-        object_id=target.id,
-        action="effective",
+        target,
+        "effective",
         before={"state": "Released", "is_current": False},
-        after={"is_current": True, "effective_from": target.effective_from, **by},
+        after={"is_current": True, "effective_from": target.effective_from},
         actor=actor,
+        by=by,
     )
-    for old in superseded:
-        audit.record(
-            session,
-            object_type="item",
-            object_id=old.id,
-            action="superseded",
-            before={"state": "Released", "is_current": True},
-            after={"state": old.state, "superseded_at": old.superseded_at, **by},
-            actor=actor,
-        )
+    item_history.record_superseded(session, superseded, actor=actor, by=by)
 
 
 def _iso(value: datetime | None) -> str | None:

@@ -188,7 +188,9 @@ def action_new_revision(session: Session, eco: Eco, user: User | None) -> Eco:
         current = item_service.get_current(session, eco.product_config_id)
         # a release withdrawn by canceling its scheduled ECO is taken up again, not lost
         adopted = effectivity.withdrawn_draft(session, eco.product_config_id)
-        target = adopted or item_service.revise(session, current, user)
+        target = adopted or item_service.revise(
+            session, current, user, by=effectivity.eco_cause(eco)
+        )
         eco.target_item_id = target.id
         transition.extra["target_item_id"] = target.id
         touch(eco)

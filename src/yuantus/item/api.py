@@ -13,11 +13,12 @@ from yuantus.core.pagination import PageDep
 from yuantus.core.schemas import Page
 from yuantus.identity.deps import CurrentUser, require_role
 from yuantus.identity.models import User
-from yuantus.item import service
+from yuantus.item import history, service
 from yuantus.item.documents_api import router as documents_router
 from yuantus.item.models import Item
 from yuantus.item.schemas import (
     ItemCreate,
+    ItemHistoryEventRead,
     ItemRead,
     ItemState,
     ItemTransitionRead,
@@ -103,6 +104,19 @@ def list_revisions(
     item = service.get(session, item_id)
     rows, total = service.list_revisions_page(session, item.config_id, page)
     return _page(rows, total)
+
+
+@router.get("/items/{item_id}/history", response_model=Page[ItemHistoryEventRead])
+def get_item_history(
+    item_id: str, session: SessionDep, _user: CurrentUser, page: PageDep
+) -> Page[ItemHistoryEventRead]:
+    """What happened to the item, all revisions, newest first, each row naming its revision."""
+    rows, total = history.list_history(session, service.get(session, item_id), page)
+    items = [
+        ItemHistoryEventRead.model_validate(row).model_copy(update={"revision": revision})
+        for row, revision in rows
+    ]
+    return Page(items=items, total=total)
 
 
 @router.post(

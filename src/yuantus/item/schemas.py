@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import Field, StringConstraints, model_validator
 
+from yuantus.audit.schemas import AuditEventRead
 from yuantus.core.schemas import PatchSchema, ReadSchema, Schema, WithWarnings
 
 ItemType = Literal["Part", "Document"]
@@ -140,3 +141,9 @@ class LinkedPartPage(Schema):
     current_only: bool
     items: list[LinkedPartRead]
     total: int
+
+
+class ItemHistoryEventRead(AuditEventRead):
+    """One row of an item's history: an audit row and the revision it is about."""
+
+    revision: str | None = None

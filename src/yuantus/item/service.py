@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -25,7 +25,16 @@ from yuantus.core.hooks import HookRegistry, Transition, run_transition
 from yuantus.core.orm import flush_or_conflict, get_or_404
 from yuantus.core.pagination import PageParams, paginate
 from yuantus.identity.models import User
-from yuantus.item import changes, codes, effectivity, guards, release_checks, revisions, rules
+from yuantus.item import (
+    changes,
+    codes,
+    effectivity,
+    guards,
+    history,
+    release_checks,
+    revisions,
+    rules,
+)
 from yuantus.item.copying import revision_copiers
 
 # column-level bulk lookups for other domains (BOM): kept in lookups.py, re-exported here
@@ -206,6 +215,7 @@ def create(
     )
     session.add(item)
     flush_or_conflict(session, rules.number_taken(item_type, number))
+    history.record_event(session, item, "created", after=history.attributes(item), actor=user)
     return item
 
 
@@ -279,13 +289,15 @@ def transition(
     four_eyes: bool = True,
     via_eco: bool = False,
     effective_from: datetime | None = None,
+    by: Mapping[str, Any] | None = None,
 ) -> Item:
     """Run a lifecycle transition through the before/after hooks, in the caller's transaction.
 
     A release needs every child and linked document Released (always), and, when
     `four_eyes` is on and the release is direct (not `via_eco`), an approver who did not
     submit the revision. `effective_from` (release only, for ECOs) schedules the release
-    when it is in the future.
+    when it is in the future; `by` (an ECO's eco_id and eco_number) goes into the history
+    rows of the move.
     """
     rule = LIFECYCLE.get(action)
     if rule is None:
@@ -336,9 +348,10 @@ def transition(
     )
     # a savepoint makes the transition all-or-nothing even for callers that catch the veto
     # and go on with their transaction; on rollback SQLAlchemy expires the touched objects
+    from_state, superseded = item.state, []
     with run_transition(session, event, item_hooks):
         if action == "release":
-            _release(session, item, effective_from)
+            superseded = _release(session, item, effective_from)
             item.released_by = user.id if user else None
         else:
             item.state = rule.to_state
@@ -356,24 +369,31 @@ def transition(
             after={"state": item.state},
             user_id=event.user_id,
         )
+        # inside the savepoint: a move a hook vetoes leaves no row
+        history.record_transition(
+            session, item, action, from_state, actor=user, by=by, superseded=superseded
+        )
     return item
 
 
-def _release(session: Session, item: Item, effective_from: datetime | None) -> None:
+def _release(session: Session, item: Item, effective_from: datetime | None) -> list[Item]:
     """Release a revision: it becomes current, the previously released one Superseded.
 
     With a future `effective_from` (an ECO's effectivity date) it is released now but
-    switched to current only then (item/effectivity.py).
+    switched to current only then (item/effectivity.py). Answers the revisions superseded.
     """
     now = utcnow()
     if effective_from is not None and effective_from > now:
         effectivity.schedule_release(item, effective_from)
-        return
-    effectivity.switch_current(session, item, now)
+        return []
+    superseded = effectivity.switch_current(session, item, now)
     item.released_at = now
+    return superseded
 
 
-def revise(session: Session, item: Item, user: User | None) -> Item:
+def revise(
+    session: Session, item: Item, user: User | None, *, by: Mapping[str, Any] | None = None
+) -> Item:
     """Open the next revision (Draft) from the current released one, copying its content."""
     source = get_for_update(session, item.id)
     if not source.is_current or source.state != "Released":
@@ -408,10 +428,19 @@ def revise(session: Session, item: Item, user: User | None) -> Item:
     # file links, BOM lines, ...: each domain registers its copier through its manifest
     revision_copiers.run(session, source, target)
     session.flush()
+    origin = {"from_item_id": source.id, "from_revision": source.revision}
+    after = history.attributes(target) | origin
+    history.record_event(session, target, "revised", after=after, actor=user, by=by)
     return target
 
 
-def discard_draft(session: Session, item: Item) -> None:
+def discard_draft(
+    session: Session,
+    item: Item,
+    *,
+    actor: User | None = None,
+    by: Mapping[str, Any] | None = None,
+) -> None:
     """Delete an open (never released) revision that is not the item's first."""
     if item.state not in OPEN_STATES or item.generation == 1 or item.is_current:
         raise InvalidState(
@@ -419,6 +448,10 @@ def discard_draft(session: Session, item: Item) -> None:
             code=codes.NOT_DISCARDABLE,
             context={"item_id": item.id, "state": item.state},
         )
+    # its history rows stay: they name the revision and are found by the item's config_id
+    history.record_event(
+        session, item, "discarded", before=history.attributes(item), actor=actor, by=by
+    )
     # file links and BOM lines of the revision go with it (ON DELETE CASCADE)
     session.delete(item)
     session.flush()
