@@ -124,11 +124,8 @@ def list_history(
     rows, total = audit.list_events(
         session, audit.AuditFilter(object_type=OBJECT_TYPE, scope_id=item.config_id), page
     )
-    labels = dict(
-        session.execute(select(Item.id, Item.revision).where(Item.config_id == item.config_id))
-        .tuples()
-        .all()
-    )
+    query = select(Item.id, Item.revision).where(Item.config_id == item.config_id)
+    labels = {item_id: label for item_id, label in session.execute(query)}
     gone = {row.object_id for row in rows} - labels.keys()
     if gone:
         labels |= _discarded_labels(session, item.config_id, gone)
