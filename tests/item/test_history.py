@@ -175,7 +175,7 @@ def test_a_discarded_draft_stays_in_the_history(as_user: Client) -> None:
     eng = as_user("engineer")
     part = create_item(eng, name="Hinge")["id"]
     lifecycle(eng, part, "submit")
-    lifecycle(eng, part, "release")
+    lifecycle(as_user("approver"), part, "release")
     eco = create_eco(eng, part)
     draft = ok(eng.post(f"{ECO}/{eco['id']}/new-revision"))["target_item_id"]
     ok(eng.post(f"{ECO}/{eco['id']}/cancel"))
@@ -184,7 +184,7 @@ def test_a_discarded_draft_stays_in_the_history(as_user: Client) -> None:
     assert [summary(r) for r in rows] == [
         ("B", "discarded", "engineer", eco["number"]),
         ("B", "revised", "engineer", eco["number"]),
-        ("A", "released", "engineer", None),
+        ("A", "released", "approver", None),
         ("A", "submitted", "engineer", None),
         ("A", "created", "engineer", None),
     ]

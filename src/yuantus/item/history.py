@@ -30,6 +30,17 @@ TRANSITION_ACTIONS = {
 }
 
 
+# (what changed, how) of a revision's content -> the action its row records
+CHANGE_ACTIONS = {
+    ("item", "update"): "updated",
+    ("bom_line", "add"): "bom_line_added",
+    ("bom_line", "update"): "bom_line_updated",
+    ("bom_line", "remove"): "bom_line_removed",
+    ("item_file", "add"): "file_linked",
+    ("item_file", "remove"): "file_unlinked",
+}
+
+
 def record_event(
     session: Session,
     item: Item,
@@ -117,6 +128,21 @@ def record_transition(
     record_superseded(session, superseded or [], actor=actor, by=by)
 
 
+def record_change(
+    session: Session,
+    item: Item,
+    object_type: str,
+    action: str,
+    *,
+    before: Mapping[str, Any] | None,
+    after: Mapping[str, Any] | None,
+    actor: Actor | None,
+) -> None:
+    """A change of a revision's content (attributes, a BOM line, a file link) in its history."""
+    name = CHANGE_ACTIONS.get((object_type, action), f"{object_type}_{action}")
+    record_event(session, item, name, before=before, after=after, actor=actor)
+
+
 def list_history(
     session: Session, item: Item, page: PageParams
 ) -> tuple[list[tuple[AuditEvent, str | None]], int]:
@@ -125,7 +151,7 @@ def list_history(
         session, audit.AuditFilter(object_type=OBJECT_TYPE, scope_id=item.config_id), page
     )
     query = select(Item.id, Item.revision).where(Item.config_id == item.config_id)
-    labels = {item_id: label for item_id, label in session.execute(query)}
+    labels: dict[str, str] = dict(session.execute(query).all())
     gone = {row.object_id for row in rows} - labels.keys()
     if gone:
         labels |= _discarded_labels(session, item.config_id, gone)
