@@ -56,6 +56,9 @@ def test_a_parts_life_is_its_history_newest_first(as_user: Client, users: dict[s
     part = ok(r, 201)["id"]
     ok(eng.patch(f"{ITEMS}/{part}", json={"name": "Bracket, long"}))
     bolt, washer = create_item(eng, name="Bolt")["id"], create_item(eng, name="Washer")["id"]
+    for child in (bolt, washer):  # a release needs its children released
+        lifecycle(eng, child, "submit")
+        lifecycle(approver, child, "release")
     first = _line(eng, part, bolt, 2, "10")
     _line(eng, part, washer, 1.5, "20")
     ok(eng.patch(f"/api/v1/bom/lines/{first['id']}", json={"quantity": 4}))
@@ -146,7 +149,9 @@ def test_a_parts_life_is_its_history_newest_first(as_user: Client, users: dict[s
     # any revision's id answers the whole item; its parts' own histories stay apart
     assert history(viewer, target) == page
     assert [summary(r) for r in history(viewer, bolt)["items"]] == [
-        ("A", "created", "engineer", None)
+        ("A", "released", "approver", None),
+        ("A", "submitted", "engineer", None),
+        ("A", "created", "engineer", None),
     ]
 
 
@@ -217,3 +222,29 @@ def test_no_secrets_in_the_history(as_user: Client) -> None:
     assert "password" not in text
     assert "token" not in text
     assert body["items"][0]["after"] == {"properties": {"api_key": "[redacted]", "ip": "54"}}
+
+
+def test_document_links_are_in_the_parts_history(as_user: Client) -> None:
+    eng = as_user("engineer")
+    part = create_item(eng, name="Pump")["id"]
+    drawing = create_item(eng, item_type="Document", name="Pump drawing", item_number="DWG-7")
+    body = {"document_id": drawing["id"], "role": "drawing"}
+    link = ok(eng.post(f"{ITEMS}/{part}/documents", json=body), 201)
+    r = eng.delete(f"{ITEMS}/{part}/documents/{link['id']}")
+    assert r.status_code == 204, r.text
+    rows = history(eng, part)["items"]
+    assert [summary(r) for r in rows] == [
+        ("A", "document_unlinked", "engineer", None),
+        ("A", "document_linked", "engineer", None),
+        ("A", "created", "engineer", None),
+    ]
+    snapshot = {
+        "id": link["id"],
+        "document_config_id": drawing["config_id"],
+        "document_number": "DWG-7",
+        "role": "drawing",
+    }
+    assert (rows[1]["before"], rows[1]["after"]) == (None, snapshot)
+    assert (rows[0]["before"], rows[0]["after"]) == (snapshot, None)
+    # the document's own history is its own
+    assert [r["action"] for r in history(eng, drawing["id"])["items"]] == ["created"]

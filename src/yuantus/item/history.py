@@ -38,6 +38,8 @@ CHANGE_ACTIONS = {
     ("bom_line", "remove"): "bom_line_removed",
     ("item_file", "add"): "file_linked",
     ("item_file", "remove"): "file_unlinked",
+    ("document_link", "add"): "document_linked",
+    ("document_link", "remove"): "document_unlinked",
 }
 
 
