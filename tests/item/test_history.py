@@ -248,3 +248,56 @@ def test_document_links_are_in_the_parts_history(as_user: Client) -> None:
     assert (rows[0]["before"], rows[0]["after"]) == (snapshot, None)
     # the document's own history is its own
     assert [r["action"] for r in history(eng, drawing["id"])["items"]] == ["created"]
+
+
+def test_delta_apply_line_removal_and_file_unlink(as_user: Client) -> None:
+    eng = as_user("engineer")
+    bolt, washer, nut = (create_item(eng, name=n)["id"] for n in ("Bolt", "Washer", "Nut"))
+    left, right, target = (create_item(eng, name=n)["id"] for n in ("Left", "Right", "Target"))
+    for parent in (left, target):
+        _line(eng, parent, bolt, 2, "10")
+        _line(eng, parent, washer, 1, "20")
+    _line(eng, right, bolt, 3, "10")
+    _line(eng, right, nut, 1, "30")
+    preview = ok(
+        eng.get("/api/v1/bom/compare/delta/preview", params={"left_id": left, "right_id": right})
+    )
+    body = {"target_id": target, "operations": preview["operations"]}
+    assert ok(eng.post("/api/v1/bom/compare/delta/apply", json=body))["applied"] == {
+        "add": 1,
+        "remove": 1,
+        "update": 1,
+    }
+    files = {"file": ("t.step", b"ISO-10303-21;", "model/step")}
+    link = ok(eng.post(f"{ITEMS}/{target}/files", files=files, data={"role": "native"}), 201)
+    assert eng.delete(f"{ITEMS}/{target}/files/{link['id']}").status_code == 204
+    bolt_line = ok(eng.get(f"/api/v1/bom/{target}/flat", params={"levels": 1}))["items"][0]
+    assert eng.delete(f"/api/v1/bom/lines/{bolt_line['line_id']}").status_code == 204
+
+    rows = history(eng, target)["items"]
+    assert [r["action"] for r in rows] == [
+        "bom_line_removed",  # by hand
+        "file_unlinked",
+        "file_linked",
+        "bom_line_added",  # the delta: remove, update, add
+        "bom_line_updated",
+        "bom_line_removed",
+        "bom_line_added",
+        "bom_line_added",
+        "created",
+    ]
+    nut_config = ok(eng.get(f"{ITEMS}/{nut}"))["config_id"]
+    washer_config = ok(eng.get(f"{ITEMS}/{washer}"))["config_id"]
+    assert (rows[3]["after"]["child_config_id"], rows[3]["after"]["quantity"]) == (
+        nut_config,
+        "1",
+    )
+    assert (rows[4]["before"]["quantity"], rows[4]["after"]["quantity"]) == ("2", "3")
+    assert (rows[5]["before"]["child_config_id"], rows[5]["after"]) == (washer_config, None)
+    assert (rows[1]["before"]["id"], rows[1]["before"]["role"], rows[1]["after"]) == (
+        link["id"],
+        "native",
+        None,
+    )
+    assert rows[0]["before"]["quantity"] == "3"
+    assert {r["actor_name"] for r in rows} == {"engineer"}

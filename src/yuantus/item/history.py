@@ -18,6 +18,8 @@ from yuantus.audit import service as audit
 from yuantus.audit.models import AuditEvent
 from yuantus.audit.service import Actor
 from yuantus.core.pagination import PageParams
+from yuantus.identity.models import User
+from yuantus.item.changes import RevisionChange
 from yuantus.item.models import Item
 
 OBJECT_TYPE = "item"
@@ -143,6 +145,23 @@ def record_change(
     """A change of a revision's content (attributes, a BOM line, a file link) in its history."""
     name = CHANGE_ACTIONS.get((object_type, action), f"{object_type}_{action}")
     record_event(session, item, name, before=before, after=after, actor=actor)
+
+
+def on_revision_change(session: Session, change: RevisionChange) -> None:
+    """The changes listener (item/changes.py) that writes a revision's content changes here."""
+    if change.object_type == OBJECT_TYPE and change.action in TRANSITION_ACTIONS:
+        # lifecycle moves are written by record_transition, with the ECO and the supersedes
+        return
+    actor = session.get(User, change.user_id) if change.user_id is not None else None
+    record_change(
+        session,
+        change.item,
+        change.object_type,
+        change.action,
+        before=change.before,
+        after=change.after,
+        actor=actor,
+    )
 
 
 def list_history(

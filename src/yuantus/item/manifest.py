@@ -5,10 +5,11 @@ from yuantus.item.copying import revision_copiers
 
 
 def register_hooks() -> None:
-    """A new revision starts with the source revision's document links."""
-    from yuantus.item import documents
+    """Revise copies document links; every content change of a revision enters its history."""
+    from yuantus.item import changes, documents, history
 
     revision_copiers.register("document_links", documents.copy_links, priority=30)
+    changes.register_listener(history.on_revision_change)
 
 
 MANIFEST = DomainManifest(

@@ -1,8 +1,8 @@
 """audit scope: meta_audit_events.scope_id, the history a row belongs to (an item's config)
 
-Revision ID: 0009_audit_scope
-Revises: 20261202_0535_doclinks
-Create Date: 2026-12-02 05:40:00
+Revision ID: 0011_audit_scope
+Revises: 0010_eco_target_lock
+Create Date: 2026-12-02 06:27:00
 """
 
 from collections.abc import Sequence
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0009_audit_scope"
-down_revision: str | None = "20261202_0535_doclinks"
+revision: str = "0011_audit_scope"
+down_revision: str | None = "0010_eco_target_lock"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
