@@ -47,6 +47,9 @@ def _part(session: Session, number: str) -> Item:
 def build_example(session: Session, engineer: User) -> dict[str, Item]:
     """The hand-checked 3-level example: TOP rev A (Released, all below it too), TOP rev B (Draft).
 
+    Every part under TOP A is released (rev A), so TOP A (rule released) and TOP B (rule latest)
+    resolve their children to the same revisions.
+
     TOP A                          TOP B (changes)
       ASM1  q2  fn10                 ASM1  q3  fn10          quantity 2 -> 3
         BOLT q4 fn10                 BOLT  q6  fn25          find_num 20 -> 25

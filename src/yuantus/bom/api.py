@@ -13,10 +13,12 @@ from yuantus.bom.schemas import (
     BomLineCreate,
     BomLineRead,
     BomLineUpdate,
+    BomTreeRead,
     DeltaApply,
     FlatBom,
     FlatRowRead,
     ItemRef,
+    RuleRead,
     TreeNodeRead,
     WhereUsed,
     WhereUsedRead,
@@ -25,8 +27,10 @@ from yuantus.core import decimals
 from yuantus.core.deps import SessionDep
 from yuantus.core.http import TransactionalRoute
 from yuantus.core.pagination import MAX_OFFSET
+from yuantus.core.query import StrictQuery
 from yuantus.identity.deps import CurrentUser, require_role
 from yuantus.identity.models import User
+from yuantus.item.deps import RuleDep
 
 router = APIRouter(route_class=TransactionalRoute, tags=["bom"])
 Engineer = Annotated[User, Depends(require_role("engineer"))]
@@ -51,9 +55,10 @@ class CompareQuery:
         line_key: Annotated[str, Query(description=f"one of {', '.join(LINE_KEYS)}")] = (
             "child_config"
         ),
+        rule: RuleDep = None,
     ) -> None:
         self.left_id, self.right_id, self.levels = left_id, right_id, levels
-        self.compare_mode, self.line_key = compare_mode, line_key
+        self.compare_mode, self.line_key, self.rule = compare_mode, line_key, rule
 
     def run(self, session: Session) -> dict[str, Any]:
         """The compare result."""
@@ -64,6 +69,7 @@ class CompareQuery:
             levels=self.levels,
             compare_mode=self.compare_mode,
             line_key=self.line_key,
+            rule=self.rule,
         )
 
 
@@ -76,19 +82,19 @@ def _json(result: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-@router.get("/bom/compare")
+@router.get("/bom/compare", dependencies=[StrictQuery])
 def compare(q: CompareDep, session: SessionDep, _user: CurrentUser) -> dict[str, Any]:
     """Compare the exploded BOMs of two revisions: summary, added, removed, changed lines."""
     return _json(q.run(session))
 
 
-@router.get("/bom/compare/delta/preview")
+@router.get("/bom/compare/delta/preview", dependencies=[StrictQuery])
 def delta_preview(q: CompareDep, session: SessionDep, _user: CurrentUser) -> dict[str, Any]:
     """The compare as ordered add/remove/update operations with severity and risk."""
     return _json(delta.preview_by_ids(session, q.run))
 
 
-@router.get("/bom/compare/delta/export")
+@router.get("/bom/compare/delta/export", dependencies=[StrictQuery])
 def delta_export(
     q: CompareDep,
     session: SessionDep,
@@ -145,39 +151,46 @@ def delete_line(line_id: str, session: SessionDep, user: Engineer) -> Response:
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/bom/{item_id}/tree", response_model=TreeNodeRead)
-def tree(item_id: str, session: SessionDep, _user: CurrentUser, levels: Levels = -1) -> Any:
-    """The nested multi-level BOM of a revision (children resolved to current revisions)."""
-    return service.tree_for(session, item_id, levels)
+@router.get("/bom/{item_id}/tree", response_model=BomTreeRead, dependencies=[StrictQuery])
+def tree(
+    item_id: str, session: SessionDep, _user: CurrentUser, rule: RuleDep, levels: Levels = -1
+) -> BomTreeRead:
+    """The nested multi-level BOM of a revision, children resolved under the revision rule."""
+    used, root = service.tree_for(session, item_id, levels, rule)
+    node = TreeNodeRead.model_validate(root)
+    return BomTreeRead(**dict(node), rule=RuleRead(**used.describe()))
 
 
-@router.get("/bom/{item_id}/flat", response_model=FlatBom)
+@router.get("/bom/{item_id}/flat", response_model=FlatBom, dependencies=[StrictQuery])
 def flat(
     item_id: str,
     session: SessionDep,
     _user: CurrentUser,
+    rule: RuleDep,
     levels: Levels = -1,
     limit: Annotated[int | None, Query(ge=1, description="rows per page; all when omitted")] = None,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> FlatBom:
     """The exploded BOM as rows in depth-first order, with extended quantities."""
-    item, rows = service.flat_for(session, item_id, levels)
+    item, used, rows = service.flat_for(session, item_id, levels, rule)
     page = rows[offset : offset + limit if limit else None]
     return FlatBom(
         item=ItemRef.model_validate(item),
+        rule=RuleRead(**used.describe()),
         items=[FlatRowRead.model_validate(r) for r in page],
         total=len(rows),
     )
 
 
-@router.get("/bom/{item_id}/where-used", response_model=WhereUsed)
+@router.get("/bom/{item_id}/where-used", response_model=WhereUsed, dependencies=[StrictQuery])
 def where_used(
-    item_id: str, session: SessionDep, _user: CurrentUser, levels: Levels = -1
+    item_id: str, session: SessionDep, _user: CurrentUser, rule: RuleDep, levels: Levels = -1
 ) -> WhereUsed:
-    """The current revisions that use the item, level by level up to the roots."""
-    item, rows = service.where_used_for(session, item_id, levels)
+    """The parent revisions (under the rule; latest by default) using the item, up to the roots."""
+    item, used, rows = service.where_used_for(session, item_id, levels, rule)
     return WhereUsed(
         item=ItemRef.model_validate(item),
+        rule=RuleRead(**used.describe()),
         items=[WhereUsedRead.model_validate(r) for r in rows],
         total=len(rows),
     )

@@ -18,6 +18,7 @@ from yuantus.core import decimals
 from yuantus.core.errors import Unprocessable
 from yuantus.item import service as item_service
 from yuantus.item.models import Item
+from yuantus.item.service import RevisionRule
 
 LINE_KEYS = (
     "child_config",
@@ -129,6 +130,8 @@ def _keyed_lines(rows: list[FlatRow], line_key: str) -> dict[str, dict[str, Any]
             "child_id": row.child_id,
             "child_number": row.child_number,
             "child_revision": row.child_revision,
+            "child_state": row.child_state,
+            "resolution": row.resolution,
             "properties": props,
         }
     return out
@@ -159,6 +162,8 @@ def _summarized(rows: list[FlatRow]) -> dict[str, dict[str, Any]]:
             "child_id": row.child_id,
             "child_number": row.child_number,
             "child_revision": row.child_revision,
+            "child_state": row.child_state,
+            "resolution": row.resolution,
             "properties": {
                 "quantity": None if mixed else by_uom[uoms[0]],
                 "uom": "MIXED" if mixed else uoms[0],
@@ -200,13 +205,14 @@ def _changes(mode: Mode, left: dict[str, Any], right: dict[str, Any]) -> list[di
     return out
 
 
-def _item_ref(item: Item) -> dict[str, Any]:
+def _item_ref(item: Item, rule: RevisionRule) -> dict[str, Any]:
     return {
         "id": item.id,
         "config_id": item.config_id,
         "item_number": item.item_number,
         "revision": item.revision,
         "state": item.state,
+        "rule": rule.describe(),
     }
 
 
@@ -218,13 +224,19 @@ def compare_boms(
     levels: int = -1,
     compare_mode: str | None = None,
     line_key: str = "child_config",
+    rule: RevisionRule | None = None,
 ) -> dict[str, Any]:
-    """Compare the exploded BOMs of two revisions: summary, added, removed, changed."""
+    """Compare the exploded BOMs of two revisions: summary, added, removed, changed.
+
+    Each side resolves its children under `rule`, or under its own default when None
+    (a Draft side latest, a Released one released, a Superseded one as of its end).
+    """
     check_levels(levels)
     mode = check_mode(compare_mode, line_key)
+    left_rule, right_rule = item_service.rule_for(left, rule), item_service.rule_for(right, rule)
     left_rows, right_rows = (
-        explode_flat(session, left, levels),
-        explode_flat(session, right, levels),
+        explode_flat(session, left, levels, left_rule),
+        explode_flat(session, right, levels, right_rule),
     )
     if mode.summarized:
         before, after = _summarized(left_rows), _summarized(right_rows)
@@ -250,8 +262,8 @@ def compare_boms(
     severities = [c["severity"] for c in changed]
     mixed = sorted(k for k, v in {**before, **after}.items() if v["properties"].get("mixed_uom"))
     return {
-        "left": _item_ref(left),
-        "right": _item_ref(right),
+        "left": _item_ref(left, left_rule),
+        "right": _item_ref(right, right_rule),
         "levels": levels,
         "compare_mode": compare_mode,
         "line_key": mode.line_key,
@@ -279,11 +291,18 @@ def compare_by_ids(
     levels: int = -1,
     compare_mode: str | None = None,
     line_key: str = "child_config",
+    rule: RevisionRule | None = None,
 ) -> dict[str, Any]:
     """compare_boms by revision ids; checks the query before touching the database."""
     check_mode(compare_mode, line_key)
     check_levels(levels)
     left, right = item_service.get(session, left_id), item_service.get(session, right_id)
     return compare_boms(
-        session, left, right, levels=levels, compare_mode=compare_mode, line_key=line_key
+        session,
+        left,
+        right,
+        levels=levels,
+        compare_mode=compare_mode,
+        line_key=line_key,
+        rule=rule,
     )

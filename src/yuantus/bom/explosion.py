@@ -16,6 +16,9 @@ from yuantus.bom.models import BomLine
 from yuantus.core import decimals
 from yuantus.item import service as item_service
 from yuantus.item.models import Item
+from yuantus.item.service import LATEST_RULE, RevisionRule
+
+RESOLVED, UNRESOLVED = "resolved", "unresolved"
 
 # SQLite IN lists are chunked: huge levels must not hit its bind-parameter limit
 IN_CHUNK = 5000
@@ -61,13 +64,15 @@ def id_filters(
         yield column.in_(ordered[start : start + IN_CHUNK])
 
 
-def _lines_of(session: Session, parent_ids: Iterable[str]) -> dict[str, list[_LineTuple]]:
-    """The lines of many parent revisions with their children's current revisions, by parent.
+def _lines_of(
+    session: Session, parent_ids: Iterable[str], rule: RevisionRule
+) -> dict[str, list[_LineTuple]]:
+    """The lines of many parent revisions with their children's revisions under the rule.
 
-    One query per level: the lines LEFT JOIN the item domain's current-revision selectable
-    (a child without a current revision still shows, unresolved).
+    One query per level: the lines LEFT JOIN the item domain's selectable for the rule (a
+    child without a revision under it still shows, unresolved, named by its current one).
     """
-    current = item_service.current_revisions()
+    current = item_service.revisions_under(rule)
     query = select(
         BomLine.id,
         BomLine.parent_item_id,
@@ -86,25 +91,46 @@ def _lines_of(session: Session, parent_ids: Iterable[str]) -> dict[str, list[_Li
         current.c.name,
     ).outerjoin(current, current.c.config_id == BomLine.child_config_id)
     grouped: dict[str, list[_LineTuple]] = defaultdict(list)
+    unresolved: list[_LineTuple] = []
     for clause in id_filters(session, BomLine.parent_item_id, parent_ids):
         for row in session.execute(query.where(clause)):
-            grouped[row[_L_PARENT]].append(row)
+            if row[_L_CHILD_ID] is None:
+                unresolved.append(row)
+            else:
+                grouped[row[_L_PARENT]].append(row)
+    if unresolved:
+        _name_unresolved(session, unresolved, grouped)
     for rows in grouped.values():
         rows.sort(key=_line_order)
     return grouped
+
+
+def _name_unresolved(
+    session: Session, rows: list[_LineTuple], grouped: dict[str, list[_LineTuple]]
+) -> None:
+    """Give unresolved lines the child's number and name (same on every revision), no revision."""
+    named = item_service.current_revision_rows(session, (r[_L_CHILD_CONFIG] for r in rows))
+    for row in rows:
+        current = named.get(row[_L_CHILD_CONFIG])
+        values = list(row)
+        if current is not None:
+            values[_L_CHILD_NUMBER], values[_L_CHILD_NAME] = current.item_number, current.name
+        grouped[row[_L_PARENT]].append(tuple(values))
 
 
 def _line_order(row: _LineTuple) -> tuple[int, str, str]:
     return (row[_L_SEQUENCE], row[_L_FIND_NUM] or "", row[_L_ID])
 
 
-def _load_structure(session: Session, root: Item, levels: int) -> dict[str, list[_LineTuple]]:
+def _load_structure(
+    session: Session, root: Item, levels: int, rule: RevisionRule
+) -> dict[str, list[_LineTuple]]:
     """Every line reachable from the root within `levels`, breadth first, one query per level."""
     lines: dict[str, list[_LineTuple]] = {}
     frontier = {root.id}
     depth = 0
     while frontier and (levels < 0 or depth < levels):
-        level_lines = _lines_of(session, frontier)
+        level_lines = _lines_of(session, frontier, rule)
         lines.update(level_lines)
         for parent_id in frontier:
             lines.setdefault(parent_id, [])
@@ -134,6 +160,7 @@ class FlatRow:
     child_revision: str | None
     child_state: str | None
     child_name: str | None
+    resolution: str
     quantity: Decimal
     extended_quantity: Decimal
     uom: str
@@ -155,6 +182,7 @@ class TreeNode:
     state: str | None
     name: str | None
     level: int
+    resolution: str = RESOLVED
     line: FlatRow | None = None
     children: list[TreeNode] = field(default_factory=list)
 
@@ -162,9 +190,15 @@ class TreeNode:
 _Frame = tuple[Iterator[_LineTuple], str, str, int, list[str], Decimal, frozenset[str]]
 
 
-def explode_flat(session: Session, item: Item, levels: int = -1) -> list[FlatRow]:
-    """The exploded BOM in depth-first BOM order; extended quantity multiplies down the path."""
-    lines = _load_structure(session, item, levels)
+def explode_flat(
+    session: Session, item: Item, levels: int = -1, rule: RevisionRule | None = None
+) -> list[FlatRow]:
+    """The exploded BOM in depth-first BOM order; extended quantity multiplies down the path.
+
+    Children resolve under the rule (the revision's default when None); an unresolved child
+    is a row without a revision and without children.
+    """
+    lines = _load_structure(session, item, levels, item_service.rule_for(item, rule))
     # extended quantities are exact products (0.25 x 3 x 1.5 = 1.125, never rounded)
     with decimals.exact():
         return _walk(lines, item, levels)
@@ -222,6 +256,7 @@ def _walk(lines: dict[str, list[_LineTuple]], item: Item, levels: int) -> list[F
                     revision,
                     state,
                     name,
+                    RESOLVED if child_id is not None else UNRESOLVED,
                     quantity,
                     extended,
                     uom,
@@ -256,7 +291,9 @@ def _walk(lines: dict[str, list[_LineTuple]], item: Item, levels: int) -> list[F
     return rows
 
 
-def explode_tree(session: Session, item: Item, levels: int = -1) -> TreeNode:
+def explode_tree(
+    session: Session, item: Item, levels: int = -1, rule: RevisionRule | None = None
+) -> TreeNode:
     """The exploded BOM as nested nodes, each carrying the line that uses it."""
     root = TreeNode(
         item_id=item.id,
@@ -268,7 +305,7 @@ def explode_tree(session: Session, item: Item, levels: int = -1) -> TreeNode:
         level=0,
     )
     open_nodes = [root]
-    for row in explode_flat(session, item, levels):
+    for row in explode_flat(session, item, levels, rule):
         node = TreeNode(
             item_id=row.child_id,
             config_id=row.child_config_id,
@@ -277,6 +314,7 @@ def explode_tree(session: Session, item: Item, levels: int = -1) -> TreeNode:
             state=row.child_state,
             name=row.child_name,
             level=row.level,
+            resolution=row.resolution,
             line=row,
         )
         # rows come depth first, so the parent is the last open node one level up
@@ -307,12 +345,17 @@ class WhereUsedRow:
     refdes: list[str]
 
 
-def where_used(session: Session, item: Item, levels: int = -1) -> list[WhereUsedRow]:
-    """Current parent revisions using the item, up to the roots, one batched query per level."""
+def where_used(
+    session: Session, item: Item, levels: int = -1, rule: RevisionRule | None = None
+) -> list[WhereUsedRow]:
+    """Parent revisions (under the rule, latest by default) using the item, up to the roots.
+
+    One batched query per level; a parent item with no revision under the rule is not a user.
+    """
     numbers = {item.config_id: item.item_number}
     paths = {item.config_id: [item.item_number]}
     frontier = {item.config_id}
-    parents = item_service.current_revisions()
+    parents = item_service.revisions_under(rule or LATEST_RULE)
     rows: list[WhereUsedRow] = []
     depth = 0
     while frontier and (levels < 0 or depth < levels):

@@ -69,6 +69,14 @@ class ItemRef(ReadSchema):
     name: str
 
 
+class RuleRead(BaseModel):
+    """The revision rule an answer resolved its children under."""
+
+    kind: str
+    as_of: datetime | None
+    default: bool
+
+
 class FlatRowRead(ReadSchema):
     """One exploded line; `path` is the item numbers from the root down to the child."""
 
@@ -83,6 +91,7 @@ class FlatRowRead(ReadSchema):
     child_revision: str | None
     child_state: str | None
     child_name: str | None
+    resolution: str
     quantity: ExactOut
     extended_quantity: ExactOut
     uom: str
@@ -97,6 +106,7 @@ class FlatBom(BaseModel):
     """A flat explosion: the root revision and its rows."""
 
     item: ItemRef
+    rule: RuleRead
     items: list[FlatRowRead]
     total: int
 
@@ -111,8 +121,15 @@ class TreeNodeRead(ReadSchema):
     state: str | None
     name: str | None
     level: int
+    resolution: str
     line: FlatRowRead | None
     children: list[TreeNodeRead]
+
+
+class BomTreeRead(TreeNodeRead):
+    """The nested explosion: the root node and the rule its children resolved under."""
+
+    rule: RuleRead
 
 
 class WhereUsedRead(ReadSchema):
@@ -139,6 +156,7 @@ class WhereUsed(BaseModel):
     """Where an item is used: its revision and the using lines."""
 
     item: ItemRef
+    rule: RuleRead
     items: list[WhereUsedRead]
     total: int
 

@@ -30,6 +30,7 @@ from yuantus.identity.models import User
 from yuantus.item import changes
 from yuantus.item import service as item_service
 from yuantus.item.models import Item
+from yuantus.item.service import RevisionRule
 
 __all__ = [
     "FlatRow",
@@ -311,21 +312,31 @@ def delete_line_by_id(session: Session, line_id: str, user: User | None = None) 
     delete_line(session, get_line(session, line_id), user)
 
 
-def flat_for(session: Session, item_id: str, levels: int) -> tuple[Item, list[FlatRow]]:
-    """The item and its flat explosion; 422 on bad levels, 404 on an unknown item."""
+def flat_for(
+    session: Session, item_id: str, levels: int, rule: RevisionRule | None = None
+) -> tuple[Item, RevisionRule, list[FlatRow]]:
+    """The item, the rule used and its flat explosion; 422 on bad levels, 404 unknown item."""
     check_levels(levels)
     item = item_service.get(session, item_id)
-    return item, explode_flat(session, item, levels)
+    used = item_service.rule_for(item, rule)
+    return item, used, explode_flat(session, item, levels, used)
 
 
-def tree_for(session: Session, item_id: str, levels: int) -> TreeNode:
-    """The nested explosion of an item."""
-    check_levels(levels)
-    return explode_tree(session, item_service.get(session, item_id), levels)
-
-
-def where_used_for(session: Session, item_id: str, levels: int) -> tuple[Item, list[WhereUsedRow]]:
-    """The item and the current revisions using it, up to the roots."""
+def tree_for(
+    session: Session, item_id: str, levels: int, rule: RevisionRule | None = None
+) -> tuple[RevisionRule, TreeNode]:
+    """The rule used and the nested explosion of an item."""
     check_levels(levels)
     item = item_service.get(session, item_id)
-    return item, where_used(session, item, levels)
+    used = item_service.rule_for(item, rule)
+    return used, explode_tree(session, item, levels, used)
+
+
+def where_used_for(
+    session: Session, item_id: str, levels: int, rule: RevisionRule | None = None
+) -> tuple[Item, RevisionRule, list[WhereUsedRow]]:
+    """The item, the rule used (latest by default) and the parent revisions using it."""
+    check_levels(levels)
+    item = item_service.get(session, item_id)
+    used = rule or item_service.LATEST_RULE
+    return item, used, where_used(session, item, levels, used)

@@ -76,6 +76,11 @@ VALIDATION_FAILED = ErrorCode(
 UNKNOWN_FIELDS = ErrorCode(
     "unknown_fields", 422, "the body has fields the endpoint does not know; `context.fields`"
 )
+UNKNOWN_QUERY_PARAMETERS = ErrorCode(
+    "unknown_query_parameters",
+    422,
+    "the query string has parameters the endpoint does not know; `context.parameters`",
+)
 INVALID_FILTER = ErrorCode(
     "invalid_filter", 422, "a list filter has a value outside its allowed values"
 )

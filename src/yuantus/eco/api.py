@@ -11,6 +11,7 @@ from yuantus.core import decimals, hooks
 from yuantus.core.deps import SessionDep
 from yuantus.core.http import TransactionalRoute
 from yuantus.core.pagination import PageDep
+from yuantus.core.query import StrictQuery
 from yuantus.core.schemas import Page
 from yuantus.eco import history, service
 from yuantus.eco import stages as stage_service
@@ -32,6 +33,7 @@ from yuantus.eco.schemas import (
 )
 from yuantus.identity.deps import CurrentUser, require_role
 from yuantus.identity.models import User
+from yuantus.item.deps import RuleDep
 
 router = APIRouter(route_class=TransactionalRoute, tags=["eco"])
 AdminUser = Annotated[User, Depends(require_role("admin"))]
@@ -182,14 +184,16 @@ def list_events(
     return Page(items=[EcoEventRead.model_validate(r) for r in rows], total=total)
 
 
-@router.get("/eco/{eco_id}/bom-changes", response_model=dict[str, Any])
+@router.get("/eco/{eco_id}/bom-changes", response_model=dict[str, Any], dependencies=[StrictQuery])
 def bom_changes(
     eco_id: str,
     session: SessionDep,
     _user: CurrentUser,
+    rule: RuleDep,
     levels: Annotated[int, Query(ge=-1, le=50, description="-1 = all levels")] = -1,
 ) -> dict[str, Any]:
     """The BOM compare and delta preview of the ECO's source revision against its target."""
-    changes = service.bom_changes(session, service.get(session, eco_id), levels=levels)
+    eco = service.get(session, eco_id)
+    changes = service.bom_changes(session, eco, levels=levels, rule=rule)
     out: dict[str, Any] = decimals.jsonable(changes)
     return out

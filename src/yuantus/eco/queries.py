@@ -14,6 +14,7 @@ from yuantus.eco import stages as stage_service
 from yuantus.eco.models import Eco, EcoApproval
 from yuantus.identity.models import User
 from yuantus.item import service as item_service
+from yuantus.item.service import RevisionRule
 
 # states in which an ECO can still be signed
 DECIDABLE_STATES = ("draft", "progress", "approved")
@@ -69,8 +70,14 @@ def _waiting_for(session: Session, query: Select[Any], user: User) -> Select[Any
     )
 
 
-def bom_changes(session: Session, eco: Eco, *, levels: int = -1) -> dict[str, Any]:
-    """The BOM compare and delta preview of the ECO's source against its target revision."""
+def bom_changes(
+    session: Session, eco: Eco, *, levels: int = -1, rule: RevisionRule | None = None
+) -> dict[str, Any]:
+    """The BOM compare and delta preview of the ECO's source against its target revision.
+
+    Without a rule each side uses its own default: the Draft target latest, the source the
+    rule it is released under (released; as of its end once the ECO superseded it).
+    """
     from yuantus.bom.compare import compare_boms
     from yuantus.bom.delta import build_delta_preview
 
@@ -82,13 +89,15 @@ def bom_changes(session: Session, eco: Eco, *, levels: int = -1) -> dict[str, An
         )
     source = item_service.get(session, eco.product_id)
     target = item_service.get(session, eco.target_item_id)
-    compare = compare_boms(session, source, target, levels=levels)
+    compare = compare_boms(session, source, target, levels=levels, rule=rule)
     return {
         "eco_id": eco.id,
         "source_item_id": source.id,
         "source_revision": source.revision,
         "target_item_id": target.id,
         "target_revision": target.revision,
+        "source_rule": compare["left"]["rule"],
+        "target_rule": compare["right"]["rule"],
         "compare": compare,
         "delta": build_delta_preview(compare),
     }

@@ -77,3 +77,11 @@ UNKNOWN_DOCUMENT_ROLE = ErrorCode(
 DOCUMENT_REFERENCE_REQUIRED = ErrorCode(
     "document_reference_required", 422, "give exactly one of document_id and document_config_id"
 )
+UNKNOWN_REVISION_RULE = ErrorCode(
+    "unknown_revision_rule", 422, "`rule` is not one of latest, released, as_of; `context.allowed`"
+)
+INVALID_AS_OF = ErrorCode(
+    "invalid_as_of",
+    422,
+    "`as_of` is not an ISO 8601 time with a UTC offset, or it contradicts `rule`",
+)

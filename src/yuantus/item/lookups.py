@@ -10,10 +10,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, Subquery, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, Subquery, and_, exists, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from yuantus.item.models import Item
+from yuantus.item.revision_rules import RevisionRule
 
 # values per bound list: within every driver's bind-parameter limits
 LOOKUP_CHUNK = 5000
@@ -52,6 +53,40 @@ def _rows() -> Select[str, str, str, str, str, str, str]:
 def current_revisions(name: str = "current_items") -> Subquery:
     """A selectable of the current revision of every item (columns: ITEM_ROW_COLUMNS)."""
     return _rows().where(Item.is_current).subquery(name)
+
+
+def revisions_under(rule: RevisionRule, name: str = "resolved_items") -> Subquery:
+    """A selectable of the revision each item resolves to under the rule (ITEM_ROW_COLUMNS).
+
+    At most one row per config; an item with no revision under the rule has none (a
+    LEFT JOIN shows it unresolved). latest: the current revision. released: the current
+    revision if it is Released (a scheduled release is never current, so never picked).
+    as_of(t): the revision with effective_from <= t < superseded_at, and no later
+    revision effective by t (a revision scheduled before t ends the current one's time).
+    """
+    if rule.kind == "latest":
+        return current_revisions(name)
+    if rule.kind == "released":
+        return _rows().where(Item.is_current, Item.state == "Released").subquery(name)
+    at = rule.as_of
+    assert at is not None, "an as_of rule carries its time"
+    later = aliased(Item, name=f"{name}_later")
+    newer_effective = exists().where(
+        later.config_id == Item.config_id,
+        later.generation > Item.generation,
+        later.effective_from <= at,
+    )
+    return (
+        _rows()
+        .where(
+            and_(
+                Item.effective_from <= at,
+                or_(Item.superseded_at.is_(None), Item.superseded_at > at),
+                ~newer_effective,
+            )
+        )
+        .subquery(name)
+    )
 
 
 def all_revisions(name: str = "item_revisions") -> Subquery:

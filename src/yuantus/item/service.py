@@ -32,6 +32,7 @@ from yuantus.item import (
     guards,
     history,
     release_checks,
+    revision_rules,
     revisions,
     rules,
 )
@@ -42,7 +43,15 @@ from yuantus.item.lookups import ItemRow as ItemRow
 from yuantus.item.lookups import all_revisions as all_revisions
 from yuantus.item.lookups import current_revision_rows as current_revision_rows
 from yuantus.item.lookups import current_revisions as current_revisions
+from yuantus.item.lookups import revisions_under as revisions_under
 from yuantus.item.models import FROZEN_STATES, ITEM_TYPES, OPEN_STATES, STATES, Item
+from yuantus.item.revision_rules import RevisionRule as RevisionRule
+from yuantus.item.revision_rules import parse_rule as parse_rule
+from yuantus.item.revision_rules import rule_for as rule_for
+
+# the revision rules structure reads resolve under (item/revision_rules.py)
+LATEST_RULE = revision_rules.LATEST
+RELEASED_RULE = revision_rules.RELEASED
 
 NUMBER_PREFIX = {"Part": "P", "Document": "D"}
 

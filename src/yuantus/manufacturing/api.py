@@ -11,13 +11,16 @@ from yuantus.core import hooks
 from yuantus.core.deps import SessionDep
 from yuantus.core.http import TransactionalRoute
 from yuantus.core.pagination import PageDep
+from yuantus.core.query import StrictQuery
 from yuantus.core.schemas import Page
 from yuantus.identity.deps import CurrentUser, require_role
 from yuantus.identity.models import User
+from yuantus.item.deps import RuleDep
 from yuantus.manufacturing import routing_service, workcenter_service, workorder_service
 from yuantus.manufacturing.models import Operation, Routing, WorkCenter, WorkOrder
 from yuantus.manufacturing.schemas import (
     MaterialRequirement,
+    MaterialsRule,
     OperationCreate,
     OperationRead,
     OperationUpdate,
@@ -233,19 +236,26 @@ def workorder_operations(
     )
 
 
-@router.get("/workorders/{workorder_id}/materials", response_model=WorkOrderMaterials)
+@router.get(
+    "/workorders/{workorder_id}/materials",
+    response_model=WorkOrderMaterials,
+    dependencies=[StrictQuery],
+)
 def workorder_materials(
-    workorder_id: str, session: SessionDep, _user: CurrentUser, page: PageDep
+    workorder_id: str, session: SessionDep, _user: CurrentUser, page: PageDep, rule: RuleDep
 ) -> WorkOrderMaterials:
-    """Leaf components of the order's product revision (current one while draft) x quantity."""
+    """Leaf components x quantity: stored at release (snapshot), or live while draft."""
     order = workorder_service.get(session, workorder_id)
-    revision_id, needs, total = workorder_service.materials_page(session, order, page)
+    answer = workorder_service.materials_page(session, order, page, rule)
     return WorkOrderMaterials(
         workorder_id=order.id,
-        product_item_id=revision_id,
+        product_item_id=answer.product_item_id,
         quantity=order.quantity,
-        items=[MaterialRequirement.model_validate(asdict(n)) for n in needs],
-        total=total,
+        source=answer.source,
+        snapshot_at=answer.snapshot_at,
+        rule=MaterialsRule(**answer.rule.describe()),
+        items=[MaterialRequirement.model_validate(asdict(n)) for n in answer.items],
+        total=answer.total,
     )
 
 

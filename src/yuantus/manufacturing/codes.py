@@ -69,3 +69,8 @@ ROUTING_PRODUCT_MISMATCH = ErrorCode(
     422,
     "the routing belongs to another product",
 )
+MATERIALS_SNAPSHOT = ErrorCode(
+    "materials_snapshot",
+    409,
+    "the order's materials were stored at release; a revision rule applies to a draft's live view",
+)

@@ -114,4 +114,35 @@ class WorkOrder(IdMixin, TimestampMixin, Base):
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     canceled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # set when releasing stored the materials (meta_workorder_materials): they answer from then
+    materials_snapshot_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_by: Mapped[str | None] = mapped_column(ForeignKey("meta_users.id", ondelete="SET NULL"))
+
+
+class WorkOrderMaterial(IdMixin, Base):
+    """A material requirement of a work order, stored when the order was released.
+
+    What was released to the shop floor never moves: an ECO on a component afterwards does
+    not change these rows. The component revision is the one the rule resolved to then.
+    """
+
+    __tablename__ = "meta_workorder_materials"
+
+    workorder_id: Mapped[str] = mapped_column(
+        ForeignKey("meta_workorders.id", ondelete="CASCADE"), index=True
+    )
+    component_config_id: Mapped[str] = mapped_column(String(36))
+    # none when the component had no revision under the rule (listed as unresolved)
+    component_item_id: Mapped[str | None] = mapped_column(ForeignKey("meta_items.id"))
+    item_number: Mapped[str | None] = mapped_column(String(64))
+    revision: Mapped[str | None] = mapped_column(String(8))
+    name: Mapped[str | None] = mapped_column(String(200))
+    state: Mapped[str | None] = mapped_column(String(16))
+    uom: Mapped[str] = mapped_column(String(16))
+    quantity_per_unit: Mapped[Decimal] = mapped_column(ExactDecimal())
+    required_quantity: Mapped[Decimal] = mapped_column(ExactDecimal())
+    bom_lines: Mapped[int] = mapped_column(Integer)
+    position: Mapped[int] = mapped_column(Integer)
+    rule: Mapped[str] = mapped_column(String(16))
+    rule_as_of: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

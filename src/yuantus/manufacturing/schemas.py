@@ -237,10 +237,19 @@ class MaterialRequirement(Schema):
     revision: str | None
     name: str | None
     state: str | None
+    resolution: str
     uom: str
     quantity_per_unit: ExactOut
     required_quantity: ExactOut
     bom_lines: int
+
+
+class MaterialsRule(Schema):
+    """The revision rule the components resolved under."""
+
+    kind: str
+    as_of: datetime | None
+    default: bool
 
 
 class WorkOrderMaterials(Schema):
@@ -249,5 +258,9 @@ class WorkOrderMaterials(Schema):
     workorder_id: str
     product_item_id: str
     quantity: ExactOut
+    # "snapshot": stored when the order was released, never moves; "live": computed now
+    source: str
+    snapshot_at: datetime | None
+    rule: MaterialsRule
     items: list[MaterialRequirement]
     total: int

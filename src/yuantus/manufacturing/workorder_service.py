@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import TYPE_CHECKING, Any
 
@@ -20,9 +20,16 @@ from yuantus.core.orm import flush_or_conflict, get_or_404
 from yuantus.core.pagination import PageParams, paginate
 from yuantus.identity.models import User
 from yuantus.item import service as item_service
+from yuantus.item.models import Item
+from yuantus.item.service import RevisionRule
 from yuantus.manufacturing import codes, routing_service, workcenter_service
 from yuantus.manufacturing.hooks import WORKORDER_ACTIONS, workorder_hooks
-from yuantus.manufacturing.models import WORKORDER_STATUSES, Routing, WorkOrder
+from yuantus.manufacturing.models import (
+    WORKORDER_STATUSES,
+    Routing,
+    WorkOrder,
+    WorkOrderMaterial,
+)
 
 if TYPE_CHECKING:
     from yuantus.bom.explosion import FlatRow
@@ -201,6 +208,8 @@ def _release(session: Session, order: WorkOrder) -> None:
     order.routing_id = routing.id
     order.product_item_id = current.id
     order.released_at = utcnow()
+    # what the shop floor builds from now on: later ECOs on components do not move it
+    snapshot_materials(session, order, current)
 
 
 def _start(_session: Session, order: WorkOrder) -> None:
@@ -319,10 +328,23 @@ class MaterialRequirement:
     revision: str | None
     name: str | None
     state: str | None
+    resolution: str
     uom: str
     quantity_per_unit: Decimal
     required_quantity: Decimal
     bom_lines: int
+
+
+@dataclass(frozen=True)
+class Materials:
+    """One page of an order's requirements: stored at release (snapshot) or computed (live)."""
+
+    source: str
+    rule: RevisionRule
+    product_item_id: str
+    snapshot_at: datetime | None
+    items: list[MaterialRequirement]
+    total: int
 
 
 def revision_for_materials(session: Session, order: WorkOrder) -> str:
@@ -333,17 +355,18 @@ def revision_for_materials(session: Session, order: WorkOrder) -> str:
     return order.product_item_id
 
 
-def materials(session: Session, order: WorkOrder) -> list[MaterialRequirement]:
-    """The leaf components of the order's product revision, extended x order quantity."""
+def live_materials(
+    session: Session, product: Item, quantity: Decimal, rule: RevisionRule
+) -> list[MaterialRequirement]:
+    """The leaf components of a product revision under the rule, extended x quantity."""
     # imported here: the BOM domain builds on items and may import manufacturing later
     from yuantus.bom import service as bom_service
 
-    product = item_service.get(session, revision_for_materials(session, order))
-    rows = bom_service.explode_flat(session, product, levels=-1)
+    rows = bom_service.explode_flat(session, product, levels=-1, rule=rule)
     parents = {row.parent_id for row in rows}
     needs: dict[tuple[str, str], MaterialRequirement] = {}
     with decimals.exact():
-        _add_needs(needs, rows, parents, order.quantity)
+        _add_needs(needs, rows, parents, quantity)
     return sorted(needs.values(), key=lambda n: (n.item_number or "", n.uom, n.component_config_id))
 
 
@@ -368,6 +391,7 @@ def _add_needs(
                 revision=row.child_revision,
                 name=row.child_name,
                 state=row.child_state,
+                resolution=row.resolution,
                 uom=row.uom,
                 quantity_per_unit=Decimal(0),
                 required_quantity=Decimal(0),
@@ -379,10 +403,99 @@ def _add_needs(
         need.required_quantity = need.quantity_per_unit * order_quantity
 
 
+def materials(
+    session: Session, order: WorkOrder, rule: RevisionRule | None = None
+) -> tuple[RevisionRule, list[MaterialRequirement]]:
+    """The live requirements of the order's product revision (its default rule when None)."""
+    product = item_service.get(session, revision_for_materials(session, order))
+    used = item_service.rule_for(product, rule)
+    return used, live_materials(session, product, order.quantity, used)
+
+
+def snapshot_materials(session: Session, order: WorkOrder, product: Item) -> int:
+    """Store the order's requirements under rule released (at release); the rows written."""
+    rule = item_service.RELEASED_RULE
+    now = utcnow()
+    needs = live_materials(session, product, order.quantity, rule)
+    session.add_all(
+        WorkOrderMaterial(
+            workorder_id=order.id,
+            component_config_id=n.component_config_id,
+            component_item_id=n.component_id,
+            item_number=n.item_number,
+            revision=n.revision,
+            name=n.name,
+            state=n.state,
+            uom=n.uom,
+            quantity_per_unit=n.quantity_per_unit,
+            required_quantity=n.required_quantity,
+            bom_lines=n.bom_lines,
+            position=position,
+            rule=rule.kind,
+            rule_as_of=rule.as_of,
+            created_at=now,
+        )
+        for position, n in enumerate(needs)
+    )
+    order.materials_snapshot_at = now
+    session.flush()
+    return len(needs)
+
+
+def _stored(row: WorkOrderMaterial) -> MaterialRequirement:
+    return MaterialRequirement(
+        component_config_id=row.component_config_id,
+        component_id=row.component_item_id,
+        item_number=row.item_number,
+        revision=row.revision,
+        name=row.name,
+        state=row.state,
+        resolution="resolved" if row.component_item_id else "unresolved",
+        uom=row.uom,
+        quantity_per_unit=row.quantity_per_unit,
+        required_quantity=row.required_quantity,
+        bom_lines=row.bom_lines,
+    )
+
+
 def materials_page(
-    session: Session, order: WorkOrder, page: PageParams
-) -> tuple[str, list[MaterialRequirement], int]:
-    """The revision exploded, one page of the order's requirements and their total count."""
-    needs = materials(session, order)
-    revision_id = revision_for_materials(session, order)
-    return revision_id, needs[page.offset : page.offset + page.limit], len(needs)
+    session: Session, order: WorkOrder, page: PageParams, rule: RevisionRule | None = None
+) -> Materials:
+    """One page of the order's requirements: the release snapshot, or live while draft.
+
+    A rule applies to the live view only: asking one of a snapshot is 409.
+    """
+    if order.materials_snapshot_at is not None:
+        if rule is not None:
+            raise InvalidState(
+                f"work order {order.number}'s materials were stored when it was released; "
+                "a revision rule applies only to a draft order's live view",
+                code=codes.MATERIALS_SNAPSHOT,
+                context={
+                    "status": order.status,
+                    "snapshot_at": order.materials_snapshot_at.isoformat(),
+                },
+            )
+        query = (
+            select(WorkOrderMaterial)
+            .where(WorkOrderMaterial.workorder_id == order.id)
+            .order_by(WorkOrderMaterial.position)
+        )
+        rows, total = paginate(session, query, page)
+        return Materials(
+            source="snapshot",
+            rule=item_service.RELEASED_RULE,
+            product_item_id=order.product_item_id,
+            snapshot_at=order.materials_snapshot_at,
+            items=[_stored(r) for r in rows],
+            total=total,
+        )
+    used, needs = materials(session, order, rule)
+    return Materials(
+        source="live",
+        rule=used,
+        product_item_id=revision_for_materials(session, order),
+        snapshot_at=None,
+        items=needs[page.offset : page.offset + page.limit],
+        total=len(needs),
+    )
