@@ -49,7 +49,14 @@ def test_edit_target_bom_then_apply_and_see_the_changes(
     changes = ok(eng.get(f"{ECO}/{eco['id']}/bom-changes"))
     assert (changes["source_item_id"], changes["target_item_id"]) == (parts["top"], target)
     assert (changes["source_revision"], changes["target_revision"]) == ("A", "B")
+    # the released source under rule released, the draft target under latest
+    assert (changes["source_rule"]["kind"], changes["target_rule"]["kind"]) == (
+        "released",
+        "latest",
+    )
     _assert_shows_edit(changes)
+    error(eng.get(f"{ECO}/{eco['id']}/bom-changes", params={"level": 1}), 422)
+    error(eng.get(f"{ECO}/{eco['id']}/bom-changes", params={"rule": "x"}), 422)
 
     by = stages(eng)
     move(eng, eco["id"], by["Engineering Review"]["id"])
@@ -58,8 +65,11 @@ def test_edit_target_bom_then_apply_and_see_the_changes(
     assert item(database, target) == ("Released", True)
     assert item(database, parts["top"]) == ("Superseded", False)
 
-    # after apply the change is still visible, and the current BOM is the edited one
-    _assert_shows_edit(ok(eng.get(f"{ECO}/{eco['id']}/bom-changes")))
+    # after apply the change is still visible (the superseded source as it was when it
+    # stopped being current), and the current BOM is the edited one
+    after = ok(eng.get(f"{ECO}/{eco['id']}/bom-changes"))
+    assert (after["source_rule"]["kind"], after["target_rule"]["kind"]) == ("as_of", "released")
+    _assert_shows_edit(after)
     current = ok(eng.get(f"{BOM}/{target}/flat"))["items"]
     assert sorted((r["child_number"], r["quantity"]) for r in current) == [
         ("BOLT-M8", "6"),

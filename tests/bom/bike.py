@@ -1,0 +1,91 @@
+"""The bike of the revision-rule tests, built over HTTP as an engineer would.
+
+BIKE A  (Released, then Superseded by BIKE B)
+  SEAT  x1   -> SEAT A: SCREW x2    (SEAT B, after "the ECO": SCREW x3)
+  FRAME x1
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+API = "/api/v1"
+Json = dict[str, Any]
+
+
+def ok(response: Any, status: int = 200) -> Json:
+    """The JSON of a response that must have the given status."""
+    assert response.status_code == status, response.text
+    body: Json = response.json()
+    return body
+
+
+def refused(response: Any, status: int, code: str) -> Json:
+    """The error detail of a response refused with the status and code."""
+    assert response.status_code == status, response.text
+    detail: Json = response.json()["detail"]
+    assert detail["code"] == code, detail
+    return detail
+
+
+def part(c: TestClient, number: str) -> Json:
+    """A new Part (rev A, Draft)."""
+    body = {"item_type": "Part", "item_number": number, "name": f"{number} name"}
+    return ok(c.post(f"{API}/items", json=body), 201)
+
+
+def lifecycle(c: TestClient, item_id: str, *transitions: str) -> Json:
+    """Run lifecycle transitions on a revision; the revision after the last."""
+    for name in transitions:
+        ok(c.post(f"{API}/items/{item_id}/lifecycle", json={"transition": name}))
+    return ok(c.get(f"{API}/items/{item_id}"))
+
+
+def release(c: TestClient, item_id: str) -> Json:
+    """Submit and release a Draft revision."""
+    return lifecycle(c, item_id, "submit", "release")
+
+
+def add(c: TestClient, parent_id: str, child_id: str, quantity: float) -> Json:
+    """Add a BOM line."""
+    body = {"child_id": child_id, "quantity": quantity}
+    return ok(c.post(f"{API}/bom/{parent_id}/children", json=body), 201)
+
+
+def revise(c: TestClient, item_id: str) -> Json:
+    """Open the next revision (Draft) of a released revision."""
+    return ok(c.post(f"{API}/items/{item_id}/revise"), 201)
+
+
+def set_quantity(c: TestClient, parent_id: str, child_number: str, quantity: float) -> None:
+    """Change the quantity of the parent's line using the child."""
+    rows = ok(c.get(f"{API}/bom/{parent_id}/flat", params={"levels": 1}))["items"]
+    line = next(r for r in rows if r["child_number"] == child_number)
+    ok(c.patch(f"{API}/bom/lines/{line['line_id']}", json={"quantity": quantity}))
+
+
+def build_bike(c: TestClient) -> Json:
+    """SCREW, FRAME, SEAT A (2 screws) and BIKE A, all released; answers the revisions."""
+    screw, frame, seat, bike = (part(c, n) for n in ("SCREW", "FRAME", "SEAT", "BIKE"))
+    add(c, seat["id"], screw["id"], 2)
+    add(c, bike["id"], seat["id"], 1)
+    add(c, bike["id"], frame["id"], 1)
+    for item in (screw, frame, seat, bike):
+        release(c, item["id"])
+    return {"SCREW": screw, "FRAME": frame, "SEAT_A": seat, "BIKE_A": bike}
+
+
+def seat_eco(c: TestClient, bike: Json, screws: float = 3) -> Json:
+    """The change on the sub-assembly: SEAT B with more screws, released (SEAT A Superseded)."""
+    seat_b = revise(c, bike["SEAT_A"]["id"])
+    set_quantity(c, seat_b["id"], "SCREW", screws)
+    return release(c, seat_b["id"])
+
+
+def screws(rows: list[Json]) -> tuple[str | None, float]:
+    """(SEAT revision, SCREW extended quantity) of a flat explosion."""
+    seat = next(r for r in rows if r["child_number"] == "SEAT")
+    screw = next(r for r in rows if r["child_number"] == "SCREW")
+    return seat["child_revision"], screw["extended_quantity"]
