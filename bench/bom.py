@@ -1,6 +1,10 @@
 """BOM benchmark: ~100,000 lines; explosion, where-used, compare, delta CSV vs a plain SELECT.
 
 python -m bench bom [--backends sqlite,postgresql] [--fanout 100,10,10,10] [--repeat 3]
+                    [--rules latest,released,as_of]
+
+Explosion, where-used and compare run once per revision rule (children resolved to the
+current revision, the current Released one, or the one effective at a time).
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from yuantus.bom.models import BomLine
 from yuantus.core import migrate
 from yuantus.core.db import Database, new_id, utcnow
 from yuantus.item.models import Item
+from yuantus.item.revision_rules import RULE_KINDS, RevisionRule
 
 CHUNK = 5000
 
@@ -50,6 +55,7 @@ def _item(config_id: str, number: str, revision: str, state: str, current: bool)
         "revision": revision, "generation": 1 if revision == "A" else 2, "is_current": current,
         "state": state, "name": number, "description": None, "properties": {},
         "created_by": None, "released_at": now, "superseded_at": None,
+        "effective_from": now if state == "Released" else None,
         "created_at": now, "updated_at": now,
     }  # fmt: skip
 
@@ -143,7 +149,9 @@ def _baseline(session: Session) -> list[dict[str, Any]]:
     return [dict(row) for row in session.execute(select(BomLine.__table__)).mappings()]
 
 
-def run_backend(backend: str, fanout: list[int], repeat: int, admin_url: str) -> list[str]:
+def run_backend(
+    backend: str, fanout: list[int], repeat: int, admin_url: str, rules: list[str]
+) -> list[str]:
     """Build the product on one backend and measure every operation; the report lines."""
     with (
         tempfile.TemporaryDirectory() as tmp,
@@ -163,25 +171,35 @@ def run_backend(backend: str, fanout: list[int], repeat: int, admin_url: str) ->
                 assert item is not None
                 return item
 
-            def explode(s: Session) -> Any:
-                return service.explode_flat(s, get(s, product.top_a))
+            # as_of: a moment after every revision of the product took effect
+            at = utcnow()
 
-            def where_used(s: Session) -> Any:
-                return service.where_used(s, get(s, product.leaf))
+            def rule_of(kind: str) -> RevisionRule:
+                return RevisionRule("as_of", at) if kind == "as_of" else RevisionRule(kind)  # type: ignore[arg-type]
 
-            def compare(s: Session) -> Any:
-                return compare_boms(s, get(s, product.top_a), get(s, product.top_b))
+            def explode(rule: RevisionRule) -> Callable[[Session], Any]:
+                return lambda s: service.explode_flat(s, get(s, product.top_a), rule=rule)
 
-            cases = [
-                ("baseline SELECT", _baseline),
-                ("explode flat", explode),
-                ("where-used leaf", where_used),
-                ("compare A vs B", compare),
-            ]
+            def where_used(rule: RevisionRule) -> Callable[[Session], Any]:
+                return lambda s: service.where_used(s, get(s, product.leaf), rule=rule)
+
+            def compare(rule: RevisionRule) -> Callable[[Session], Any]:
+                return lambda s: compare_boms(
+                    s, get(s, product.top_a), get(s, product.top_b), rule=rule
+                )
+
+            cases: list[tuple[str, Callable[[Session], Any]]] = [("baseline SELECT", _baseline)]
+            for kind in rules:
+                rule = rule_of(kind)
+                cases += [
+                    (f"explode flat {kind}", explode(rule)),
+                    (f"where-used {kind}", where_used(rule)),
+                    (f"compare {kind}", compare(rule)),
+                ]
             out = [
                 f"## {backend}: {total:,} lines in the table, {product.lines:,} under TOP A "
                 f"(fan-out {fanout}), built in {build_s:.1f} s",
-                f"{'operation':<20} {'seconds':>8} {'peak MiB':>9} {'ratio':>7}  result",
+                f"{'operation':<22} {'seconds':>8} {'peak MiB':>9} {'ratio':>7}  result",
             ]
             base = 0.0
             comparison: dict[str, Any] = {}
@@ -190,21 +208,21 @@ def run_backend(backend: str, fanout: list[int], repeat: int, admin_url: str) ->
                 if name == "baseline SELECT":
                     base = seconds
                     ratio, note = 1.0, f"{len(result):,} rows"
-                elif name == "compare A vs B":
-                    comparison = result
+                elif name.startswith("compare"):
+                    comparison = comparison or result
                     ratio = seconds / (2 * base)
                     note = f"vs 2x baseline (bar 4); summary {result['summary']}"
                 else:
                     ratio = seconds / base
-                    bar = " (bar 3)" if name == "explode flat" else ""
+                    bar = " (bar 3)" if name.startswith("explode") else ""
                     note = f"{len(result):,} rows{bar}"
-                out.append(f"{name:<20} {seconds:>8.3f} {peak:>9.1f} {ratio:>7.2f}  {note}")
+                out.append(f"{name:<22} {seconds:>8.3f} {peak:>9.1f} {ratio:>7.2f}  {note}")
             seconds, peak, csv_text = _measure(
                 db, lambda _s: export_delta_csv(build_delta_preview(comparison)), repeat
             )
             share = 100 * product.changed_lines / product.lines
             out.append(
-                f"{'delta preview + CSV':<20} {seconds:>8.3f} {peak:>9.1f} {seconds / base:>7.2f}  "
+                f"{'delta preview + CSV':<22} {seconds:>8.3f} {peak:>9.1f} {seconds / base:>7.2f}  "
                 f"{csv_text.count(chr(10)) - 1:,} CSV rows; "
                 f"~{product.changed_lines:,} lines differ ({share:.1f}%)"
             )
@@ -220,10 +238,17 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--fanout", default="100,10,10,10", help="children per level")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--pg-admin-url", default=PG_ADMIN_URL)
+    parser.add_argument(
+        "--rules", default=",".join(RULE_KINDS), help="revision rules to measure each case under"
+    )
     args = parser.parse_args(argv)
     fanout = [int(x) for x in args.fanout.split(",")]
+    rules = args.rules.split(",")
+    unknown = sorted(set(rules) - set(RULE_KINDS))
+    if unknown:
+        parser.error(f"unknown rules {', '.join(unknown)}; allowed: {', '.join(RULE_KINDS)}")
     for backend in args.backends.split(","):
-        for line in run_backend(backend, fanout, args.repeat, args.pg_admin_url):
+        for line in run_backend(backend, fanout, args.repeat, args.pg_admin_url, rules):
             print(line, flush=True)
         print()
     return 0
