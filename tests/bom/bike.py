@@ -7,6 +7,8 @@ BIKE A  (Released, then Superseded by BIKE B)
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -30,6 +32,19 @@ def refused(response: Any, status: int, code: str) -> Json:
     return detail
 
 
+@dataclass(frozen=True)
+class Crew:
+    """The engineer who designs and submits, and the approver who releases (four eyes)."""
+
+    eng: TestClient
+    approver: TestClient
+
+    @classmethod
+    def of(cls, as_user: Callable[[str], TestClient]) -> Crew:
+        """The crew from the as_user fixture."""
+        return cls(as_user("engineer"), as_user("approver"))
+
+
 def part(c: TestClient, number: str) -> Json:
     """A new Part (rev A, Draft)."""
     body = {"item_type": "Part", "item_number": number, "name": f"{number} name"}
@@ -43,9 +58,10 @@ def lifecycle(c: TestClient, item_id: str, *transitions: str) -> Json:
     return ok(c.get(f"{API}/items/{item_id}"))
 
 
-def release(c: TestClient, item_id: str) -> Json:
-    """Submit and release a Draft revision."""
-    return lifecycle(c, item_id, "submit", "release")
+def release(crew: Crew, item_id: str) -> Json:
+    """The engineer submits a Draft revision, the approver releases it."""
+    lifecycle(crew.eng, item_id, "submit")
+    return lifecycle(crew.approver, item_id, "release")
 
 
 def add(c: TestClient, parent_id: str, child_id: str, quantity: float) -> Json:
@@ -66,22 +82,23 @@ def set_quantity(c: TestClient, parent_id: str, child_number: str, quantity: flo
     ok(c.patch(f"{API}/bom/lines/{line['line_id']}", json={"quantity": quantity}))
 
 
-def build_bike(c: TestClient) -> Json:
+def build_bike(crew: Crew) -> Json:
     """SCREW, FRAME, SEAT A (2 screws) and BIKE A, all released; answers the revisions."""
+    c = crew.eng
     screw, frame, seat, bike = (part(c, n) for n in ("SCREW", "FRAME", "SEAT", "BIKE"))
     add(c, seat["id"], screw["id"], 2)
     add(c, bike["id"], seat["id"], 1)
     add(c, bike["id"], frame["id"], 1)
-    for item in (screw, frame, seat, bike):
-        release(c, item["id"])
-    return {"SCREW": screw, "FRAME": frame, "SEAT_A": seat, "BIKE_A": bike}
+    made = {"SCREW": screw, "FRAME": frame, "SEAT_A": seat, "BIKE_A": bike}
+    # leaves first: a released assembly is made of released parts
+    return {name: release(crew, item["id"]) for name, item in made.items()}
 
 
-def seat_eco(c: TestClient, bike: Json, screws: float = 3) -> Json:
+def seat_eco(crew: Crew, bike: Json, screws: float = 3) -> Json:
     """The change on the sub-assembly: SEAT B with more screws, released (SEAT A Superseded)."""
-    seat_b = revise(c, bike["SEAT_A"]["id"])
-    set_quantity(c, seat_b["id"], "SCREW", screws)
-    return release(c, seat_b["id"])
+    seat_b = revise(crew.eng, bike["SEAT_A"]["id"])
+    set_quantity(crew.eng, seat_b["id"], "SCREW", screws)
+    return release(crew, seat_b["id"])
 
 
 def screws(rows: list[Json]) -> tuple[str | None, float]:

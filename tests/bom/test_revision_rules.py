@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from tests.bom.bike import (
     API,
+    Crew,
     Json,
     add,
     build_bike,
@@ -23,15 +24,22 @@ from tests.bom.bike import (
     seat_eco,
 )
 from yuantus.core.db import Database
+from yuantus.identity import service as identity_service
 from yuantus.item import service as item_service
 
 Client = Callable[[str], TestClient]
 
 
 @pytest.fixture
-def eng(as_user: Client) -> TestClient:
+def crew(as_user: Client) -> Crew:
+    """The engineer and the approver."""
+    return Crew.of(as_user)
+
+
+@pytest.fixture
+def eng(crew: Crew) -> TestClient:
     """The engineer's client."""
-    return as_user("engineer")
+    return crew.eng
 
 
 def flat(c: TestClient, item_id: str, **params: str) -> Json:
@@ -40,15 +48,16 @@ def flat(c: TestClient, item_id: str, **params: str) -> Json:
 
 
 @pytest.fixture
-def history(eng: TestClient) -> Json:
+def history(crew: Crew) -> Json:
     """BIKE A superseded by BIKE B, then the ECO on the seat (screws 2 -> 3).
 
     t0: BIKE B released (BIKE A stops being current); t1: SEAT B released.
     """
-    bike = build_bike(eng)
+    eng = crew.eng
+    bike = build_bike(crew)
     bike_b = revise(eng, bike["BIKE_A"]["id"])
-    bike["BIKE_B"] = release(eng, bike_b["id"])
-    bike["SEAT_B"] = seat_eco(eng, bike)
+    bike["BIKE_B"] = release(crew, bike_b["id"])
+    bike["SEAT_B"] = seat_eco(crew, bike)
     bike["BIKE_A"] = ok(eng.get(f"{API}/items/{bike['BIKE_A']['id']}"))
     bike["SEAT_A"] = ok(eng.get(f"{API}/items/{bike['SEAT_A']['id']}"))
     return bike
@@ -124,14 +133,14 @@ def test_draft_root_defaults_to_latest(eng: TestClient, history: Json) -> None:
 
 
 def test_released_lists_a_child_without_released_revision_as_unresolved(
-    eng: TestClient,
+    eng: TestClient, crew: Crew
 ) -> None:
     """A child whose current revision is Obsolete has no Released one: unresolved, not dropped."""
     lamp, bulb, cord = part(eng, "LAMP"), part(eng, "BULB"), part(eng, "CORD")
     add(eng, bulb["id"], cord["id"], 1)
     add(eng, lamp["id"], bulb["id"], 2)
     for item in (cord, bulb, lamp):
-        release(eng, item["id"])
+        release(crew, item["id"])
     lifecycle(eng, bulb["id"], "obsolete")
     answer = flat(eng, lamp["id"])
     assert answer["rule"]["kind"] == "released"
@@ -158,10 +167,12 @@ def test_released_never_picks_a_scheduled_revision(
     rows = flat(eng, seat_c["id"], levels="1")["items"]
     ok(eng.patch(f"{API}/bom/lines/{rows[0]['line_id']}", json={"quantity": 5}))
     effective = datetime.fromisoformat(history["SEAT_B"]["effective_from"]) + timedelta(days=30)
+    lifecycle(eng, seat_c["id"], "submit")
     with database.scope() as s:
+        # as an ECO applied with a later effectivity date releases its target
+        approver = identity_service.get_by_username(s, "approver")
         item = item_service.get(s, seat_c["id"])
-        item_service.transition(s, item, "submit", None)
-        item_service.transition(s, item, "release", None, effective_from=effective)
+        item_service.transition(s, item, "release", approver, effective_from=effective)
     bike_b = history["BIKE_B"]["id"]
     assert screws(flat(eng, bike_b)["items"]) == ("B", 3)
     assert screws(flat(eng, bike_b, rule="latest")["items"]) == ("B", 3)

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.bom.bike import build_bike, seat_eco
+from tests.bom.bike import Crew, build_bike, seat_eco
 from tests.manufacturing.conftest import API, Json, count, ok, refused
 from yuantus.core.db import Database
 from yuantus.manufacturing.models import WorkOrderMaterial
@@ -17,9 +17,15 @@ WO = f"{API}/workorders"
 
 
 @pytest.fixture
-def bike(eng: TestClient, workcenter: Callable[..., Json], routing: Callable[..., Json]) -> Json:
+def crew(as_user: Callable[[str], TestClient]) -> Crew:
+    """The engineer and the approver."""
+    return Crew.of(as_user)
+
+
+@pytest.fixture
+def bike(crew: Crew, workcenter: Callable[..., Json], routing: Callable[..., Json]) -> Json:
     """The released bike (SEAT A: 2 screws) with a released primary routing."""
-    parts = build_bike(eng)
+    parts = build_bike(crew)
     wc = workcenter("ASM")
     routing(
         parts["BIKE_A"]["id"],
@@ -50,7 +56,7 @@ def needs(answer: Json) -> dict[str, tuple[str | None, float]]:
 
 
 def test_released_order_keeps_its_materials_after_an_eco(
-    eng: TestClient, bike: Json, database: Database
+    eng: TestClient, crew: Crew, bike: Json, database: Database
 ) -> None:
     """60 bikes x 2 screws = 120, also after the seat ECO (3 screws) and once started."""
     released = order(eng, bike, 60, release=True)
@@ -61,7 +67,7 @@ def test_released_order_keeps_its_materials_after_an_eco(
     assert needs(answer) == {"FRAME": ("A", 60), "SCREW": ("A", 120)}
     assert count(database, WorkOrderMaterial) == 2
 
-    seat_eco(eng, bike, screws=3)
+    seat_eco(crew, bike, screws=3)
     ok(eng.post(f"{WO}/{released['id']}/transition", json={"to_status": "in_progress"}))
     answer = materials(eng, released["id"])
     assert answer["source"] == "snapshot"
@@ -83,9 +89,11 @@ def test_released_order_keeps_its_materials_after_an_eco(
     assert count(database, WorkOrderMaterial) == 2
 
 
-def test_draft_order_takes_a_rule_a_snapshot_does_not(eng: TestClient, bike: Json) -> None:
+def test_draft_order_takes_a_rule_a_snapshot_does_not(
+    eng: TestClient, crew: Crew, bike: Json
+) -> None:
     """A draft's live view takes rule/as_of; asking a rule of a snapshot is 409."""
-    seat_b = seat_eco(eng, bike, screws=3)
+    seat_b = seat_eco(crew, bike, screws=3)
     draft = order(eng, bike, 10, release=False)
     assert needs(materials(eng, draft["id"])) == {"FRAME": ("A", 10), "SCREW": ("A", 30)}
     assert materials(eng, draft["id"], rule="latest")["rule"]["kind"] == "latest"
