@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -102,8 +101,9 @@ def seat_eco(crew: Crew, bike: Json, screws: float = 3) -> Json:
     return release(crew, seat_b["id"])
 
 
-def screws(rows: list[Json]) -> tuple[str | None, Decimal]:
+def screws(rows: list[Json]) -> tuple[str | None, str]:
     """(SEAT revision, SCREW extended quantity) of a flat explosion (quantities are text)."""
     seat = next(r for r in rows if r["child_number"] == "SEAT")
     screw = next(r for r in rows if r["child_number"] == "SCREW")
-    return seat["child_revision"], Decimal(screw["extended_quantity"])
+    quantity: str = screw["extended_quantity"]
+    return seat["child_revision"], quantity
