@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from yuantus.audit.models import AuditEvent
 from yuantus.core.db import Database
 from yuantus.demo import load_demo
 from yuantus.eco.models import Eco
@@ -44,3 +45,18 @@ def test_released_items_of_the_demo_have_released_children_and_documents(
         # the demo ECO's target revision B carries the links over from A
         rev_b = item_service.get_by_number(s, "Part", "BIKE-1000", "B")
         assert [link.role for link in documents.list_links(s, rev_b.id)] == ["drawing", "model"]
+
+
+def test_every_change_the_demo_makes_names_who_made_it(
+    database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("YUANTUS_DATA_DIR", str(tmp_path / "var"))
+    with database.scope() as s:
+        load_demo(s)
+    with database.scope() as s:
+        nameless = s.execute(
+            select(AuditEvent.object_type, AuditEvent.action).where(
+                AuditEvent.object_type == "item", AuditEvent.actor_name.is_(None)
+            )
+        ).all()
+        assert nameless == []

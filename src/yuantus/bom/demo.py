@@ -68,7 +68,13 @@ def load(session: Session, ctx: DemoContext) -> None:
             continue
         for child_number, quantity, uom, find_num in lines:
             service.add_child(
-                session, parent, parts[child_number], quantity, uom=uom, find_num=find_num
+                session,
+                parent,
+                parts[child_number],
+                quantity,
+                uom=uom,
+                find_num=find_num,
+                user=engineer,
             )
     # four eyes: the engineer submits, the approver releases; leaves first, so every released
     # assembly has released children

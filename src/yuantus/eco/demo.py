@@ -81,7 +81,9 @@ def _add_rib(session: Session, ctx: DemoContext, target: Item) -> None:
     # released before it enters the target: applying the ECO needs released children
     item_service.transition(session, rib, "submit", engineer)
     item_service.transition(session, rib, "release", ctx.users.get("approver"))
-    bom_service.add_child(session, target, rib, 2, find_num="90", notes="added by the demo ECO")
+    bom_service.add_child(
+        session, target, rib, 2, find_num="90", notes="added by the demo ECO", user=engineer
+    )
 
 
 def _load_scheduled(session: Session, ctx: DemoContext) -> None:
@@ -110,7 +112,8 @@ def _load_scheduled(session: Session, ctx: DemoContext) -> None:
     eco = service.action_new_revision(session, eco, engineer)
     assert eco.target_item_id is not None
     target = item_service.get(session, eco.target_item_id)
-    item_service.update(session, target, properties={**target.properties, "vendor": "Selle Nord"})
+    vendor = {**target.properties, "vendor": "Selle Nord"}
+    item_service.update(session, target, properties=vendor, user=engineer)
     review = next(s for s in stage_service.ordered_stages(session) if s.name == REVIEW_STAGE)
     eco = service.move_to_stage(session, eco, review, engineer)
     eco = service.approve(session, eco, approver, "same fit, checked on the frame jig")
