@@ -107,12 +107,13 @@ def current_revision_rows(session: Session, config_ids: Iterable[str]) -> dict[s
 
 
 def released_by_config(session: Session, config_ids: Iterable[str]) -> dict[str, Item]:
-    """The latest Released revision of many items, keyed by config_id (rule `released`).
+    """The Released revision in effect of many items, keyed by config_id (rule `released`).
 
-    Usually one per item; while an ECO's release is scheduled the item has two, and the
-    scheduled (newer) one is the latest.
+    The same choice as the revision rule: the current revision when it is Released. A
+    scheduled release (Released, not yet current) is not in effect, so it never answers.
     """
-    return _newest(_by_config_rows(session, config_ids, Item.state == "Released"))
+    in_effect = and_(Item.state == "Released", Item.is_current)
+    return _newest(_by_config_rows(session, config_ids, in_effect))
 
 
 def latest_by_config(session: Session, config_ids: Iterable[str]) -> dict[str, Item]:
