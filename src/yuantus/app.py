@@ -13,6 +13,7 @@ from yuantus import __version__
 from yuantus.core.db import Database
 from yuantus.core.health import router as health_router
 from yuantus.core.http import RequestIdMiddleware, install_error_handlers
+from yuantus.core.query import StrictQuery
 from yuantus.core.settings import Settings
 from yuantus.core.validation import document_validation_errors
 from yuantus.domains import load_domains
@@ -59,6 +60,8 @@ def create_app(
         version=__version__,
         description="Parts, documents, BOMs, ECOs and manufacturing data under revision control.",
         lifespan=lifespan,
+        # every route refuses a query parameter it does not declare (422 unknown_parameter)
+        dependencies=[StrictQuery],
     )
     app.state.settings = settings
     app.state.db = db

@@ -220,8 +220,8 @@ BAD_QUERIES = [
     ({"as_of": "2026-12-01T12:00:00"}, "invalid_as_of"),  # no UTC offset
     ({"rule": "latest", "as_of": "2026-12-01T12:00:00Z"}, "invalid_as_of"),
     ({"rule": "as_of"}, "invalid_as_of"),
-    ({"levles": "2"}, "unknown_query_parameters"),
-    ({"asof": "2026-12-01T12:00:00Z"}, "unknown_query_parameters"),
+    ({"levles": "2"}, "unknown_parameter"),
+    ({"asof": "2026-12-01T12:00:00Z"}, "unknown_parameter"),
 ]
 
 
@@ -241,7 +241,7 @@ def test_bad_rule_or_unknown_parameter_is_422(
         ("/bom/compare/delta/export", pair),
     ):
         detail = refused(eng.get(f"{API}{path}", params={**params, **query}), 422, code)
-        if code == "unknown_query_parameters":
+        if code == "unknown_parameter":
             assert detail["context"]["parameters"] == sorted(query), path
 
 

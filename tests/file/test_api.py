@@ -124,7 +124,7 @@ def test_oversized_upload_is_413_and_leaves_nothing(as_user: Client, settings: S
     assert response.json()["detail"]["code"] == "payload_too_large"
     assert response.json()["detail"]["context"]["max_upload_bytes"] == 1000
     assert stored_blobs(settings.data_dir / "files") == []
-    assert eng.get(f"/api/v1/items/{item['id']}/files").json() == {"items": [], "total": 0}
+    assert eng.get(f"/api/v1/items/{item['id']}/files").json()["items"] == []
     assert upload(eng, item["id"], b"x" * 1000)["file"]["size"] == 1000
 
 

@@ -173,7 +173,12 @@ def test_history_pages_without_overlap(as_user: Client) -> None:
     pages = [history(eng, part, limit=2, offset=o) for o in (0, 2, 4)]
     assert [[r["id"] for r in p["items"]] for p in pages] == [ids[0:2], ids[2:4], ids[4:5]]
     assert {p["total"] for p in pages} == {5}
-    assert history(eng, part, limit=2, offset=9) == {"items": [], "total": 5}
+    assert history(eng, part, limit=2, offset=9) == {
+        "items": [],
+        "total": 5,
+        "limit": 2,
+        "offset": 9,
+    }
 
 
 def test_a_discarded_draft_stays_in_the_history(as_user: Client) -> None:

@@ -118,7 +118,7 @@ def test_materials_refuse_an_unknown_parameter(
     refused(
         eng.get(f"{WO}/{draft['id']}/materials", params={"revision_rule": "latest"}),
         422,
-        "unknown_query_parameters",
+        "unknown_parameter",
     )
     refused(
         eng.get(f"{WO}/{draft['id']}/materials", params={"rule": "frozen"}),

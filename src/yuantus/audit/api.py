@@ -47,7 +47,7 @@ def list_audit_events(
         until=until,
     )
     rows, total = service.list_events(session, filters, page)
-    return Page(items=[AuditEventRead.model_validate(r) for r in rows], total=total)
+    return Page.of([AuditEventRead.model_validate(r) for r in rows], total, page)
 
 
 @router.get("/audit/{event_id}", response_model=AuditEventRead)

@@ -27,7 +27,6 @@ from yuantus.core import decimals
 from yuantus.core.deps import SessionDep
 from yuantus.core.http import TransactionalRoute
 from yuantus.core.pagination import MAX_OFFSET
-from yuantus.core.query import StrictQuery
 from yuantus.identity.deps import CurrentUser, require_role
 from yuantus.identity.models import User
 from yuantus.item.deps import RuleDep
@@ -82,19 +81,19 @@ def _json(result: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-@router.get("/bom/compare", dependencies=[StrictQuery])
+@router.get("/bom/compare")
 def compare(q: CompareDep, session: SessionDep, _user: CurrentUser) -> dict[str, Any]:
     """Compare the exploded BOMs of two revisions: summary, added, removed, changed lines."""
     return _json(q.run(session))
 
 
-@router.get("/bom/compare/delta/preview", dependencies=[StrictQuery])
+@router.get("/bom/compare/delta/preview")
 def delta_preview(q: CompareDep, session: SessionDep, _user: CurrentUser) -> dict[str, Any]:
     """The compare as ordered add/remove/update operations with severity and risk."""
     return _json(delta.preview_by_ids(session, q.run))
 
 
-@router.get("/bom/compare/delta/export", dependencies=[StrictQuery])
+@router.get("/bom/compare/delta/export")
 def delta_export(
     q: CompareDep,
     session: SessionDep,
@@ -151,7 +150,7 @@ def delete_line(line_id: str, session: SessionDep, user: Engineer) -> Response:
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/bom/{item_id}/tree", response_model=BomTreeRead, dependencies=[StrictQuery])
+@router.get("/bom/{item_id}/tree", response_model=BomTreeRead)
 def tree(
     item_id: str, session: SessionDep, _user: CurrentUser, rule: RuleDep, levels: Levels = -1
 ) -> BomTreeRead:
@@ -161,7 +160,7 @@ def tree(
     return BomTreeRead(**dict(node), rule=RuleRead(**used.describe()))
 
 
-@router.get("/bom/{item_id}/flat", response_model=FlatBom, dependencies=[StrictQuery])
+@router.get("/bom/{item_id}/flat", response_model=FlatBom)
 def flat(
     item_id: str,
     session: SessionDep,
@@ -182,7 +181,7 @@ def flat(
     )
 
 
-@router.get("/bom/{item_id}/where-used", response_model=WhereUsed, dependencies=[StrictQuery])
+@router.get("/bom/{item_id}/where-used", response_model=WhereUsed)
 def where_used(
     item_id: str, session: SessionDep, _user: CurrentUser, rule: RuleDep, levels: Levels = -1
 ) -> WhereUsed:

@@ -76,10 +76,14 @@ VALIDATION_FAILED = ErrorCode(
 UNKNOWN_FIELDS = ErrorCode(
     "unknown_fields", 422, "the body has fields the endpoint does not know; `context.fields`"
 )
-UNKNOWN_QUERY_PARAMETERS = ErrorCode(
-    "unknown_query_parameters",
+UNKNOWN_PARAMETER = ErrorCode(
+    "unknown_parameter",
     422,
-    "the query string has parameters the endpoint does not know; `context.parameters`",
+    "the query string has parameters the endpoint does not know; `context.parameters`, "
+    "`context.allowed`",
+)
+INVALID_SORT = ErrorCode(
+    "invalid_sort", 422, "`sort` names a field outside the list's allow-list; `context.allowed`"
 )
 INVALID_FILTER = ErrorCode(
     "invalid_filter", 422, "a list filter has a value outside its allowed values"

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar, Generic, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from yuantus.core.pagination import PageParams
 
 T = TypeVar("T")
 
@@ -40,10 +43,17 @@ class ReadSchema(BaseModel):
 
 
 class Page(BaseModel, Generic[T]):
-    """A page of a list: {"items": [...], "total": N}."""
+    """A page of a list: {"items": [...], "total": N, "limit": L, "offset": O}."""
 
     items: list[T]
-    total: int
+    total: int = Field(description="rows matching the filters, over all pages")
+    limit: int = Field(description="the page size asked for")
+    offset: int = Field(description="rows skipped before this page")
+
+    @classmethod
+    def of(cls, items: Sequence[T], total: int, page: PageParams) -> Page[T]:
+        """The envelope of one page of rows."""
+        return cls(items=list(items), total=total, limit=page.limit, offset=page.offset)
 
 
 class WithWarnings(BaseModel):

@@ -11,7 +11,6 @@ from yuantus.core import decimals, hooks
 from yuantus.core.deps import SessionDep
 from yuantus.core.http import TransactionalRoute
 from yuantus.core.pagination import PageDep
-from yuantus.core.query import StrictQuery
 from yuantus.core.schemas import Page
 from yuantus.eco import history, service
 from yuantus.eco import stages as stage_service
@@ -51,7 +50,7 @@ def _answer(session: Session, eco: Eco) -> EcoTransitionRead:
 def list_stages(session: SessionDep, _user: CurrentUser, page: PageDep) -> Page[EcoStageRead]:
     """The ECO stages in process order."""
     rows, total = stage_service.list_stages(session, page)
-    return Page(items=[EcoStageRead.model_validate(r) for r in rows], total=total)
+    return Page.of([EcoStageRead.model_validate(r) for r in rows], total, page)
 
 
 @router.post("/eco/stages", response_model=EcoStageRead, status_code=status.HTTP_201_CREATED)
@@ -98,7 +97,7 @@ def list_ecos(
         priority=priority,
         waiting_for_me=waiting_for_me,
     )
-    return Page(items=[EcoRead.model_validate(r) for r in rows], total=total)
+    return Page.of([EcoRead.model_validate(r) for r in rows], total, page)
 
 
 @router.get("/eco/{eco_id}", response_model=EcoRead)
@@ -172,7 +171,7 @@ def list_approvals(
 ) -> Page[EcoApprovalRead]:
     """Every approval decision on the ECO, oldest first."""
     rows, total = history.list_approvals(session, service.get(session, eco_id), page)
-    return Page(items=[EcoApprovalRead.model_validate(r) for r in rows], total=total)
+    return Page.of([EcoApprovalRead.model_validate(r) for r in rows], total, page)
 
 
 @router.get("/eco/{eco_id}/events", response_model=Page[EcoEventRead])
@@ -181,10 +180,10 @@ def list_events(
 ) -> Page[EcoEventRead]:
     """The ECO's append-only history, oldest first."""
     rows, total = history.list_events(session, service.get(session, eco_id), page)
-    return Page(items=[EcoEventRead.model_validate(r) for r in rows], total=total)
+    return Page.of([EcoEventRead.model_validate(r) for r in rows], total, page)
 
 
-@router.get("/eco/{eco_id}/bom-changes", response_model=dict[str, Any], dependencies=[StrictQuery])
+@router.get("/eco/{eco_id}/bom-changes", response_model=dict[str, Any])
 def bom_changes(
     eco_id: str,
     session: SessionDep,

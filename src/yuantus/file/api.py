@@ -62,7 +62,7 @@ def list_item_files(
 ) -> Page[ItemFileRead]:
     """The files attached to a revision."""
     rows, total = service.list_links_page(session, item_id, page)
-    return Page(items=[ItemFileRead.model_validate(r) for r in rows], total=total)
+    return Page.of([ItemFileRead.model_validate(r) for r in rows], total, page)
 
 
 @router.delete("/items/{item_id}/files/{link_id}", status_code=status.HTTP_204_NO_CONTENT)

@@ -56,7 +56,7 @@ def create_token(body: ApiTokenCreate, session: SessionDep, user: CurrentUser) -
 def list_tokens(session: SessionDep, user: CurrentUser, page: PageDep) -> Page[ApiTokenRead]:
     """The signed-in user's API tokens."""
     rows, total = service.list_api_tokens(session, user, page)
-    return Page(items=[ApiTokenRead.model_validate(r) for r in rows], total=total)
+    return Page.of([ApiTokenRead.model_validate(r) for r in rows], total, page)
 
 
 @router.delete("/auth/tokens/{token_id}", response_model=ApiTokenRead)
@@ -83,7 +83,7 @@ def create_user(body: UserCreate, session: SessionDep, admin: AdminUser) -> User
 def list_users(session: SessionDep, _admin: AdminUser, page: PageDep) -> Page[UserRead]:
     """All users (admin)."""
     rows, total = service.list_users(session, page)
-    return Page(items=[UserRead.model_validate(r) for r in rows], total=total)
+    return Page.of([UserRead.model_validate(r) for r in rows], total, page)
 
 
 @router.get("/users/{user_id}", response_model=UserRead)

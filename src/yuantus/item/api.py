@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, status
 from yuantus.core import hooks
 from yuantus.core.deps import SessionDep, SettingsDep
 from yuantus.core.http import TransactionalRoute
-from yuantus.core.pagination import PageDep
+from yuantus.core.pagination import PageDep, PageParams
 from yuantus.core.schemas import Page
 from yuantus.identity.deps import CurrentUser, require_role
 from yuantus.identity.models import User
@@ -35,8 +35,8 @@ Engineer = Annotated[User, Depends(require_role("engineer"))]
 LifecycleUser = Annotated[User, Depends(require_role("engineer", "approver"))]
 
 
-def _page(rows: list[Item], total: int) -> Page[ItemRead]:
-    return Page(items=[ItemRead.model_validate(r) for r in rows], total=total)
+def _page(rows: list[Item], total: int, page: PageParams) -> Page[ItemRead]:
+    return Page.of([ItemRead.model_validate(r) for r in rows], total, page)
 
 
 @router.post("/items", response_model=ItemRead, status_code=status.HTTP_201_CREATED)
@@ -67,7 +67,7 @@ def list_items(
     rows, total = service.list_items(
         session, page, item_type=item_type, state=state, q=q, current_only=current_only
     )
-    return _page(rows, total)
+    return _page(rows, total, page)
 
 
 @router.get("/items/by-number/{item_type}/{item_number:path}", response_model=ItemRead)
@@ -103,7 +103,7 @@ def list_revisions(
     """Every revision of the item this revision belongs to, oldest first."""
     item = service.get(session, item_id)
     rows, total = service.list_revisions_page(session, item.config_id, page)
-    return _page(rows, total)
+    return _page(rows, total, page)
 
 
 @router.get("/items/{item_id}/history", response_model=Page[ItemHistoryEventRead])
@@ -116,7 +116,7 @@ def get_item_history(
         ItemHistoryEventRead.model_validate(row).model_copy(update={"revision": revision})
         for row, revision in rows
     ]
-    return Page(items=items, total=total)
+    return Page.of(items, total, page)
 
 
 @router.post(

@@ -76,7 +76,9 @@ def list_documents(
     under `released` a document without a Released revision is listed as unresolved.
     """
     used, rows, total = documents.resolved_links(session, part_id, rule, page)
-    return DocumentLinkPage(rule=used, items=[_read(r) for r in rows], total=total)
+    return DocumentLinkPage(
+        rule=used, items=[_read(r) for r in rows], total=total, limit=page.limit, offset=page.offset
+    )
 
 
 @router.delete("/items/{part_id}/documents/{link_id}", status_code=status.HTTP_204_NO_CONTENT)
@@ -109,4 +111,6 @@ def linked_parts(
             for r in rows
         ],
         total=total,
+        limit=page.limit,
+        offset=page.offset,
     )

@@ -123,6 +123,8 @@ class DocumentLinkPage(Schema):
     rule: Literal["latest", "released"]
     items: list[DocumentLinkRead]
     total: int
+    limit: int
+    offset: int
 
 
 class LinkedPartRead(Schema):
@@ -141,6 +143,8 @@ class LinkedPartPage(Schema):
     current_only: bool
     items: list[LinkedPartRead]
     total: int
+    limit: int
+    offset: int
 
 
 class ItemHistoryEventRead(AuditEventRead):

@@ -39,7 +39,7 @@ def list_jobs(
         created_from=created_from,
         created_to=created_to,
     )
-    return Page(items=[JobRead.model_validate(r) for r in rows], total=total)
+    return Page.of([JobRead.model_validate(r) for r in rows], total, page)
 
 
 @router.get("/jobs/{job_id}", response_model=JobRead)

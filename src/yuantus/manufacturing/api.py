@@ -11,7 +11,6 @@ from yuantus.core import hooks
 from yuantus.core.deps import SessionDep
 from yuantus.core.http import TransactionalRoute
 from yuantus.core.pagination import PageDep
-from yuantus.core.query import StrictQuery
 from yuantus.core.schemas import Page
 from yuantus.identity.deps import CurrentUser, require_role
 from yuantus.identity.models import User
@@ -60,7 +59,7 @@ def list_workcenters(
 ) -> Page[WorkCenterRead]:
     """Work centers by code, optionally filtered by is_active."""
     rows, total = workcenter_service.list_workcenters(session, page, is_active=is_active)
-    return Page(items=[WorkCenterRead.model_validate(r) for r in rows], total=total)
+    return Page.of([WorkCenterRead.model_validate(r) for r in rows], total, page)
 
 
 @router.get("/workcenters/{workcenter_id}", response_model=WorkCenterRead)
@@ -105,7 +104,7 @@ def list_routings(
     rows, total = routing_service.list_routings(
         session, page, product_id=product_id, state=state, routing_code=routing_code
     )
-    return Page(items=[RoutingRead.model_validate(r) for r in rows], total=total)
+    return Page.of([RoutingRead.model_validate(r) for r in rows], total, page)
 
 
 @router.get("/routings/{routing_id}", response_model=RoutingDetail)
@@ -198,7 +197,7 @@ def list_workorders(
     rows, total = workorder_service.list_workorders(
         session, page, status=status, product_id=product_id
     )
-    return Page(items=[WorkOrderRead.model_validate(r) for r in rows], total=total)
+    return Page.of([WorkOrderRead.model_validate(r) for r in rows], total, page)
 
 
 @router.get("/workorders/{workorder_id}", response_model=WorkOrderRead)
@@ -239,7 +238,6 @@ def workorder_operations(
 @router.get(
     "/workorders/{workorder_id}/materials",
     response_model=WorkOrderMaterials,
-    dependencies=[StrictQuery],
 )
 def workorder_materials(
     workorder_id: str, session: SessionDep, _user: CurrentUser, page: PageDep, rule: RuleDep

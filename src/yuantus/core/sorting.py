@@ -1,0 +1,78 @@
+"""`sort=field,-field` on list endpoints: an allow-list of fields and a unique tiebreak."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, Query
+from sqlalchemy import ColumnElement, Select
+
+from yuantus.core import error_codes as ec
+from yuantus.core.errors import Unprocessable
+
+
+@dataclass(frozen=True)
+class SortOrder:
+    """A parsed `sort`: the fields as asked (`-` for descending) and their ORDER BY clauses."""
+
+    fields: tuple[str, ...]
+    clauses: tuple[ColumnElement[Any], ...]
+
+    def apply(self, query: Select[Any]) -> Select[Any]:
+        """The query ordered by this sort (any earlier ORDER BY is replaced)."""
+        return query.order_by(None).order_by(*self.clauses)
+
+
+def parse_sort(
+    raw: str,
+    columns: Mapping[str, ColumnElement[Any]],
+    tiebreak: ColumnElement[Any],
+) -> SortOrder:
+    """Parse `a,-b` against the allow-list; 422 invalid_sort for an unknown or repeated field."""
+    fields: list[str] = []
+    clauses: list[ColumnElement[Any]] = []
+    seen: set[str] = set()
+    for token in (part.strip() for part in raw.split(",")):
+        name = token.removeprefix("-")
+        if name not in columns or name in seen:
+            reason = "repeated" if name in seen else "not sortable"
+            raise Unprocessable(
+                f"sort field {token!r} is {reason}; allowed: {', '.join(columns)}",
+                code=ec.INVALID_SORT,
+                context={"field": token, "allowed": list(columns)},
+            )
+        seen.add(name)
+        fields.append(token)
+        column = columns[name]
+        clauses.append(column.desc() if token.startswith("-") else column.asc())
+    # a unique last key: pages never overlap or skip rows that tie on the asked fields
+    clauses.append(tiebreak.asc())
+    return SortOrder(tuple(fields), tuple(clauses))
+
+
+def sort_dependency(
+    columns: Mapping[str, ColumnElement[Any]],
+    *,
+    default: str,
+    tiebreak: ColumnElement[Any],
+) -> Any:
+    """A `sort` query parameter for one list: `Annotated[SortOrder, sort_dependency(...)]`."""
+    allowed = ", ".join(columns)
+    parse_sort(default, columns, tiebreak)  # a bad default fails at import, not per request
+
+    def sort_order(
+        sort: Annotated[
+            str | None,
+            Query(
+                max_length=300,
+                description=f"comma-separated fields, `-` for descending; one of: {allowed}",
+                examples=[default],
+            ),
+        ] = None,
+    ) -> SortOrder:
+        """The list's ORDER BY from `sort`, or its default."""
+        return parse_sort(sort or default, columns, tiebreak)
+
+    return Depends(sort_order)
