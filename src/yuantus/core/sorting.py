@@ -8,9 +8,13 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Query
 from sqlalchemy import ColumnElement, Select
+from sqlalchemy.orm import InstrumentedAttribute
 
 from yuantus.core import error_codes as ec
 from yuantus.core.errors import Unprocessable
+
+# a model attribute (Item.name) or any SQL expression
+Sortable = ColumnElement[Any] | InstrumentedAttribute[Any]
 
 
 @dataclass(frozen=True)
@@ -27,8 +31,8 @@ class SortOrder:
 
 def parse_sort(
     raw: str,
-    columns: Mapping[str, ColumnElement[Any]],
-    tiebreak: ColumnElement[Any],
+    columns: Mapping[str, Sortable],
+    tiebreak: Sortable,
 ) -> SortOrder:
     """Parse `a,-b` against the allow-list; 422 invalid_sort for an unknown or repeated field."""
     fields: list[str] = []
@@ -53,10 +57,10 @@ def parse_sort(
 
 
 def sort_dependency(
-    columns: Mapping[str, ColumnElement[Any]],
+    columns: Mapping[str, Sortable],
     *,
     default: str,
-    tiebreak: ColumnElement[Any],
+    tiebreak: Sortable,
 ) -> Any:
     """A `sort` query parameter for one list: `Annotated[SortOrder, sort_dependency(...)]`."""
     allowed = ", ".join(columns)
