@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Annotated
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from yuantus.core.errors import Unprocessable
-from yuantus.core.sorting import parse_sort
+from yuantus.core.sorting import SortOrder, parse_sort, sort_dependency
 from yuantus.item.models import Item
 
 
@@ -42,3 +44,20 @@ def test_sort_refuses_fields_outside_the_allow_list(raw: str) -> None:
         parse_sort(raw, {"name": Item.name}, Item.id)
     assert caught.value.code == "invalid_sort"
     assert caught.value.context["allowed"] == ["name"]
+
+
+ItemSort = Annotated[
+    SortOrder, sort_dependency({"name": Item.name}, default="name", tiebreak=Item.id)
+]
+
+
+def test_a_route_with_a_sort_dependency_parses_sort_over_http() -> None:
+    app = FastAPI()
+
+    @app.get("/things")
+    def things(sort: ItemSort) -> list[str]:
+        return list(sort.fields)
+
+    with TestClient(app) as client:
+        assert client.get("/things").json() == ["name"]
+        assert client.get("/things", params={"sort": "-name"}).json() == ["-name"]

@@ -1,6 +1,7 @@
 """`sort=field,-field` on list endpoints: an allow-list of fields and a unique tiebreak."""
 
-from __future__ import annotations
+# no `from __future__ import annotations`: the `sort` parameter's annotation refers to the
+# enclosing call's values, which FastAPI must see evaluated
 
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -66,16 +67,13 @@ def sort_dependency(
     allowed = ", ".join(columns)
     parse_sort(default, columns, tiebreak)  # a bad default fails at import, not per request
 
-    def sort_order(
-        sort: Annotated[
-            str | None,
-            Query(
-                max_length=300,
-                description=f"comma-separated fields, `-` for descending; one of: {allowed}",
-                examples=[default],
-            ),
-        ] = None,
-    ) -> SortOrder:
+    query = Query(
+        max_length=300,
+        description=f"comma-separated fields, `-` for descending; one of: {allowed}",
+        examples=[default],
+    )
+
+    def sort_order(sort: Annotated[str | None, query] = None) -> SortOrder:
         """The list's ORDER BY from `sort`, or its default."""
         return parse_sort(sort or default, columns, tiebreak)
 
