@@ -1,11 +1,11 @@
-"""Run one benchmark: python -m bench jobs | bom | reads [args]."""
+"""Run one benchmark: python -m bench jobs | bom | reads | breakage [args]."""
 
 from __future__ import annotations
 
 import importlib
 import sys
 
-BENCHMARKS = ("jobs", "bom", "reads")
+BENCHMARKS = ("jobs", "bom", "reads", "breakage")
 
 
 def main(argv: list[str]) -> int:

@@ -14,6 +14,7 @@ from typing import Any
 
 from yuantus.audit.manifest import MANIFEST as AUDIT
 from yuantus.bom.manifest import MANIFEST as BOM
+from yuantus.breakage.manifest import MANIFEST as BREAKAGE
 from yuantus.core.manifest import DomainManifest, load
 from yuantus.eco.manifest import MANIFEST as ECO
 from yuantus.file.manifest import MANIFEST as FILE
@@ -33,6 +34,7 @@ DOMAINS: tuple[DomainManifest, ...] = (
     JOB,
     MANUFACTURING,
     ECO,
+    BREAKAGE,
 )
 
 # tables core itself owns (number sequences)

@@ -1,0 +1,1 @@
+"""Breakage incidents: field and production failures logged against the exact product revision."""
