@@ -69,7 +69,7 @@ def start(
         if demo:
             from yuantus.demo import load_demo
 
-            ctx = load_demo(session)
+            ctx = load_demo(session, db.settings)
             console.print("Demo logins:")
             for line in ctx.report:
                 console.print(line, markup=False)
@@ -118,7 +118,7 @@ def demo() -> None:
     db = _database()
     _ensure_schema(db)
     with db.scope() as session:
-        ctx = load_demo(session)
+        ctx = load_demo(session, db.settings)
     for line in ctx.report:
         console.print(line, markup=False)
 

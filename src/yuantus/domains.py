@@ -17,6 +17,7 @@ from yuantus.bom.manifest import MANIFEST as BOM
 from yuantus.breakage.manifest import MANIFEST as BREAKAGE
 from yuantus.core.manifest import DomainManifest, load
 from yuantus.eco.manifest import MANIFEST as ECO
+from yuantus.event.manifest import MANIFEST as EVENT
 from yuantus.file.manifest import MANIFEST as FILE
 from yuantus.identity.manifest import MANIFEST as IDENTITY
 from yuantus.item.manifest import MANIFEST as ITEM
@@ -34,6 +35,7 @@ DOMAINS: tuple[DomainManifest, ...] = (
     JOB,
     MANUFACTURING,
     ECO,
+    EVENT,
     BREAKAGE,
 )
 

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import json
-import threading
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -13,6 +10,7 @@ from fastapi.testclient import TestClient
 from standardwebhooks import Webhook
 
 from tests.breakage.conftest import API, Report, ok, refused
+from tests.receiver import Answer, Receiver, receiving
 from yuantus.core.db import Database
 from yuantus.core.signing import generate_secret
 from yuantus.job.config import JobSettings
@@ -23,44 +21,15 @@ FAST = JobSettings(backoff_base=0, backoff_cap=0, heartbeat_interval=0.1)
 SECRET = generate_secret()
 
 
-class Helpdesk:
-    """A loopback helpdesk: answers the scripted statuses in turn, then 201 with a ticket."""
-
-    def __init__(self) -> None:
-        self.script: list[int] = []
-        self.received: list[tuple[dict[str, str], bytes]] = []
-        desk = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers["content-length"]))
-                desk.received.append(({k.lower(): v for k, v in self.headers.items()}, body))
-                status = desk.script.pop(0) if desk.script else 201
-                payload = {"ticket_id": "HD-4711", "status": "new"} if status < 300 else {}
-                data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("content-type", "application/json")
-                self.send_header("content-length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *_args: Any) -> None:
-                """Quiet."""
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/tickets"
+TICKET = Answer(201, {"ticket_id": "HD-4711", "status": "new"})
 
 
 @pytest.fixture
-def helpdesk(monkeypatch: pytest.MonkeyPatch) -> Iterator[Helpdesk]:
-    desk = Helpdesk()
-    thread = threading.Thread(target=desk.server.serve_forever, daemon=True)
-    thread.start()
-    monkeypatch.setenv("YUANTUS_HELPDESK_URL", desk.url)
-    monkeypatch.setenv("YUANTUS_HELPDESK_SECRET", SECRET)
-    yield desk
-    desk.server.shutdown()
-    desk.server.server_close()
+def helpdesk(monkeypatch: pytest.MonkeyPatch) -> Iterator[Receiver]:
+    with receiving(TICKET) as desk:
+        monkeypatch.setenv("YUANTUS_HELPDESK_URL", desk.url)
+        monkeypatch.setenv("YUANTUS_HELPDESK_SECRET", SECRET)
+        yield desk
 
 
 def _drain(database: Database) -> Worker:
@@ -75,23 +44,23 @@ def _sync(c: TestClient, incident: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_a_sync_is_signed_retried_after_a_500_and_keeps_the_ticket(
-    as_user: Client, report: Report, database: Database, helpdesk: Helpdesk
+    as_user: Client, report: Report, database: Database, helpdesk: Receiver
 ) -> None:
     q = as_user("quality")
     incident = report(failure_mode="spoke snapped", severity="high")
-    helpdesk.script = [500]
+    helpdesk.script = [Answer(500)]
     queued = _sync(q, incident)
     assert (queued["job_state"], queued["helpdesk"]["ticket_id"]) == ("pending", None)
     assert _sync(q, incident)["job_id"] == queued["job_id"]  # a pending sync is reused
     _drain(database)
 
     assert len(helpdesk.received) == 2
-    for headers, body in helpdesk.received:
-        event = Webhook(SECRET).verify(body, headers)
+    for request in helpdesk.received:
+        event = Webhook(SECRET).verify(request.body, request.headers)
         assert event["data"]["number"] == incident["number"]
         assert event["data"]["state"] == "open"
     # both attempts are the same message: the helpdesk can deduplicate on webhook-id
-    assert len({h["webhook-id"] for h, _ in helpdesk.received}) == 1
+    assert len({r.headers["webhook-id"] for r in helpdesk.received}) == 1
     status = ok(q.get(f"{API}/breakages/{incident['id']}/helpdesk-sync/status"))
     assert (status["job_state"], status["job_attempts"]) == ("completed", 2)
     assert status["helpdesk"]["ticket_id"] == "HD-4711"
@@ -102,17 +71,17 @@ def test_a_sync_is_signed_retried_after_a_500_and_keeps_the_ticket(
     # a state change of a synced incident syncs again, with the ticket it has
     ok(q.post(f"{API}/breakages/{incident['id']}/transitions", json={"action": "investigate"}))
     _drain(database)
-    headers, body = helpdesk.received[-1]
-    resync = Webhook(SECRET).verify(body, headers)
+    last = helpdesk.received[-1]
+    resync = Webhook(SECRET).verify(last.body, last.headers)
     assert (resync["data"]["state"], resync["data"]["ticket_id"]) == ("investigating", "HD-4711")
 
 
 def test_a_refusal_is_not_retried_and_the_error_is_kept(
-    as_user: Client, report: Report, database: Database, helpdesk: Helpdesk
+    as_user: Client, report: Report, database: Database, helpdesk: Receiver
 ) -> None:
     q = as_user("quality")
     incident = report()
-    helpdesk.script = [410]
+    helpdesk.script = [Answer(410)]
     _sync(q, incident)
     _drain(database)
     assert len(helpdesk.received) == 1

@@ -13,3 +13,5 @@ class DemoContext:
     users: dict[str, Any] = field(default_factory=dict)
     objects: dict[str, Any] = field(default_factory=dict)
     report: list[str] = field(default_factory=list)
+    # the service's settings (the encryption keys for stored secrets); None in bare tests
+    settings: Any = None

@@ -1,0 +1,1 @@
+"""Domain events: an append-only log written with each change, and signed webhooks."""
