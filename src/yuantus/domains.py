@@ -23,6 +23,7 @@ from yuantus.identity.manifest import MANIFEST as IDENTITY
 from yuantus.item.manifest import MANIFEST as ITEM
 from yuantus.job.manifest import MANIFEST as JOB
 from yuantus.manufacturing.manifest import MANIFEST as MANUFACTURING
+from yuantus.workflow_action.manifest import MANIFEST as WORKFLOW_ACTION
 
 # bottom-up, as the layers stack (docs/architecture.md): routers are mounted and demo data
 # loaded in this order, so a later domain's demo can use an earlier one's objects
@@ -36,6 +37,7 @@ DOMAINS: tuple[DomainManifest, ...] = (
     MANUFACTURING,
     ECO,
     EVENT,
+    WORKFLOW_ACTION,
     BREAKAGE,
 )
 
