@@ -1,11 +1,11 @@
-"""Run one benchmark: python -m bench jobs | bom | reads | breakage [args]."""
+"""Run one benchmark: python -m bench jobs | bom | reads | breakage | events [args]."""
 
 from __future__ import annotations
 
 import importlib
 import sys
 
-BENCHMARKS = ("jobs", "bom", "reads", "breakage")
+BENCHMARKS = ("jobs", "bom", "reads", "breakage", "events")
 
 
 def main(argv: list[str]) -> int:

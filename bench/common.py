@@ -8,10 +8,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
+from cryptography.fernet import Fernet
 
 from yuantus.core.settings import Settings
 
 PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+# a real Fernet key: benchmarks that store secrets (webhooks) encrypt with it
+BENCH_KEY = Fernet.generate_key().decode()
 
 
 def bench_settings(url: str, data_dir: Path) -> Settings:
@@ -20,7 +23,7 @@ def bench_settings(url: str, data_dir: Path) -> Settings:
         database_url=url,
         data_dir=data_dir,
         jwt_secret="bench-secret-" + "x" * 32,
-        encryption_keys=["bench"],
+        encryption_keys=[BENCH_KEY],
         db_pool_size=4,
     )
 

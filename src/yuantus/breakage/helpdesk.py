@@ -19,6 +19,10 @@ from yuantus.core.signing import signed_headers
 from yuantus.job.registry import JobFatalError
 
 
+# one pooled client per process: a client per request would build a TLS context each time
+_client = httpx.Client(headers={"user-agent": "Yuantus"}, follow_redirects=False)
+
+
 class HelpdeskUnavailable(YuantusError):
     """A network error, a 5xx or a 429: the queue retries with backoff."""
 
@@ -96,7 +100,7 @@ def sync_remote(
     headers = signed_headers(config.secret.get_secret_value(), message_id, body)
     started = time.perf_counter()
     try:
-        response = httpx.post(
+        response = _client.post(
             config.url or "",
             content=body,
             headers={**headers, "content-type": "application/json"},

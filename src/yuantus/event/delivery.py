@@ -28,6 +28,8 @@ from yuantus.job import service as job_service
 from yuantus.job.registry import JobFatalError
 
 DELIVER_TASK = "webhook_deliver"
+# one pooled client per process: a client per request would build a TLS context each time
+_client = httpx.Client(headers={"user-agent": "Yuantus"}, follow_redirects=False)
 
 
 class DeliveryFailed(YuantusError):
@@ -99,10 +101,10 @@ def deliver(session: Session, settings: Settings, delivery_id: str) -> dict[str,
     )
     started = time.perf_counter()
     try:
-        response = httpx.post(
+        response = _client.post(
             subscription.url,
             content=body,
-            headers={**headers, "content-type": "application/json", "user-agent": "Yuantus"},
+            headers={**headers, "content-type": "application/json"},
             timeout=config.timeout_s,
         )
     except httpx.HTTPError as exc:
