@@ -18,7 +18,6 @@ from yuantus.core.errors import YuantusError
 from yuantus.core.signing import signed_headers
 from yuantus.job.registry import JobFatalError
 
-
 # one pooled client per process: a client per request would build a TLS context each time
 _client = httpx.Client(headers={"user-agent": "Yuantus"}, follow_redirects=False)
 
