@@ -15,6 +15,7 @@ from typing import Any
 from yuantus.audit.manifest import MANIFEST as AUDIT
 from yuantus.bom.manifest import MANIFEST as BOM
 from yuantus.breakage.manifest import MANIFEST as BREAKAGE
+from yuantus.cad3d.manifest import MANIFEST as CAD3D
 from yuantus.core.manifest import DomainManifest, load
 from yuantus.eco.manifest import MANIFEST as ECO
 from yuantus.event.manifest import MANIFEST as EVENT
@@ -39,6 +40,7 @@ DOMAINS: tuple[DomainManifest, ...] = (
     EVENT,
     WORKFLOW_ACTION,
     BREAKAGE,
+    CAD3D,
 )
 
 # tables core itself owns (number sequences)

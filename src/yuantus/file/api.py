@@ -12,6 +12,7 @@ from yuantus.core.pagination import PageDep
 from yuantus.core.schemas import Page
 from yuantus.file import service
 from yuantus.file.download import content_response
+from yuantus.file.guards import check_download
 from yuantus.file.models import FileObject, ItemFile
 from yuantus.file.schemas import FileRead, FileRole, ItemFileRead
 from yuantus.file.storage import Storage, get_storage
@@ -83,13 +84,14 @@ def download_file(
     file_id: str,
     session: SessionDep,
     storage: StorageDep,
-    _user: CurrentUser,
+    user: CurrentUser,
     range_header: Annotated[str | None, Header(alias="Range")] = None,
     if_none_match: Annotated[str | None, Header()] = None,
     inline: bool = False,
 ) -> Response:
     """Stream a file's content (ETag = sha256; single Range requests answer 206)."""
     file_obj = service.get_file(session, file_id)
+    check_download(session, file_obj.id, user)
     return content_response(
         storage, file_obj, range_header=range_header, if_none_match=if_none_match, inline=inline
     )

@@ -1,0 +1,1 @@
+"""3D metadata overlays: live PLM data for a model and its components, role-gated."""
