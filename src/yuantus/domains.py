@@ -25,6 +25,7 @@ from yuantus.item.manifest import MANIFEST as ITEM
 from yuantus.job.manifest import MANIFEST as JOB
 from yuantus.manufacturing.manifest import MANIFEST as MANUFACTURING
 from yuantus.workflow_action.manifest import MANIFEST as WORKFLOW_ACTION
+from yuantus.workorder_doc.manifest import MANIFEST as WORKORDER_DOC
 
 # bottom-up, as the layers stack (docs/architecture.md): routers are mounted and demo data
 # loaded in this order, so a later domain's demo can use an earlier one's objects
@@ -41,6 +42,7 @@ DOMAINS: tuple[DomainManifest, ...] = (
     WORKFLOW_ACTION,
     BREAKAGE,
     CAD3D,
+    WORKORDER_DOC,
 )
 
 # tables core itself owns (number sequences)

@@ -9,7 +9,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from yuantus.core import error_codes as ec
-from yuantus.core.db import utcnow
+from yuantus.core.db import new_id, utcnow
 from yuantus.core.errors import Conflict, InvalidState, Unprocessable, invalid_filter, not_found
 from yuantus.core.hooks import Transition, run_transition
 from yuantus.core.orm import flush_or_conflict, get_or_404
@@ -18,7 +18,7 @@ from yuantus.identity.models import User
 from yuantus.item import service as item_service
 from yuantus.item.models import Item
 from yuantus.manufacturing import codes, workcenter_service
-from yuantus.manufacturing.hooks import routing_hooks
+from yuantus.manufacturing.hooks import routing_copiers, routing_hooks
 from yuantus.manufacturing.models import ROUTING_STATES, Operation, Routing
 
 # the only change a released routing accepts: which routing is the product's primary one
@@ -256,21 +256,25 @@ def new_version(session: Session, routing: Routing, user: User | None = None) ->
             context={"routing_code": routing.routing_code, "version": version},
         ),
     )
+    operations: dict[str, str] = {}
     for op in list_operations(session, routing):
-        session.add(
-            Operation(
-                routing_id=copy.id,
-                operation_number=op.operation_number,
-                name=op.name,
-                sequence=op.sequence,
-                workcenter_id=op.workcenter_id,
-                setup_time=op.setup_time,
-                run_time=op.run_time,
-                work_instructions=op.work_instructions,
-                properties=dict(op.properties or {}),
-            )
+        new_op = Operation(
+            id=new_id(),
+            routing_id=copy.id,
+            operation_number=op.operation_number,
+            name=op.name,
+            sequence=op.sequence,
+            workcenter_id=op.workcenter_id,
+            setup_time=op.setup_time,
+            run_time=op.run_time,
+            work_instructions=op.work_instructions,
+            properties=dict(op.properties or {}),
         )
+        session.add(new_op)
+        operations[op.id] = new_op.id
     session.flush()
+    for copier in list(routing_copiers.values()):
+        copier(session, routing, copy, operations)
     return copy
 
 

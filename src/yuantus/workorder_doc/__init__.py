@@ -1,0 +1,1 @@
+"""Work-order document packs: routing/operation document links and controlled-copy exports."""
