@@ -54,7 +54,7 @@ def part(c: TestClient, number: str) -> Json:
 def lifecycle(c: TestClient, item_id: str, *transitions: str) -> Json:
     """Run lifecycle transitions on a revision; the revision after the last."""
     for name in transitions:
-        ok(c.post(f"{API}/items/{item_id}/lifecycle", json={"transition": name}))
+        ok(c.post(f"{API}/items/{item_id}/transitions", json={"action": name}))
     return ok(c.get(f"{API}/items/{item_id}"))
 
 

@@ -42,12 +42,12 @@ def test_release_racing_add_line_never_changes_a_released_bom(
         for n in range(ROUNDS):
             parent = make_part(f"ASM-{n}")
             assert eng.post(
-                f"{API}/items/{parent.id}/lifecycle", json={"transition": "submit"}
+                f"{API}/items/{parent.id}/transitions", json={"action": "submit"}
             ).is_success
 
             def release(item_id: str = parent.id) -> Any:
-                body = {"transition": "release"}
-                return approver.post(f"{API}/items/{item_id}/lifecycle", json=body)
+                body = {"action": "release"}
+                return approver.post(f"{API}/items/{item_id}/transitions", json=body)
 
             def add(item_id: str = parent.id) -> Any:
                 body = {"child_id": child.id, "quantity": 2}

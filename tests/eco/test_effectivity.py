@@ -130,13 +130,13 @@ def test_a_scheduled_change_freezes_its_item_and_its_eco(as_user: Client, produc
     assert detail["context"]["scheduled_item_id"] == eco["target_item_id"]
     assert detail["context"]["scheduled_revision"] == "B"
     error(
-        as_user("admin").post(f"{ITEMS}/{product}/lifecycle", json={"transition": "obsolete"}),
+        as_user("admin").post(f"{ITEMS}/{product}/transitions", json={"action": "obsolete"}),
         409,
         "revision_scheduled",
     )
     error(
         as_user("admin").post(
-            f"{ITEMS}/{eco['target_item_id']}/lifecycle", json={"transition": "obsolete"}
+            f"{ITEMS}/{eco['target_item_id']}/transitions", json={"action": "obsolete"}
         ),
         409,
         "revision_scheduled",

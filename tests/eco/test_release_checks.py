@@ -55,9 +55,9 @@ def test_apply_with_a_draft_child_in_the_target_is_refused_until_it_is_released(
     assert item(database, target)[0] in ("Draft", "InReview")
     assert ok(eng.get(f"{ECO}/{eco['id']}"))["state"] == approved_state != "done"
 
-    lifecycle = f"{ITEMS}/{bracket_id}/lifecycle"
-    ok(eng.post(lifecycle, json={"transition": "submit"}))
-    ok(approver.post(lifecycle, json={"transition": "release"}))
+    lifecycle = f"{ITEMS}/{bracket_id}/transitions"
+    ok(eng.post(lifecycle, json={"action": "submit"}))
+    ok(approver.post(lifecycle, json={"action": "release"}))
     # the engineer applies: the ECO's approvals are the second pair of eyes, not the item rule
     assert ok(eng.post(f"{ECO}/{eco['id']}/apply"))["state"] == "done"
     released = ok(eng.get(f"{ITEMS}/{target}"))

@@ -107,7 +107,7 @@ def test_every_edit_of_a_locked_target_is_refused_and_allowed_again_after_moving
         ),
         "document unlink": lambda: eng.delete(f"{ITEMS}/{target}/documents/{doc_link['id']}"),
         "patch": lambda: eng.patch(f"{ITEMS}/{target}", json={"name": "Gearbox, reinforced"}),
-        "submit": lambda: eng.post(f"{ITEMS}/{target}/lifecycle", json={"transition": "submit"}),
+        "submit": lambda: eng.post(f"{ITEMS}/{target}/transitions", json={"action": "submit"}),
     }
 
     def refused_everywhere(stage: str) -> None:
@@ -160,9 +160,9 @@ def test_every_edit_of_a_locked_target_is_refused_and_allowed_again_after_moving
     # a locked InReview target cannot be released or sent back directly either
     move(eng, eco_id, by["Engineering Review"]["id"])
     for transition in ("release", "reject"):
-        body = {"transition": transition}
+        body = {"action": transition}
         for who in (eng, approver):
-            error(who.post(f"{ITEMS}/{target}/lifecycle", json=body), 409, "target_locked")
+            error(who.post(f"{ITEMS}/{target}/transitions", json=body), 409, "target_locked")
     assert item(database, target) == ("InReview", False)
     # the ECO's own apply releases it
     ok(approver.post(f"{ECO}/{eco_id}/approve"))
@@ -217,7 +217,7 @@ def test_target_changes_are_in_the_eco_history_with_before_and_after(
     drawing = {"document_id": assembly["drawing"]["id"], "role": "drawing"}
     doc_link = ok(eng.post(f"{ITEMS}/{target}/documents", json=drawing), 201)
     assert eng.delete(f"{ITEMS}/{target}/documents/{doc_link['id']}").status_code == 204
-    ok(eng.post(f"{ITEMS}/{target}/lifecycle", json={"transition": "submit"}))
+    ok(eng.post(f"{ITEMS}/{target}/transitions", json={"action": "submit"}))
     # a no-op edit changes nothing and records nothing
     ok(eng.patch(f"{ITEMS}/{target}", json={"name": "Gearbox, reinforced"}))
 

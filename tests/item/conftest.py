@@ -23,8 +23,8 @@ def create_item(client: TestClient, **body: Any) -> Json:
 
 
 def lifecycle(client: TestClient, item_id: str, transition: str) -> Json:
-    """POST /items/{id}/lifecycle and answer the item (asserting success)."""
-    response = client.post(f"/api/v1/items/{item_id}/lifecycle", json={"transition": transition})
+    """POST /items/{id}/transitions and answer the item (asserting success)."""
+    response = client.post(f"/api/v1/items/{item_id}/transitions", json={"action": transition})
     assert response.status_code == 200, response.text
     answer: Json = response.json()
     return answer

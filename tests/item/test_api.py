@@ -120,7 +120,7 @@ def test_get_and_unknown_ids(as_user: Client) -> None:
     eng = as_user("engineer")
     assert eng.patch(f"{ITEMS}/nope", json={"name": "x"}).status_code == 404
     assert eng.post(f"{ITEMS}/nope/revise").status_code == 404
-    assert eng.post(f"{ITEMS}/nope/lifecycle", json={"transition": "submit"}).status_code == 404
+    assert eng.post(f"{ITEMS}/nope/transitions", json={"action": "submit"}).status_code == 404
 
 
 def test_patch_edits_open_revisions_and_refuses_frozen_ones(

@@ -22,7 +22,7 @@ ITEMS = "/api/v1/items"
 
 
 def _refused(client: TestClient, item_id: str) -> Json:
-    response = client.post(f"{ITEMS}/{item_id}/lifecycle", json={"transition": "release"})
+    response = client.post(f"{ITEMS}/{item_id}/transitions", json={"action": "release"})
     assert response.status_code == 409, response.text
     detail: Json = response.json()["detail"]
     assert detail["code"] == "four_eyes_required"
@@ -104,7 +104,7 @@ def test_with_four_eyes_off_the_engineer_releases_alone_and_children_still_count
     body = {"child_id": child["id"], "quantity": 2}
     assert relaxed.post(f"/api/v1/bom/{asm['id']}/children", json=body).status_code == 201
     lifecycle(relaxed, asm["id"], "submit")
-    refused = relaxed.post(f"{ITEMS}/{asm['id']}/lifecycle", json={"transition": "release"})
+    refused = relaxed.post(f"{ITEMS}/{asm['id']}/transitions", json={"action": "release"})
     assert refused.status_code == 409
     assert refused.json()["detail"]["code"] == "children_not_released"
 

@@ -80,7 +80,7 @@ def test_block_answers_409_with_its_body_and_the_revision_stays(
     stored = _stored(database, item_id)
     with hooked(item_hooks, (phase, blocker(gate="fai"))):
         response = as_user("approver").post(
-            f"/api/v1/items/{item_id}/lifecycle", json={"transition": "release"}
+            f"/api/v1/items/{item_id}/transitions", json={"action": "release"}
         )
     assert (response.status_code, response.json()) == (
         409,
@@ -102,6 +102,6 @@ def test_a_crashing_hook_answers_500_and_the_revision_stays(
     item_id = _ready(as_user, "release")
     client = TestClient(app, headers=bearer(users["approver"]), raise_server_exceptions=False)
     with hooked(item_hooks, (phase, crasher)), client:
-        response = client.post(f"/api/v1/items/{item_id}/lifecycle", json={"transition": "release"})
+        response = client.post(f"/api/v1/items/{item_id}/transitions", json={"action": "release"})
     assert response.status_code == 500
     assert _stored(database, item_id) == ("InReview", True, None)

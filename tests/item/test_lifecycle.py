@@ -28,7 +28,7 @@ def test_full_lifecycle_submit_reject_release_obsolete(as_user: Client) -> None:
 def test_invalid_transition_names_the_allowed_ones_and_changes_nothing(as_user: Client) -> None:
     eng = as_user("engineer")
     item = create_item(eng)
-    response = eng.post(f"{ITEMS}/{item['id']}/lifecycle", json={"transition": "release"})
+    response = eng.post(f"{ITEMS}/{item['id']}/transitions", json={"action": "release"})
     assert response.status_code == 409
     detail = response.json()["detail"]
     assert detail["code"] == "invalid_transition"
@@ -37,27 +37,28 @@ def test_invalid_transition_names_the_allowed_ones_and_changes_nothing(as_user: 
     assert "submit" in detail["message"]
     assert eng.get(f"{ITEMS}/{item['id']}").json()["state"] == "Draft"
 
-    unknown = eng.post(f"{ITEMS}/{item['id']}/lifecycle", json={"transition": "explode"})
+    unknown = eng.post(f"{ITEMS}/{item['id']}/transitions", json={"action": "explode"})
     assert unknown.status_code == 422
-    assert unknown.json()["detail"]["code"] == "unknown_transition"
-    assert eng.post(f"{ITEMS}/{item['id']}/lifecycle", json={}).status_code == 422
+    assert unknown.json()["detail"]["code"] == "unknown_action"
+    assert unknown.json()["detail"]["context"]["allowed"] == ["obsolete", "reject", "release", "submit"]
+    assert eng.post(f"{ITEMS}/{item['id']}/transitions", json={}).status_code == 422
 
 
 def test_transition_roles_are_enforced(as_user: Client) -> None:
     eng, approver = as_user("engineer"), as_user("approver")
     item = create_item(eng)
     # the approver may release and reject but not submit; others may not transition at all
-    response = approver.post(f"{ITEMS}/{item['id']}/lifecycle", json={"transition": "submit"})
+    response = approver.post(f"{ITEMS}/{item['id']}/transitions", json={"action": "submit"})
     assert response.status_code == 403
     assert response.json()["detail"]["context"]["required_roles"] == ["engineer"]
     response = as_user("viewer").post(
-        f"{ITEMS}/{item['id']}/lifecycle", json={"transition": "submit"}
+        f"{ITEMS}/{item['id']}/transitions", json={"action": "submit"}
     )
     assert response.status_code == 403
     assert eng.get(f"{ITEMS}/{item['id']}").json()["state"] == "Draft"
     lifecycle(eng, item["id"], "submit")
     lifecycle(approver, item["id"], "release")
-    response = approver.post(f"{ITEMS}/{item['id']}/lifecycle", json={"transition": "obsolete"})
+    response = approver.post(f"{ITEMS}/{item['id']}/transitions", json={"action": "obsolete"})
     assert response.status_code == 403
     assert lifecycle(as_user("admin"), item["id"], "obsolete")["state"] == "Obsolete"
 
@@ -77,7 +78,7 @@ def test_release_supersedes_the_previous_revision(
     assert old["superseded_at"] is not None
     assert old["superseded_at"] == after["released_at"] == after["effective_from"]
     assert old["effective_from"] == rev_a["effective_from"] == rev_a["released_at"]
-    response = eng.post(f"{ITEMS}/{rev_a['id']}/lifecycle", json={"transition": "obsolete"})
+    response = eng.post(f"{ITEMS}/{rev_a['id']}/transitions", json={"action": "obsolete"})
     assert response.status_code == 409
     assert response.json()["detail"]["context"]["allowed"] == []
 

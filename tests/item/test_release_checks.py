@@ -31,7 +31,7 @@ def _release(as_user: Client, item: Json) -> Json:
 
 def _refused_release(as_user: Client, item_id: str) -> Json:
     response = as_user("approver").post(
-        f"{ITEMS}/{item_id}/lifecycle", json={"transition": "release"}
+        f"{ITEMS}/{item_id}/transitions", json={"action": "release"}
     )
     assert response.status_code == 409, response.text
     detail: Json = response.json()["detail"]

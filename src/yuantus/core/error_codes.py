@@ -106,6 +106,9 @@ INTEGRITY_CONFLICT = ErrorCode(
 INVALID_TRANSITION = ErrorCode(
     "invalid_transition", 409, "the object's state does not allow that lifecycle move"
 )
+UNKNOWN_ACTION = ErrorCode(
+    "unknown_action", 422, "a transition action the object does not have; `context.allowed`"
+)
 TRANSITION_BLOCKED = ErrorCode(
     "transition_blocked", 409, "a hook refused the transition without a code of its own"
 )

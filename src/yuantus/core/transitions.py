@@ -7,9 +7,26 @@ may take now. Domains extend `TransitionRequest` with their action's own fields.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Protocol
+
 from pydantic import BaseModel, Field
 
+from yuantus.core import error_codes as ec
+from yuantus.core.errors import PermissionDenied, Unprocessable
 from yuantus.core.schemas import Schema
+
+
+class User(Protocol):
+    """Who takes an action: core knows users only by their roles (identity sits above it)."""
+
+    @property
+    def roles(self) -> list[str]:
+        """The user's role names."""
+
+    def has_role(self, *roles: str) -> bool:
+        """True when the user holds one of the roles, or is admin."""
 
 
 class TransitionRequest(Schema):
@@ -34,3 +51,57 @@ class TransitionOptions(BaseModel):
 
     state: str
     actions: list[AllowedAction]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One action of an object's transition table: from which states, to which, who may."""
+
+    from_states: tuple[str, ...]
+    to_state: str | None
+    roles: tuple[str, ...]
+
+
+def unknown_action(kind: str, action: str, allowed: Iterable[str]) -> Unprocessable:
+    """422 unknown_action naming every action the object has."""
+    names = sorted(allowed)
+    return Unprocessable(
+        f"{kind} has no action {action!r}; its actions: {', '.join(names)}",
+        code=ec.UNKNOWN_ACTION,
+        context={"action": action, "allowed": names},
+    )
+
+
+def rule_for(kind: str, table: Mapping[str, Rule], action: str) -> Rule:
+    """The table's rule of an action; 422 unknown_action when it has none."""
+    rule = table.get(action)
+    if rule is None:
+        raise unknown_action(kind, action, table)
+    return rule
+
+
+def ensure_role(action: str, rule: Rule, user: User) -> None:
+    """403 role_required unless the user holds one of the rule's roles (admin always does)."""
+    if not user.has_role(*rule.roles):
+        raise PermissionDenied(
+            f"{action} needs one of the roles: {', '.join(rule.roles)}",
+            code=ec.ROLE_REQUIRED,
+            context={"required_roles": list(rule.roles), "user_roles": list(user.roles)},
+        )
+
+
+def options(
+    state: str,
+    table: Mapping[str, Rule],
+    user: User,
+    allowed: Callable[[str, Rule], bool] | None = None,
+) -> TransitionOptions:
+    """The actions of the table the user may take from `state` (`allowed` adds object rules)."""
+    actions = [
+        AllowedAction(action=name, to_state=rule.to_state, roles=list(rule.roles))
+        for name, rule in table.items()
+        if state in rule.from_states
+        and user.has_role(*rule.roles)
+        and (allowed is None or allowed(name, rule))
+    ]
+    return TransitionOptions(state=state, actions=actions)

@@ -11,6 +11,7 @@ from yuantus.core.deps import SessionDep, SettingsDep
 from yuantus.core.http import TransactionalRoute
 from yuantus.core.pagination import PageDep, PageParams
 from yuantus.core.schemas import Page
+from yuantus.core.transitions import TransitionOptions, TransitionRequest
 from yuantus.identity.deps import CurrentUser, require_role
 from yuantus.identity.models import User
 from yuantus.item import history, service
@@ -24,7 +25,6 @@ from yuantus.item.schemas import (
     ItemTransitionRead,
     ItemType,
     ItemUpdate,
-    LifecycleRequest,
 )
 
 router = APIRouter(route_class=TransactionalRoute, tags=["item"])
@@ -127,21 +127,31 @@ def revise_item(item_id: str, session: SessionDep, user: Engineer) -> Item:
     return service.revise(session, service.get(session, item_id), user)
 
 
-@router.post("/items/{item_id}/lifecycle", response_model=ItemTransitionRead)
-def run_lifecycle(
+@router.post("/items/{item_id}/transitions", response_model=ItemTransitionRead)
+def post_transition(
     item_id: str,
-    body: LifecycleRequest,
+    body: TransitionRequest,
     session: SessionDep,
     settings: SettingsDep,
     user: LifecycleUser,
 ) -> ItemTransitionRead:
-    """Apply a lifecycle transition (submit, reject, release, obsolete) and answer the item."""
+    """Take a lifecycle action (submit, reject, release, obsolete) and answer the item."""
     item = service.transition(
         session,
         service.get(session, item_id),
-        body.transition,
+        body.action,
         user,
         four_eyes=settings.release_four_eyes,
+        by={"comment": body.comment} if body.comment else None,
     )
     answer = ItemTransitionRead.model_validate(item)
     return answer.model_copy(update={"warnings": hooks.warnings(session)})
+
+
+@router.get("/items/{item_id}/transitions", response_model=TransitionOptions)
+def get_transitions(
+    item_id: str, session: SessionDep, settings: SettingsDep, user: CurrentUser
+) -> TransitionOptions:
+    """The revision's state and the lifecycle actions the caller may take now."""
+    item = service.get(session, item_id)
+    return service.transition_options(item, user, four_eyes=settings.release_four_eyes)

@@ -33,11 +33,6 @@ UNKNOWN_ITEM_TYPE = ErrorCode(
     422,
     "an item type other than Part or Document; `context.allowed`",
 )
-UNKNOWN_TRANSITION = ErrorCode(
-    "unknown_transition",
-    422,
-    "a lifecycle action that does not exist; `context.allowed`",
-)
 REVISION_SCHEDULED = ErrorCode(
     "revision_scheduled",
     409,

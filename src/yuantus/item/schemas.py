@@ -37,12 +37,6 @@ class ItemUpdate(PatchSchema):
     properties: dict[str, Any] | None = None
 
 
-class LifecycleRequest(Schema):
-    """A lifecycle transition: submit, reject, release or obsolete."""
-
-    transition: Annotated[str, StringConstraints(min_length=1, max_length=32)]
-
-
 class ItemRead(ReadSchema):
     """One revision of a Part or Document."""
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -11,12 +10,11 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session, object_session
 
 from yuantus.core import error_codes as ec
-from yuantus.core import sequences
+from yuantus.core import sequences, transitions
 from yuantus.core.db import new_id, utcnow
 from yuantus.core.errors import (
     Conflict,
     InvalidState,
-    PermissionDenied,
     Unprocessable,
     invalid_filter,
     not_found,
@@ -24,6 +22,7 @@ from yuantus.core.errors import (
 from yuantus.core.hooks import HookRegistry, Transition, run_transition
 from yuantus.core.orm import flush_or_conflict, get_or_404
 from yuantus.core.pagination import PageParams, paginate
+from yuantus.core.transitions import Rule, TransitionOptions
 from yuantus.identity.models import User
 from yuantus.item import (
     changes,
@@ -56,20 +55,12 @@ RELEASED_RULE = revision_rules.RELEASED
 NUMBER_PREFIX = {"Part": "P", "Document": "D"}
 
 
-@dataclass(frozen=True)
-class LifecycleRule:
-    """A lifecycle transition: from which states, to which, and who may do it."""
-
-    from_states: tuple[str, ...]
-    to_state: str
-    roles: tuple[str, ...]
-
-
-LIFECYCLE: dict[str, LifecycleRule] = {
-    "submit": LifecycleRule(("Draft",), "InReview", ("engineer",)),
-    "reject": LifecycleRule(("InReview",), "Draft", ("engineer", "approver")),
-    "release": LifecycleRule(("InReview",), "Released", ("engineer", "approver")),
-    "obsolete": LifecycleRule(("Released",), "Obsolete", ("engineer",)),
+# the lifecycle: action -> from states, to state, roles (four eyes narrows a direct release)
+LIFECYCLE: dict[str, Rule] = {
+    "submit": Rule(("Draft",), "InReview", ("engineer",)),
+    "reject": Rule(("InReview",), "Draft", ("engineer", "approver")),
+    "release": Rule(("InReview",), "Released", ("engineer", "approver")),
+    "obsolete": Rule(("Released",), "Obsolete", ("engineer",)),
 }
 
 # hooks run around every lifecycle transition, one point per action: item.submit, ...
@@ -308,13 +299,7 @@ def transition(
     when it is in the future; `by` (an ECO's eco_id and eco_number) goes into the history
     rows of the move.
     """
-    rule = LIFECYCLE.get(action)
-    if rule is None:
-        raise Unprocessable(
-            f"unknown transition {action!r}",
-            code=codes.UNKNOWN_TRANSITION,
-            context={"allowed": sorted(LIFECYCLE)},
-        )
+    rule = transitions.rule_for("an item", LIFECYCLE, action)
     # lock and re-read: two racing transitions of one revision must see each other's result
     item = get_for_update(session, item.id)
     if item.state not in rule.from_states:
@@ -322,14 +307,10 @@ def transition(
         raise InvalidState(
             f"cannot {action} a {item.state} revision; allowed: {', '.join(allowed) or 'none'}",
             code=ec.INVALID_TRANSITION,
-            context={"state": item.state, "transition": action, "allowed": allowed},
+            context={"state": item.state, "action": action, "allowed": allowed},
         )
-    if check_roles and user is not None and not user.has_role(*rule.roles):
-        raise PermissionDenied(
-            f"{action} needs one of the roles: {', '.join(rule.roles)}",
-            code=ec.ROLE_REQUIRED,
-            context={"required_roles": list(rule.roles), "user_roles": list(user.roles)},
-        )
+    if check_roles and user is not None:
+        transitions.ensure_role(action, rule, user)
     if action == "obsolete":
         # the scheduled switch would otherwise make a revision current after its item died
         effectivity.ensure_nothing_scheduled(session, item.config_id, "obsolete a revision")
@@ -383,6 +364,20 @@ def transition(
             session, item, action, from_state, actor=user, by=by, superseded=superseded
         )
     return item
+
+
+def transition_options(item: Item, user: User, *, four_eyes: bool = True) -> TransitionOptions:
+    """The lifecycle actions the user may take on the revision now (as `transition` checks)."""
+
+    def allowed(action: str, _rule: Rule) -> bool:
+        # a direct release under four eyes: an approver who did not submit the revision
+        return not (
+            action == "release"
+            and four_eyes
+            and (not user.has_role("approver") or item.submitted_by == user.id)
+        )
+
+    return transitions.options(item.state, LIFECYCLE, user, allowed)
 
 
 def _release(session: Session, item: Item, effective_from: datetime | None) -> list[Item]:
