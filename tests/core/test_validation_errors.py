@@ -116,7 +116,7 @@ def test_unknown_filter_values_in_the_services_are_invalid_filter(
         lambda: item_service.list_items(session, page, item_type="Gadget"),
         lambda: item_service.list_items(session, page, state="nonsense"),
         lambda: routing_service.list_routings(session, page, state="nonsense"),
-        lambda: workorder_service.list_workorders(session, page, status="nonsense"),
+        lambda: workorder_service.list_workorders(session, page, state="nonsense"),
         lambda: job_service.list_jobs(session, page, status="nonsense"),
     ]
     for call in calls:

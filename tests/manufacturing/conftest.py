@@ -101,7 +101,9 @@ def routing(eng: TestClient) -> Callable[..., Json]:
         for op in operations or []:
             ok(eng.post(f"{API}/routings/{created['id']}/operations", json=op), 201)
         if release:
-            return ok(eng.post(f"{API}/routings/{created['id']}/release"))
+            return ok(
+                eng.post(f"{API}/routings/{created['id']}/transitions", json={"action": "release"})
+            )
         return ok(eng.get(f"{API}/routings/{created['id']}"))
 
     return make

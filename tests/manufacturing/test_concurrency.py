@@ -52,10 +52,8 @@ def _ready_order(database: Database, workcenter: Any, routing: Any, eng: Any, n:
     return order_id
 
 
-def _move(client: Any, order_id: str, to_status: str) -> Callable[[], Any]:
-    return lambda: client.post(
-        f"{API}/workorders/{order_id}/transition", json={"to_status": to_status}
-    )
+def _move(client: Any, order_id: str, action: str) -> Callable[[], Any]:
+    return lambda: client.post(f"{API}/workorders/{order_id}/transitions", json={"action": action})
 
 
 def test_racing_start_and_cancel_exactly_one_wins(
@@ -64,17 +62,17 @@ def test_racing_start_and_cancel_exactly_one_wins(
     eng, prod = as_user("engineer"), as_user("production")
     for n in range(ROUNDS):
         order_id = _ready_order(database, workcenter, routing, eng, n)
-        assert _move(eng, order_id, "released")().status_code == 200
+        assert _move(eng, order_id, "release")().status_code == 200
         # in_progress cannot be canceled and canceled cannot start: exactly one may win
-        start, cancel = race(_move(eng, order_id, "in_progress"), _move(prod, order_id, "canceled"))
+        start, cancel = race(_move(eng, order_id, "start"), _move(prod, order_id, "cancel"))
         assert sorted([start.status_code, cancel.status_code]) == [200, 409], n
         winner, loser = (start, cancel) if start.status_code == 200 else (cancel, start)
         assert loser.json()["detail"]["code"] == "invalid_transition"
-        assert loser.json()["detail"]["context"]["status"] == winner.json()["status"]
+        assert loser.json()["detail"]["context"]["state"] == winner.json()["state"]
         with database.session() as s:
             row = s.get(WorkOrder, order_id)
             assert row is not None
-            assert row.status == winner.json()["status"]
+            assert row.state == winner.json()["state"]
             # only the winner's timestamp was written
             assert (row.started_at is None) == (winner is cancel)
             assert (row.canceled_at is None) == (winner is start)
@@ -86,16 +84,16 @@ def test_racing_release_and_cancel_of_a_draft_never_mix(
     eng, prod = as_user("engineer"), as_user("production")
     for n in range(ROUNDS):
         order_id = _ready_order(database, workcenter, routing, eng, n)
-        release, cancel = race(_move(eng, order_id, "released"), _move(prod, order_id, "canceled"))
+        release, cancel = race(_move(eng, order_id, "release"), _move(prod, order_id, "cancel"))
         # a draft may be canceled, and so may a released order: the cancel always wins;
         # the release either came first (and the cancel saw it) or is refused
         assert cancel.status_code == 200, cancel.text
         with database.session() as s:
             row = s.get(WorkOrder, order_id)
             assert row is not None
-            assert row.status == "canceled"
+            assert row.state == "canceled"
             if release.status_code == 200:
-                assert release.json()["status"] == "released"
+                assert release.json()["state"] == "released"
                 # the cancel moved the released order: it answered what the release wrote
                 assert cancel.json()["released_at"] is not None
                 assert row.released_at is not None
@@ -104,5 +102,5 @@ def test_racing_release_and_cancel_of_a_draft_never_mix(
             else:
                 assert release.status_code == 409, release.text
                 assert release.json()["detail"]["code"] == "invalid_transition"
-                assert release.json()["detail"]["context"]["status"] == "canceled"
+                assert release.json()["detail"]["context"]["state"] == "canceled"
                 assert row.released_at is None

@@ -33,7 +33,7 @@ def test_demo_builds_a_released_routing_and_order_once(
         assert [o.operation_number for o in ops] == [10, 20, 30]
         assert s.scalar(select(func.count()).select_from(Operation)) == 3
         order = s.scalars(select(WorkOrder)).one()
-        assert (order.status, order.routing_id, order.product_item_id) == (
+        assert (order.state, order.routing_id, order.product_item_id) == (
             "released",
             routing.id,
             product["id"],

@@ -19,12 +19,12 @@ from yuantus.manufacturing.hooks import routing_hooks, workorder_hooks
 from yuantus.manufacturing.models import Routing, WorkOrder
 
 Factory = Callable[..., Json]
-# action -> (statuses to pass through first, from status, to status)
+# action -> (actions to take first, from state, to state)
 WO_MOVES = {
     "release": ([], "draft", "released"),
-    "start": (["released"], "released", "in_progress"),
-    "complete": (["released", "in_progress"], "in_progress", "done"),
-    "cancel": (["released"], "released", "canceled"),
+    "start": (["release"], "released", "in_progress"),
+    "complete": (["release", "start"], "in_progress", "done"),
+    "cancel": (["release"], "released", "canceled"),
 }
 
 
@@ -47,7 +47,7 @@ def _routing_state(database: Database, routing_id: str) -> tuple[str, object]:
 
 
 def _order(eng: TestClient, draft_routing: Json, through: list[str]) -> str:
-    ok(eng.post(f"{API}/routings/{draft_routing['id']}/release"))
+    ok(eng.post(f"{API}/routings/{draft_routing['id']}/transitions", json={"action": "release"}))
     order = ok(
         eng.post(
             f"{API}/workorders",
@@ -55,19 +55,19 @@ def _order(eng: TestClient, draft_routing: Json, through: list[str]) -> str:
         ),
         201,
     )
-    for status in through:
-        ok(eng.post(f"{API}/workorders/{order['id']}/transition", json={"to_status": status}))
+    for step in through:
+        ok(eng.post(f"{API}/workorders/{order['id']}/transitions", json={"action": step}))
     return str(order["id"])
 
 
 def _status(database: Database, order_id: str) -> tuple[str, object, str]:
     with database.scope() as s:
         row = s.execute(
-            select(WorkOrder.status, WorkOrder.released_at, WorkOrder.product_item_id).where(
+            select(WorkOrder.state, WorkOrder.released_at, WorkOrder.product_item_id).where(
                 WorkOrder.id == order_id
             )
         ).one()
-        return row.status, row.released_at, row.product_item_id
+        return row.state, row.released_at, row.product_item_id
 
 
 def test_routing_release_fires_before_and_after_and_returns_warnings(
@@ -77,7 +77,11 @@ def test_routing_release_fires_before_and_after_and_returns_warnings(
         recording(routing_hooks) as seen,
         hooked(routing_hooks, ("after", warner("no setup sheet"))),
     ):
-        answer = ok(eng.post(f"{API}/routings/{draft_routing['id']}/release"))
+        answer = ok(
+            eng.post(
+                f"{API}/routings/{draft_routing['id']}/transitions", json={"action": "release"}
+            )
+        )
     assert answer["state"] == "released"
     assert answer["warnings"] == ["no setup sheet on routing.release"]
     assert [op["operation_number"] for op in answer["operations"]] == [10]
@@ -97,9 +101,9 @@ def test_routing_release_blocked_or_crashing_leaves_the_draft(
     draft_routing: Json,
     phase: Phase,
 ) -> None:
-    url = f"{API}/routings/{draft_routing['id']}/release"
+    url = f"{API}/routings/{draft_routing['id']}/transitions"
     with hooked(routing_hooks, (phase, blocker())):
-        detail = refused(eng.post(url), 409, "held_by_quality")
+        detail = refused(eng.post(url, json={"action": "release"}), 409, "held_by_quality")
     assert detail == {
         "code": "held_by_quality",
         "message": f"quality holds {draft_routing['id']}",
@@ -108,7 +112,7 @@ def test_routing_release_blocked_or_crashing_leaves_the_draft(
     assert _routing_state(database, draft_routing["id"]) == ("draft", None)
     client = TestClient(app, headers=bearer(users["engineer"]), raise_server_exceptions=False)
     with hooked(routing_hooks, (phase, crasher)), client:
-        assert client.post(url).status_code == 500
+        assert client.post(url, json={"action": "release"}).status_code == 500
     assert _routing_state(database, draft_routing["id"]) == ("draft", None)
 
 
@@ -119,10 +123,8 @@ def test_every_workorder_transition_fires_before_and_after_with_its_transition(
     through, from_status, to_status = WO_MOVES[action]
     order_id = _order(eng, draft_routing, through)
     with recording(workorder_hooks) as seen, hooked(workorder_hooks, ("before", warner("late"))):
-        answer = ok(
-            eng.post(f"{API}/workorders/{order_id}/transition", json={"to_status": to_status})
-        )
-    assert (answer["status"], answer["warnings"]) == (to_status, [f"late on workorder.{action}"])
+        answer = ok(eng.post(f"{API}/workorders/{order_id}/transitions", json={"action": action}))
+    assert (answer["state"], answer["warnings"]) == (to_status, [f"late on workorder.{action}"])
     uid, point = users["engineer"].id, f"workorder.{action}"
     assert seen == [
         ("before", point, from_status, to_status, None, None, uid),
@@ -142,12 +144,12 @@ def test_workorder_release_blocked_or_crashing_pins_nothing(
     order_id = _order(eng, draft_routing, [])
     stored = _status(database, order_id)
     assert stored[:2] == ("draft", None)
-    url = f"{API}/workorders/{order_id}/transition"
+    url = f"{API}/workorders/{order_id}/transitions"
     with hooked(workorder_hooks, (phase, blocker(line="L2"))):
-        detail = refused(eng.post(url, json={"to_status": "released"}), 409, "held_by_quality")
+        detail = refused(eng.post(url, json={"action": "release"}), 409, "held_by_quality")
     assert detail["context"] == {"point": "workorder.release", "line": "L2"}
     assert _status(database, order_id) == stored
     client = TestClient(app, headers=bearer(users["engineer"]), raise_server_exceptions=False)
     with hooked(workorder_hooks, (phase, crasher)), client:
-        assert client.post(url, json={"to_status": "released"}).status_code == 500
+        assert client.post(url, json={"action": "release"}).status_code == 500
     assert _status(database, order_id) == stored

@@ -71,7 +71,7 @@ def order(
         operations=[{"operation_number": 10, "name": "Build", "workcenter_id": wc["id"]}],
     )
     created = ok(eng.post(WO, json={"product_id": top["id"], "quantity": 4}), 201)
-    return ok(eng.post(f"{WO}/{created['id']}/transition", json={"to_status": "released"}))
+    return ok(eng.post(f"{WO}/{created['id']}/transitions", json={"action": "release"}))
 
 
 def needs(answer: Json) -> list[tuple[str, str, str, str, int]]:

@@ -41,7 +41,7 @@ def order(eng: TestClient, bike: Json, quantity: int, *, release: bool) -> Json:
     """A work order for the bike, released if asked."""
     created = ok(eng.post(WO, json={"product_id": bike["BIKE_A"]["id"], "quantity": quantity}), 201)
     if release:
-        ok(eng.post(f"{WO}/{created['id']}/transition", json={"to_status": "released"}))
+        ok(eng.post(f"{WO}/{created['id']}/transitions", json={"action": "release"}))
     return created
 
 
@@ -68,7 +68,7 @@ def test_released_order_keeps_its_materials_after_an_eco(
     assert count(database, WorkOrderMaterial) == 2
 
     seat_eco(crew, bike, screws=3)
-    ok(eng.post(f"{WO}/{released['id']}/transition", json={"to_status": "in_progress"}))
+    ok(eng.post(f"{WO}/{released['id']}/transitions", json={"action": "start"}))
     answer = materials(eng, released["id"])
     assert answer["source"] == "snapshot"
     assert needs(answer) == {"FRAME": ("A", "60"), "SCREW": ("A", "120")}
@@ -131,7 +131,7 @@ def test_materials_refuse_an_unknown_parameter(
 def test_canceling_a_released_order_keeps_its_snapshot(eng: TestClient, bike: Json) -> None:
     """A canceled order that was released still answers what it was released with."""
     released = order(eng, bike, 5, release=True)
-    ok(eng.post(f"{WO}/{released['id']}/transition", json={"to_status": "canceled"}))
+    ok(eng.post(f"{WO}/{released['id']}/transitions", json={"action": "cancel"}))
     answer = materials(eng, released["id"])
     assert answer["source"] == "snapshot"
     assert needs(answer) == {"FRAME": ("A", "5"), "SCREW": ("A", "10")}

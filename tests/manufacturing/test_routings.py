@@ -148,7 +148,7 @@ def test_routing_bad_input_writes_nothing(
     assert eng.post(R, json={**body, "routing_code": "Y", "version": 3}).status_code == 422
     refused(eng.get(f"{R}/nope"), 404, "routing_not_found")
     refused(eng.patch(f"{R}/nope", json={"name": "x"}), 404, "routing_not_found")
-    refused(eng.post(f"{R}/nope/release"), 404, "routing_not_found")
+    refused(eng.post(f"{R}/nope/transitions", json={"action": "release"}), 404, "routing_not_found")
     refused(eng.post(f"{R}/nope/new-version"), 404, "routing_not_found")
     assert count(database, Routing) == 1
 
@@ -178,7 +178,7 @@ def test_release_then_edits_are_refused_and_write_nothing(
 ) -> None:
     wc = workcenter("CNC")
     rt = routing(make_part(database, "P-1")["id"], "RT-1", operations=ops(wc["id"], 10))
-    released = ok(eng.post(f"{R}/{rt['id']}/release"))
+    released = ok(eng.post(f"{R}/{rt['id']}/transitions", json={"action": "release"}))
     assert (released["state"], released.pop("warnings")) == ("released", [])
     assert released["released_at"] is not None
     op_id = rt["operations"][0]["id"]
@@ -187,7 +187,11 @@ def test_release_then_edits_are_refused_and_write_nothing(
     refused(eng.post(f"{R}/{rt['id']}/operations", json=ops(wc["id"], 20)[0]), 409, code)
     refused(eng.patch(f"{R}/{rt['id']}/operations/{op_id}", json={"run_time": 9}), 409, code)
     refused(eng.delete(f"{R}/{rt['id']}/operations/{op_id}"), 409, code)
-    detail = refused(eng.post(f"{R}/{rt['id']}/release"), 409, "invalid_transition")
+    detail = refused(
+        eng.post(f"{R}/{rt['id']}/transitions", json={"action": "release"}),
+        409,
+        "invalid_transition",
+    )
     assert detail["context"]["allowed"] == []
     after = ok(eng.get(f"{R}/{rt['id']}"))
     assert after == released
@@ -219,7 +223,7 @@ def test_new_version_copies_operations_and_release_supersedes(
     ok(eng.post(f"{R}/{v2['id']}/operations", json=ops(wc["id"], 30)[0]), 201)
     ok(eng.patch(f"{R}/{v2['id']}", json={"name": "v2 route"}))
     assert len(ok(eng.get(f"{R}/{v1['id']}"))["operations"]) == 2
-    released = ok(eng.post(f"{R}/{v2['id']}/release"))
+    released = ok(eng.post(f"{R}/{v2['id']}/transitions", json={"action": "release"}))
     assert (released["state"], released["is_primary"]) == ("released", True)
     old = ok(eng.get(f"{R}/{v1['id']}"))
     assert (old["state"], old["is_primary"]) == ("obsolete", False)
@@ -266,6 +270,6 @@ def test_routing_writes_need_engineer_or_production(
     viewer = as_user("viewer")
     refused(viewer.post(R, json=body), 403, "role_required")
     refused(viewer.patch(f"{R}/{rt['id']}", json={"name": "x"}), 403)
-    refused(viewer.post(f"{R}/{rt['id']}/release"), 403)
+    refused(viewer.post(f"{R}/{rt['id']}/transitions", json={"action": "release"}), 403)
     assert ok(viewer.get(f"{R}/{rt['id']}"))["state"] == "draft"
     ok(as_user("production").post(R, json=body), 201)

@@ -1,4 +1,4 @@
-"""Work order endpoints: create, list, read, status moves, planned operations."""
+"""Work order endpoints: create, list, read, state transitions, planned operations."""
 
 from __future__ import annotations
 
@@ -62,9 +62,9 @@ def create(
     return ok(client.post(WO, json={"product_id": product_id, "quantity": quantity, **body}), 201)
 
 
-def move(client: TestClient, order_id: str, to_status: str) -> Json:
-    """POST /workorders/{id}/transition and answer the order (asserting success, no warnings)."""
-    order = ok(client.post(f"{WO}/{order_id}/transition", json={"to_status": to_status}))
+def move(client: TestClient, order_id: str, action: str) -> Json:
+    """POST /workorders/{id}/transitions and answer the order (asserting success, no warnings)."""
+    order = ok(client.post(f"{WO}/{order_id}/transitions", json={"action": action}))
     assert order.pop("warnings") == []
     return order
 
@@ -74,7 +74,7 @@ def test_create_defaults_to_the_primary_routing_and_numbers_orders(
 ) -> None:
     first = create(eng, ready["product"]["id"], 10, due_date="2027-01-15")
     assert first["number"] == "WO-00001"
-    assert (first["status"], first["quantity"], first["due_date"]) == ("draft", "10", "2027-01-15")
+    assert (first["state"], first["quantity"], first["due_date"]) == ("draft", "10", "2027-01-15")
     assert first["routing_id"] == ready["routing"]["id"]
     assert first["product_config_id"] == ready["product"]["config_id"]
     assert first["product_item_id"] == ready["product"]["id"]
@@ -111,38 +111,38 @@ def test_bad_create_input_writes_nothing(
     assert create(eng, pid)["number"] == "WO-00001"
 
 
-def test_full_status_path_records_times(eng: TestClient, ready: Json) -> None:
+def test_full_state_path_records_times(eng: TestClient, ready: Json) -> None:
     order = create(eng, ready["product"]["id"])
-    released = move(eng, order["id"], "released")
-    assert released["status"] == "released"
+    released = move(eng, order["id"], "release")
+    assert released["state"] == "released"
     assert released["released_at"] is not None
-    started = move(eng, order["id"], "in_progress")
+    started = move(eng, order["id"], "start")
     assert started["started_at"] is not None
     assert started["completed_at"] is None
-    done = move(eng, order["id"], "done")
+    done = move(eng, order["id"], "complete")
     assert done["completed_at"] is not None
     assert done["released_at"] == released["released_at"]
 
 
 @pytest.mark.parametrize(
-    ("path", "to_status", "allowed"),
+    ("path", "action", "allowed"),
     [
-        ([], "in_progress", ["released", "canceled"]),
-        ([], "done", ["released", "canceled"]),
-        (["released"], "done", ["in_progress", "canceled"]),
-        (["released"], "draft", ["in_progress", "canceled"]),
-        (["released", "in_progress"], "canceled", ["done"]),
-        (["released", "in_progress", "done"], "in_progress", []),
-        (["canceled"], "released", []),
+        ([], "start", ["release", "cancel"]),
+        ([], "complete", ["release", "cancel"]),
+        (["release"], "complete", ["start", "cancel"]),
+        (["release"], "release", ["start", "cancel"]),
+        (["release", "start"], "cancel", ["complete"]),
+        (["release", "start", "complete"], "start", []),
+        (["cancel"], "release", []),
     ],
 )
 def test_illegal_moves_are_409_naming_the_allowed_ones(
-    eng: TestClient, ready: Json, path: list[str], to_status: str, allowed: list[str]
+    eng: TestClient, ready: Json, path: list[str], action: str, allowed: list[str]
 ) -> None:
     order = create(eng, ready["product"]["id"])
     for step in path:
         order = move(eng, order["id"], step)
-    response = eng.post(f"{WO}/{order['id']}/transition", json={"to_status": to_status})
+    response = eng.post(f"{WO}/{order['id']}/transitions", json={"action": action})
     detail = refused(response, 409, "invalid_transition")
     assert detail["context"]["allowed"] == allowed
     assert ok(eng.get(f"{WO}/{order['id']}")) == order
@@ -150,18 +150,18 @@ def test_illegal_moves_are_409_naming_the_allowed_ones(
 
 def test_cancel_from_draft_and_released(eng: TestClient, ready: Json) -> None:
     a = create(eng, ready["product"]["id"])
-    assert move(eng, a["id"], "canceled")["canceled_at"] is not None
+    assert move(eng, a["id"], "cancel")["canceled_at"] is not None
     b = create(eng, ready["product"]["id"])
-    move(eng, b["id"], "released")
-    assert move(eng, b["id"], "canceled")["status"] == "canceled"
+    move(eng, b["id"], "release")
+    assert move(eng, b["id"], "cancel")["state"] == "canceled"
 
 
-def test_unknown_status_and_ids(eng: TestClient, ready: Json) -> None:
+def test_unknown_action_and_ids(eng: TestClient, ready: Json) -> None:
     order = create(eng, ready["product"]["id"])
-    response = eng.post(f"{WO}/{order['id']}/transition", json={"to_status": "shipped"})
+    response = eng.post(f"{WO}/{order['id']}/transitions", json={"action": "shipped"})
     assert response.status_code == 422
     refused(eng.get(f"{WO}/nope"), 404, "workorder_not_found")
-    refused(eng.post(f"{WO}/nope/transition", json={"to_status": "released"}), 404)
+    refused(eng.post(f"{WO}/nope/transitions", json={"action": "release"}), 404)
     refused(eng.get(f"{WO}/nope/operations"), 404, "workorder_not_found")
     refused(eng.get(f"{WO}/nope/materials"), 404, "workorder_not_found")
 
@@ -178,7 +178,7 @@ def test_release_needs_a_released_product_revision(
         operations=[{"operation_number": 10, "name": "x", "workcenter_id": ready["lathe"]["id"]}],
     )
     order = create(eng, draft_product["id"])
-    response = eng.post(f"{WO}/{order['id']}/transition", json={"to_status": "released"})
+    response = eng.post(f"{WO}/{order['id']}/transitions", json={"action": "release"})
     refused(response, 409, "product_not_released")
     assert ok(eng.get(f"{WO}/{order['id']}")) == order
 
@@ -189,21 +189,21 @@ def test_release_needs_a_released_routing_with_operations(
     product = make_part(database, "P-9")
     no_routing = create(eng, product["id"])
     assert no_routing["routing_id"] is None
-    release = {"to_status": "released"}
-    refused(eng.post(f"{WO}/{no_routing['id']}/transition", json=release), 409, "routing_missing")
+    release = {"action": "release"}
+    refused(eng.post(f"{WO}/{no_routing['id']}/transitions", json=release), 409, "routing_missing")
     draft = routing(product["id"], "RT-DRAFT")
     on_draft = create(eng, product["id"], routing_id=draft["id"])
     refused(
-        eng.post(f"{WO}/{on_draft['id']}/transition", json=release), 409, "routing_not_released"
+        eng.post(f"{WO}/{on_draft['id']}/transitions", json=release), 409, "routing_not_released"
     )
     empty = routing(product["id"], "RT-EMPTY", release=True)
     on_empty = create(eng, product["id"], routing_id=empty["id"])
     refused(
-        eng.post(f"{WO}/{on_empty['id']}/transition", json=release),
+        eng.post(f"{WO}/{on_empty['id']}/transitions", json=release),
         409,
         "routing_has_no_operations",
     )
-    assert ok(eng.get(WO, params={"status": "draft"}))["total"] == 3
+    assert ok(eng.get(WO, params={"state": "draft"}))["total"] == 3
     # an order created before the product had a primary routing takes it when released
     routing(
         product["id"],
@@ -212,7 +212,7 @@ def test_release_needs_a_released_routing_with_operations(
         release=True,
         operations=[{"operation_number": 10, "name": "x", "workcenter_id": ready["lathe"]["id"]}],
     )
-    released = move(eng, no_routing["id"], "released")
+    released = move(eng, no_routing["id"], "release")
     assert released["routing_id"] is not None
     assert released["routing_id"] != draft["id"]
 
@@ -222,7 +222,7 @@ def test_obsolete_routing_is_refused_for_new_orders(
 ) -> None:
     v1 = ready["routing"]
     v2 = ok(eng.post(f"{API}/routings/{v1['id']}/new-version"), 201)
-    ok(eng.post(f"{API}/routings/{v2['id']}/release"))
+    ok(eng.post(f"{API}/routings/{v2['id']}/transitions", json={"action": "release"}))
     response = eng.post(
         WO, json={"product_id": ready["product"]["id"], "quantity": 1, "routing_id": v1["id"]}
     )
@@ -238,7 +238,7 @@ def test_release_pins_the_current_released_revision_and_keeps_it(
     early = create(eng, product["id"])
     rev_b = revise_and_release(database, product["id"])
     # released after B: builds B although created while A was current
-    assert move(eng, early["id"], "released")["product_item_id"] == rev_b["id"]
+    assert move(eng, early["id"], "release")["product_item_id"] == rev_b["id"]
     rev_c = revise_and_release(database, rev_b["id"])
     assert rev_c["revision"] == "C"
     # later revisions do not move a released order
@@ -247,25 +247,25 @@ def test_release_pins_the_current_released_revision_and_keeps_it(
     assert late["product_item_id"] == rev_c["id"]
 
 
-def test_list_filters_by_status_and_product(
+def test_list_filters_by_state_and_product(
     eng: TestClient, database: Database, ready: Json, routing: Factory
 ) -> None:
     pid = ready["product"]["id"]
     a = create(eng, pid)
     create(eng, pid)
-    move(eng, a["id"], "released")
+    move(eng, a["id"], "release")
     other = make_part(database, "P-2")
     create(eng, other["id"])
     everything = ok(eng.get(WO))
     assert everything["total"] == 3
     assert [o["number"] for o in everything["items"]] == ["WO-00003", "WO-00002", "WO-00001"]
-    assert [o["number"] for o in ok(eng.get(WO, params={"status": "released"}))["items"]] == [
+    assert [o["number"] for o in ok(eng.get(WO, params={"state": "released"}))["items"]] == [
         "WO-00001"
     ]
     assert ok(eng.get(WO, params={"product_id": pid}))["total"] == 2
-    assert ok(eng.get(WO, params={"product_id": pid, "status": "draft"}))["total"] == 1
+    assert ok(eng.get(WO, params={"product_id": pid, "state": "draft"}))["total"] == 1
     assert ok(eng.get(WO, params={"limit": 1, "offset": 1}))["items"][0]["number"] == "WO-00002"
-    assert eng.get(WO, params={"status": "shipped"}).status_code == 422
+    assert eng.get(WO, params={"state": "shipped"}).status_code == 422
     refused(eng.get(WO, params={"product_id": "nope"}), 404)
 
 
@@ -335,7 +335,7 @@ def test_workorder_writes_need_engineer_or_production(
     body = {"product_id": ready["product"]["id"], "quantity": 1}
     refused(viewer.post(WO, json=body), 403, "role_required")
     order = ok(as_user("production").post(WO, json=body), 201)
-    refused(viewer.post(f"{WO}/{order['id']}/transition", json={"to_status": "released"}), 403)
-    assert ok(viewer.get(f"{WO}/{order['id']}"))["status"] == "draft"
+    refused(viewer.post(f"{WO}/{order['id']}/transitions", json={"action": "release"}), 403)
+    assert ok(viewer.get(f"{WO}/{order['id']}"))["state"] == "draft"
     assert ok(viewer.get(f"{WO}/{order['id']}/operations"))["total"] == 2
     assert count(database, WorkOrder) == 1

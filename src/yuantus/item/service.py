@@ -344,6 +344,7 @@ def transition(
             superseded = _release(session, item, effective_from)
             item.released_by = user.id if user else None
         else:
+            assert rule.to_state is not None
             item.state = rule.to_state
         if action in ("submit", "reject"):
             item.submitted_by = user.id if user and action == "submit" else None

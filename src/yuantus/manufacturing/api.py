@@ -12,6 +12,7 @@ from yuantus.core.deps import SessionDep
 from yuantus.core.http import TransactionalRoute
 from yuantus.core.pagination import PageDep
 from yuantus.core.schemas import Page
+from yuantus.core.transitions import TransitionOptions, TransitionRequest
 from yuantus.identity.deps import CurrentUser, require_role
 from yuantus.identity.models import User
 from yuantus.item.deps import RuleDep
@@ -37,8 +38,7 @@ from yuantus.manufacturing.schemas import (
     WorkOrderMaterials,
     WorkOrderOperations,
     WorkOrderRead,
-    WorkOrderStatus,
-    WorkOrderTransition,
+    WorkOrderState,
     WorkOrderTransitionRead,
 )
 
@@ -122,13 +122,24 @@ def update_routing(
     return routing_service.update(session, routing, **body.model_dump(exclude_unset=True))
 
 
-@router.post("/routings/{routing_id}/release", response_model=RoutingReleaseRead)
-def release_routing(routing_id: str, session: SessionDep, user: Writer) -> RoutingReleaseRead:
-    """Release a draft routing; earlier released versions of its code become obsolete."""
-    routing = routing_service.release(session, routing_service.get(session, routing_id), user)
+@router.post("/routings/{routing_id}/transitions", response_model=RoutingReleaseRead)
+def post_routing_transition(
+    routing_id: str, body: TransitionRequest, session: SessionDep, user: Writer
+) -> RoutingReleaseRead:
+    """Take an action (release: earlier released versions of its code become obsolete)."""
+    routing = routing_service.get(session, routing_id)
+    routing = routing_service.transition(session, routing, body.action, user)
     return RoutingReleaseRead(
         **_detail(session, routing).model_dump(), warnings=hooks.warnings(session)
     )
+
+
+@router.get("/routings/{routing_id}/transitions", response_model=TransitionOptions)
+def get_routing_transitions(
+    routing_id: str, session: SessionDep, user: CurrentUser
+) -> TransitionOptions:
+    """The routing's state and the actions the caller may take now."""
+    return routing_service.transition_options(routing_service.get(session, routing_id), user)
 
 
 @router.post(
@@ -190,12 +201,12 @@ def list_workorders(
     session: SessionDep,
     _user: CurrentUser,
     page: PageDep,
-    status: Annotated[WorkOrderStatus | None, Query()] = None,
+    state: Annotated[WorkOrderState | None, Query()] = None,
     product_id: str | None = None,
 ) -> Page[WorkOrderRead]:
-    """Work orders filtered by status and product (any revision id), newest first."""
+    """Work orders filtered by state and product (any revision id), newest first."""
     rows, total = workorder_service.list_workorders(
-        session, page, status=status, product_id=product_id
+        session, page, state=state, product_id=product_id
     )
     return Page.of([WorkOrderRead.model_validate(r) for r in rows], total, page)
 
@@ -206,15 +217,23 @@ def get_workorder(workorder_id: str, session: SessionDep, _user: CurrentUser) ->
     return workorder_service.get(session, workorder_id)
 
 
-@router.post("/workorders/{workorder_id}/transition", response_model=WorkOrderTransitionRead)
-def transition_workorder(
-    workorder_id: str, body: WorkOrderTransition, session: SessionDep, user: Writer
+@router.post("/workorders/{workorder_id}/transitions", response_model=WorkOrderTransitionRead)
+def post_workorder_transition(
+    workorder_id: str, body: TransitionRequest, session: SessionDep, user: Writer
 ) -> WorkOrderTransitionRead:
-    """Move a work order (release, start, complete, cancel); 409 names the allowed moves."""
+    """Take an action (release, start, complete, cancel); 409 names the allowed actions."""
     order = workorder_service.get(session, workorder_id)
-    order = workorder_service.transition(session, order, body.to_status, user)
+    order = workorder_service.transition(session, order, body.action, user)
     answer = WorkOrderTransitionRead.model_validate(order)
     return answer.model_copy(update={"warnings": hooks.warnings(session)})
+
+
+@router.get("/workorders/{workorder_id}/transitions", response_model=TransitionOptions)
+def get_workorder_transitions(
+    workorder_id: str, session: SessionDep, user: CurrentUser
+) -> TransitionOptions:
+    """The work order's state and the actions the caller may take now."""
+    return workorder_service.transition_options(workorder_service.get(session, workorder_id), user)
 
 
 @router.get("/workorders/{workorder_id}/operations", response_model=WorkOrderOperations)

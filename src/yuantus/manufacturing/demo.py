@@ -85,7 +85,7 @@ def load(session: Session, ctx: DemoContext) -> None:
     )
     if orders:
         order = orders[0]
-        ctx.report.append(f"  work order: {order.number} (exists, {order.status})")
+        ctx.report.append(f"  work order: {order.number} (exists, {order.state})")
     elif product.state != "Released":
         ctx.report.append(f"  work order: skipped ({product.item_number} is not Released)")
         return
@@ -97,7 +97,7 @@ def load(session: Session, ctx: DemoContext) -> None:
             routing_id=routing.id,
             user=ctx.users.get("production"),
         )
-        workorder_service.transition(session, order, "released")
+        workorder_service.transition(session, order, "release")
         ctx.report.append(f"  work order: {order.number} x{DEMO_QUANTITY} released")
     ctx.objects["workorder"] = order
 

@@ -6,24 +6,31 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from yuantus.core.hooks import HookRegistry
+from yuantus.core.transitions import Rule
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from yuantus.manufacturing.models import Routing
 
-# work-order status moved to -> the action (and hook point workorder.<action>) that does it
-WORKORDER_ACTIONS: dict[str, str] = {
-    "released": "release",
-    "in_progress": "start",
-    "done": "complete",
-    "canceled": "cancel",
+# who plans and runs manufacturing: every routing and work-order action
+WRITER_ROLES = ("engineer", "production")
+
+# routing action -> from states, to state, roles
+ROUTING_TRANSITIONS: dict[str, Rule] = {
+    "release": Rule(("draft",), "released", WRITER_ROLES),
 }
 
-routing_hooks = HookRegistry("routing", ["routing.release"])
-workorder_hooks = HookRegistry(
-    "workorder", [f"workorder.{action}" for action in WORKORDER_ACTIONS.values()]
-)
+# work-order action (hook point workorder.<action>) -> from states, to state, roles
+WORKORDER_TRANSITIONS: dict[str, Rule] = {
+    "release": Rule(("draft",), "released", WRITER_ROLES),
+    "start": Rule(("released",), "in_progress", WRITER_ROLES),
+    "complete": Rule(("in_progress",), "done", WRITER_ROLES),
+    "cancel": Rule(("draft", "released"), "canceled", WRITER_ROLES),
+}
+
+routing_hooks = HookRegistry("routing", [f"routing.{a}" for a in ROUTING_TRANSITIONS])
+workorder_hooks = HookRegistry("workorder", [f"workorder.{a}" for a in WORKORDER_TRANSITIONS])
 
 # what else a new routing version copies: (session, old, new, old operation id -> new id);
 # capability packages register here (work-order document links)

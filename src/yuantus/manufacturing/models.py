@@ -24,7 +24,7 @@ from yuantus.core.db import Base, IdMixin, JSONType, TimestampMixin, UTCDateTime
 from yuantus.core.decimals import ExactDecimal
 
 ROUTING_STATES = ("draft", "released", "obsolete")
-WORKORDER_STATUSES = ("draft", "released", "in_progress", "done", "canceled")
+WORKORDER_STATES = ("draft", "released", "in_progress", "done", "canceled")
 
 _PRIMARY_SQL = text("is_primary")
 
@@ -108,7 +108,8 @@ class WorkOrder(IdMixin, TimestampMixin, Base):
     product_item_id: Mapped[str] = mapped_column(ForeignKey("meta_items.id"), index=True)
     routing_id: Mapped[str | None] = mapped_column(ForeignKey("meta_routings.id"), index=True)
     quantity: Mapped[Decimal] = mapped_column(ExactDecimal())
-    status: Mapped[str] = mapped_column(String(16), default="draft")
+    # the API's `state`; the column keeps the seed's name
+    state: Mapped[str] = mapped_column("status", String(16), default="draft")
     due_date: Mapped[date | None] = mapped_column(Date)
     released_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -9,16 +9,18 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from yuantus.core import error_codes as ec
+from yuantus.core import transitions
 from yuantus.core.db import new_id, utcnow
 from yuantus.core.errors import Conflict, InvalidState, Unprocessable, invalid_filter, not_found
 from yuantus.core.hooks import Transition, run_transition
 from yuantus.core.orm import flush_or_conflict, get_or_404
 from yuantus.core.pagination import PageParams, paginate
+from yuantus.core.transitions import TransitionOptions
 from yuantus.identity.models import User
 from yuantus.item import service as item_service
 from yuantus.item.models import Item
 from yuantus.manufacturing import codes, workcenter_service
-from yuantus.manufacturing.hooks import routing_copiers, routing_hooks
+from yuantus.manufacturing.hooks import ROUTING_TRANSITIONS, routing_copiers, routing_hooks
 from yuantus.manufacturing.models import ROUTING_STATES, Operation, Routing
 
 # the only change a released routing accepts: which routing is the product's primary one
@@ -168,15 +170,30 @@ def lock_editable(session: Session, routing_id: str) -> Routing:
     return routing
 
 
+def transition(session: Session, routing: Routing, action: str, user: User | None) -> Routing:
+    """Take an action on a routing (release) through its hooks; 409 naming the allowed ones."""
+    rule = transitions.rule_for("a routing", ROUTING_TRANSITIONS, action)
+    if user is not None:
+        transitions.ensure_role(action, rule, user)
+    return release(session, routing, user)
+
+
+def transition_options(routing: Routing, user: User) -> TransitionOptions:
+    """The routing's state and the actions the user may take now."""
+    return transitions.options(routing.state, ROUTING_TRANSITIONS, user)
+
+
 def release(session: Session, routing: Routing, user: User | None = None) -> Routing:
     """Release a draft routing through its hooks; older released versions become obsolete."""
     # lock and re-read: of two racing releases (or a release and an edit) one sees the other
     routing = get_for_update(session, routing.id)
-    if routing.state != "draft":
+    rule = ROUTING_TRANSITIONS["release"]
+    if routing.state not in rule.from_states:
+        allowed = [a for a, r in ROUTING_TRANSITIONS.items() if routing.state in r.from_states]
         raise InvalidState(
             f"cannot release a {routing.state} routing",
             code=ec.INVALID_TRANSITION,
-            context={"state": routing.state, "to_state": "released", "allowed": []},
+            context={"state": routing.state, "action": "release", "allowed": allowed},
         )
     transition = Transition(
         object_type="ROUTING",
@@ -184,7 +201,7 @@ def release(session: Session, routing: Routing, user: User | None = None) -> Rou
         obj=routing,
         action="release",
         from_state=routing.state,
-        to_state="released",
+        to_state=rule.to_state,
         user_id=user.id if user else None,
         extra={"routing_code": routing.routing_code, "version": routing.version},
     )

@@ -22,7 +22,7 @@ Minutes = Annotated[Exact, Field(ge=0, le=1_000_000)]
 CapacityHours = Annotated[Exact, Field(ge=0, le=24 * 1000)]
 Efficiency = Annotated[Exact, Field(gt=0, le=10)]
 CostRate = Annotated[Exact, Field(ge=0)]
-WorkOrderStatus = Literal["draft", "released", "in_progress", "done", "canceled"]
+WorkOrderState = Literal["draft", "released", "in_progress", "done", "canceled"]
 RoutingState = Literal["draft", "released", "obsolete"]
 
 
@@ -168,12 +168,6 @@ class WorkOrderCreate(Schema):
     due_date: date | None = None
 
 
-class WorkOrderTransition(Schema):
-    """A status move of a work order."""
-
-    to_status: WorkOrderStatus
-
-
 class WorkOrderRead(ReadSchema):
     """A work order."""
 
@@ -183,7 +177,7 @@ class WorkOrderRead(ReadSchema):
     product_item_id: str
     routing_id: str | None
     quantity: ExactOut
-    status: str
+    state: str
     due_date: date | None
     released_at: datetime | None
     started_at: datetime | None
@@ -195,7 +189,7 @@ class WorkOrderRead(ReadSchema):
 
 
 class WorkOrderTransitionRead(WorkOrderRead, WithWarnings):
-    """A work order after a status move, with the warnings its hooks gave."""
+    """A work order after a transition, with the warnings its hooks gave."""
 
 
 class PlannedOperation(Schema):

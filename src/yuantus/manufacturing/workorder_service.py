@@ -1,4 +1,4 @@
-"""Work orders: create, status moves, planned operations and material requirements."""
+"""Work orders: create, state transitions, planned operations and material requirements."""
 
 from __future__ import annotations
 
@@ -11,21 +11,22 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from yuantus.core import decimals, sequences
+from yuantus.core import decimals, sequences, transitions
 from yuantus.core import error_codes as ec
 from yuantus.core.db import utcnow
 from yuantus.core.errors import Conflict, InvalidState, Unprocessable, invalid_filter
 from yuantus.core.hooks import Transition, run_transition
 from yuantus.core.orm import flush_or_conflict, get_or_404
 from yuantus.core.pagination import PageParams, paginate
+from yuantus.core.transitions import TransitionOptions
 from yuantus.identity.models import User
 from yuantus.item import service as item_service
 from yuantus.item.models import Item
 from yuantus.item.service import RevisionRule
 from yuantus.manufacturing import codes, routing_service, workcenter_service
-from yuantus.manufacturing.hooks import WORKORDER_ACTIONS, workorder_hooks
+from yuantus.manufacturing.hooks import WORKORDER_TRANSITIONS, workorder_hooks
 from yuantus.manufacturing.models import (
-    WORKORDER_STATUSES,
+    WORKORDER_STATES,
     Routing,
     WorkOrder,
     WorkOrderMaterial,
@@ -37,15 +38,6 @@ if TYPE_CHECKING:
 # digits kept before a planned figure is rounded to 6 places: products of times, quantities
 # and rates (up to 18 digits each) stay exact, quotients are rounded once, at the end
 _PLANNING_DIGITS = 60
-
-# status -> the statuses it may move to
-TRANSITIONS: dict[str, tuple[str, ...]] = {
-    "draft": ("released", "canceled"),
-    "released": ("in_progress", "canceled"),
-    "in_progress": ("done",),
-    "done": (),
-    "canceled": (),
-}
 
 
 def get(session: Session, workorder_id: str) -> WorkOrder:
@@ -69,15 +61,15 @@ def list_workorders(
     session: Session,
     page: PageParams,
     *,
-    status: str | None = None,
+    state: str | None = None,
     product_id: str | None = None,
 ) -> tuple[list[WorkOrder], int]:
-    """Work orders filtered by status and product (any revision id), newest number first."""
+    """Work orders filtered by state and product (any revision id), newest number first."""
     query: Select[Any] = select(WorkOrder)
-    if status:
-        if status not in WORKORDER_STATUSES:
-            raise invalid_filter("status", WORKORDER_STATUSES)
-        query = query.where(WorkOrder.status == status)
+    if state:
+        if state not in WORKORDER_STATES:
+            raise invalid_filter("state", WORKORDER_STATES)
+        query = query.where(WorkOrder.state == state)
     if product_id:
         config_id = item_service.get(session, product_id).config_id
         query = query.where(WorkOrder.product_config_id == config_id)
@@ -123,7 +115,7 @@ def create(
         product_item_id=item_service.get_current(session, product.config_id).id,
         routing_id=routing.id if routing else None,
         quantity=qty,
-        status="draft",
+        state="draft",
         due_date=due_date,
         created_by=user.id if user else None,
     )
@@ -140,33 +132,43 @@ def create(
 
 
 def transition(
-    session: Session, order: WorkOrder, to_status: str, user: User | None = None
+    session: Session, order: WorkOrder, action: str, user: User | None = None
 ) -> WorkOrder:
-    """Move a work order to another status through its hooks; 409 naming the allowed moves."""
+    """Take an action on a work order through its hooks; 409 naming the allowed actions."""
+    rule = transitions.rule_for("a work order", WORKORDER_TRANSITIONS, action)
+    if user is not None:
+        transitions.ensure_role(action, rule, user)
     # lock and re-read: of two racing moves (release and cancel) the second sees the first
     order = get_for_update(session, order.id)
-    allowed = TRANSITIONS.get(order.status, ())
-    if to_status not in allowed:
+    if order.state not in rule.from_states:
+        allowed = [a for a, r in WORKORDER_TRANSITIONS.items() if order.state in r.from_states]
         raise InvalidState(
-            f"cannot move work order {order.number} from {order.status} to {to_status}",
+            f"cannot {action} work order {order.number}: it is {order.state}; "
+            f"allowed: {', '.join(allowed) or 'none'}",
             code=ec.INVALID_TRANSITION,
-            context={"status": order.status, "to_status": to_status, "allowed": list(allowed)},
+            context={"state": order.state, "action": action, "allowed": allowed},
         )
+    assert rule.to_state is not None
     event = Transition(
         object_type="WORKORDER",
         object_id=order.id,
         obj=order,
-        action=WORKORDER_ACTIONS[to_status],
-        from_state=order.status,
-        to_state=to_status,
+        action=action,
+        from_state=order.state,
+        to_state=rule.to_state,
         user_id=user.id if user else None,
         extra={"number": order.number},
     )
     with run_transition(session, event, workorder_hooks):
-        _ENTER[to_status](session, order)
-        order.status = to_status
+        _ENTER[action](session, order)
+        order.state = rule.to_state
         order.updated_at = utcnow()
     return order
+
+
+def transition_options(order: WorkOrder, user: User) -> TransitionOptions:
+    """The work order's state and the actions the user may take now."""
+    return transitions.options(order.state, WORKORDER_TRANSITIONS, user)
 
 
 def _release(session: Session, order: WorkOrder) -> None:
@@ -225,10 +227,10 @@ def _cancel(_session: Session, order: WorkOrder) -> None:
 
 
 _ENTER: dict[str, Callable[[Session, WorkOrder], None]] = {
-    "released": _release,
-    "in_progress": _start,
-    "done": _complete,
-    "canceled": _cancel,
+    "release": _release,
+    "start": _start,
+    "complete": _complete,
+    "cancel": _cancel,
 }
 
 
@@ -349,7 +351,7 @@ class Materials:
 
 def revision_for_materials(session: Session, order: WorkOrder) -> str:
     """The product revision an order builds: pinned once released, else the current one."""
-    if order.status == "draft":
+    if order.state == "draft":
         # not pinned yet: show what releasing now would build
         return item_service.get_current(session, order.product_config_id).id
     return order.product_item_id
@@ -472,7 +474,7 @@ def materials_page(
                 "a revision rule applies only to a draft order's live view",
                 code=codes.MATERIALS_SNAPSHOT,
                 context={
-                    "status": order.status,
+                    "state": order.state,
                     "snapshot_at": order.materials_snapshot_at.isoformat(),
                 },
             )
