@@ -54,13 +54,15 @@ def test_the_app_refuses_a_move_through_the_example_gate(
     review = stages(eng)["Engineering Review"]["id"]
 
     detail = error(
-        eng.post(f"{ECO}/{held['id']}/move-stage", json={"stage_id": review}),
+        eng.post(f"{ECO}/{held['id']}/transitions", json={"action": "move", "stage_id": review}),
         409,
         "example_eco_on_hold",
     )
     assert detail["context"] == {"from_stage": "New", "to_stage": "Engineering Review"}
     assert ok(eng.get(f"{ECO}/{held['id']}"))["stage_name"] == "New"
-    moved = ok(eng.post(f"{ECO}/{free['id']}/move-stage", json={"stage_id": review}))
+    moved = ok(
+        eng.post(f"{ECO}/{free['id']}/transitions", json={"action": "move", "stage_id": review})
+    )
     assert moved["stage_name"] == "Engineering Review"
 
 

@@ -68,7 +68,9 @@ def stages(client: TestClient) -> dict[str, Json]:
 
 def move(client: TestClient, eco_id: str, stage_id: str) -> Json:
     """Move an ECO to a stage (asserting success)."""
-    return ok(client.post(f"{ECO}/{eco_id}/move-stage", json={"stage_id": stage_id}))
+    return ok(
+        client.post(f"{ECO}/{eco_id}/transitions", json={"action": "move", "stage_id": stage_id})
+    )
 
 
 def events(client: TestClient, eco_id: str) -> list[Json]:

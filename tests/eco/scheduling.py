@@ -46,7 +46,7 @@ def approved_eco(as_user: Client, product: str, day: date | None) -> Json:
     eco = create_eco(eng, product, effectivity_date=day.isoformat() if day else None)
     ok(eng.post(f"{ECO}/{eco['id']}/new-revision"))
     move(eng, eco["id"], stages(eng)["Engineering Review"]["id"])
-    eco = ok(approver.post(f"{ECO}/{eco['id']}/approve"))
+    eco = ok(approver.post(f"{ECO}/{eco['id']}/transitions", json={"action": "approve"}))
     assert eco["stage_name"] == "Ready to Apply"
     return eco
 
@@ -54,7 +54,7 @@ def approved_eco(as_user: Client, product: str, day: date | None) -> Json:
 def scheduled_eco(as_user: Client, product: str, day: date) -> Json:
     """An ECO applied before its effectivity date."""
     eco = approved_eco(as_user, product, day)
-    return ok(as_user("engineer").post(f"{ECO}/{eco['id']}/apply"))
+    return ok(as_user("engineer").post(f"{ECO}/{eco['id']}/transitions", json={"action": "apply"}))
 
 
 def get_item(client: Client, item_id: str) -> Json:

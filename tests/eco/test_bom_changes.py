@@ -60,8 +60,10 @@ def test_edit_target_bom_then_apply_and_see_the_changes(
 
     by = stages(eng)
     move(eng, eco["id"], by["Engineering Review"]["id"])
-    ok(approver.post(f"{ECO}/{eco['id']}/approve"))
-    assert ok(eng.post(f"{ECO}/{eco['id']}/apply"))["state"] == "done"
+    ok(approver.post(f"{ECO}/{eco['id']}/transitions", json={"action": "approve"}))
+    assert (
+        ok(eng.post(f"{ECO}/{eco['id']}/transitions", json={"action": "apply"}))["state"] == "done"
+    )
     assert item(database, target) == ("Released", True)
     assert item(database, parts["top"]) == ("Superseded", False)
 

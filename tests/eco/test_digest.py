@@ -140,7 +140,7 @@ def test_content_changed_after_approval_is_refused_at_apply(
     by = stages(eng)
     line = line_of(database, target)
     move(eng, eco_id, by["Engineering Review"]["id"])
-    eco = ok(approver.post(f"{ECO}/{eco_id}/approve"))
+    eco = ok(approver.post(f"{ECO}/{eco_id}/transitions", json={"action": "approve"}))
     assert eco["stage_name"] == "Ready to Apply"
     (approval,) = ok(eng.get(f"{ECO}/{eco_id}/approvals"))["items"]
     with database.scope() as s:
@@ -154,7 +154,11 @@ def test_content_changed_after_approval_is_refused_at_apply(
     with database.scope() as s:
         changed = target_digest(s, item_service.get(s, target))
     history = events(eng, eco_id)
-    detail = error(eng.post(f"{ECO}/{eco_id}/apply"), 409, "approved_content_changed")
+    detail = error(
+        eng.post(f"{ECO}/{eco_id}/transitions", json={"action": "apply"}),
+        409,
+        "approved_content_changed",
+    )
     ctx = detail["context"]
     assert ctx["approved_digest"] == approval["content_digest"]
     assert ctx["approved_digests"] == [approval["content_digest"]]
@@ -176,10 +180,10 @@ def test_content_changed_after_approval_is_refused_at_apply(
     # the way out: back to New (unlocked), review again, and the new content is applied
     move(eng, eco_id, by["New"]["id"])
     move(eng, eco_id, by["Engineering Review"]["id"])
-    ok(approver.post(f"{ECO}/{eco_id}/approve"))
+    ok(approver.post(f"{ECO}/{eco_id}/transitions", json={"action": "approve"}))
     signed = ok(eng.get(f"{ECO}/{eco_id}/approvals"))["items"][-1]["content_digest"]
     assert signed == changed
-    assert ok(eng.post(f"{ECO}/{eco_id}/apply"))["state"] == "done"
+    assert ok(eng.post(f"{ECO}/{eco_id}/transitions", json={"action": "apply"}))["state"] == "done"
     assert target_lines(eng, target) == [("GASKET-8", "10")]
 
 
@@ -200,13 +204,20 @@ def test_approvals_that_signed_different_content_do_not_apply(
     eco_id, target = open_target(eng, assembly["product"])
     line = line_of(database, target)
     move(eng, eco_id, review["id"])
-    ok(approver.post(f"{ECO}/{eco_id}/approve"))
+    ok(approver.post(f"{ECO}/{eco_id}/transitions", json={"action": "approve"}))
     with database.engine.begin() as conn:
         conn.execute(text("UPDATE meta_bom_lines SET quantity = 12 WHERE id = :id"), {"id": line})
-    assert ok(quality.post(f"{ECO}/{eco_id}/approve"))["stage_name"] == "Ready to Apply"
+    assert (
+        ok(quality.post(f"{ECO}/{eco_id}/transitions", json={"action": "approve"}))["stage_name"]
+        == "Ready to Apply"
+    )
     first, second = (a["content_digest"] for a in ok(eng.get(f"{ECO}/{eco_id}/approvals"))["items"])
     assert first != second
-    ctx = error(eng.post(f"{ECO}/{eco_id}/apply"), 409, "approved_content_changed")["context"]
+    ctx = error(
+        eng.post(f"{ECO}/{eco_id}/transitions", json={"action": "apply"}),
+        409,
+        "approved_content_changed",
+    )["context"]
     assert ctx["approved_digest"] is None
     assert ctx["approved_digests"] == sorted([first, second])
     assert ctx["current_digest"] == second
@@ -219,14 +230,14 @@ def test_a_bom_edit_racing_the_move_into_review_lands_before_it_or_is_refused(
     eng, admin, approver = as_user("engineer"), as_user("admin"), as_user("approver")
     create_eco(eng, assembly["product"])
     by = stages(eng)
-    review = {"stage_id": by["Engineering Review"]["id"]}
+    review = {"action": "move", "stage_id": by["Engineering Review"]["id"]}
     outcomes = set()
     for round_ in range(10):
         eco_id, target = open_target(eng, assembly["product"])
         line = line_of(database, target)
         before = target_lines(eng, target)
         quantity = 20 + round_
-        edit_url, move_url = f"{BOM}/lines/{line}", f"{ECO}/{eco_id}/move-stage"
+        edit_url, move_url = f"{BOM}/lines/{line}", f"{ECO}/{eco_id}/transitions"
         edit, moved = race(
             partial(eng.patch, edit_url, json={"quantity": quantity}),
             partial(admin.post, move_url, json=review),
@@ -247,8 +258,8 @@ def test_a_bom_edit_racing_the_move_into_review_lands_before_it_or_is_refused(
             assert target_lines(eng, target) == before
         assert "target_changed" not in kinds[entered:]
         # whatever won, the approval signs what is there and the apply releases exactly it
-        ok(approver.post(f"{ECO}/{eco_id}/approve"))
-        ok(eng.post(f"{ECO}/{eco_id}/apply"))
+        ok(approver.post(f"{ECO}/{eco_id}/transitions", json={"action": "approve"}))
+        ok(eng.post(f"{ECO}/{eco_id}/transitions", json={"action": "apply"}))
         # the next round changes the newly released revision
         assembly["product"] = target
     assert outcomes <= {"before", "refused"}

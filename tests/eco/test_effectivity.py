@@ -144,10 +144,19 @@ def test_a_scheduled_change_freezes_its_item_and_its_eco(as_user: Client, produc
     other = create_eco(eng, product, name="second change")
     error(eng.post(f"{ECO}/{other['id']}/new-revision"), 409, "revision_scheduled")
 
-    error(eng.post(f"{ECO}/{eco['id']}/apply"), 409, "eco_scheduled")
-    error(approver.post(f"{ECO}/{eco['id']}/approve"), 409, "eco_scheduled")
     error(
-        eng.post(f"{ECO}/{eco['id']}/move-stage", json={"stage_id": stages(eng)["New"]["id"]}),
+        eng.post(f"{ECO}/{eco['id']}/transitions", json={"action": "apply"}), 409, "eco_scheduled"
+    )
+    error(
+        approver.post(f"{ECO}/{eco['id']}/transitions", json={"action": "approve"}),
+        409,
+        "eco_scheduled",
+    )
+    error(
+        eng.post(
+            f"{ECO}/{eco['id']}/transitions",
+            json={"action": "move", "stage_id": stages(eng)["New"]["id"]},
+        ),
         409,
         "eco_scheduled",
     )
@@ -165,7 +174,7 @@ def test_cancel_while_scheduled_puts_the_target_back_to_draft(
     day = in_days(5)
     eco = scheduled_eco(as_user, product, day)
     target = eco["target_item_id"]
-    canceled = ok(eng.post(f"{ECO}/{eco['id']}/cancel"))
+    canceled = ok(eng.post(f"{ECO}/{eco['id']}/transitions", json={"action": "cancel"}))
     assert (canceled["state"], canceled["target_item_id"]) == ("canceled", target)
     rev_b = get_item(as_user, target)
     assert (rev_b["state"], rev_b["is_current"]) == ("Draft", False)
@@ -205,7 +214,7 @@ def test_today_or_past_effectivity_applies_at_once(
     source = product
     for day in (in_days(0), in_days(-3)):
         eco = approved_eco(as_user, source, day)
-        eco = ok(eng.post(f"{ECO}/{eco['id']}/apply"))
+        eco = ok(eng.post(f"{ECO}/{eco['id']}/transitions", json={"action": "apply"}))
         assert (eco["state"], eco["stage_name"]) == ("done", "Done")
         current = get_item(as_user, eco["target_item_id"])
         assert (current["state"], current["is_current"]) == ("Released", True)

@@ -140,7 +140,9 @@ def test_a_due_switch_racing_a_cancel_has_exactly_one_effect(
     answers: list[Any] = []
     worker = Worker(database, once=True, poll_interval=0.05)
     canceler = threading.Thread(
-        target=lambda: answers.append(as_user("engineer").post(f"{ECO}/{eco['id']}/cancel"))
+        target=lambda: answers.append(
+            as_user("engineer").post(f"{ECO}/{eco['id']}/transitions", json={"action": "cancel"})
+        )
     )
     starts = [worker.start, canceler.start]
     for waiting, start in enumerate(starts if first == "switch" else starts[::-1], start=1):

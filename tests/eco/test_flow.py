@@ -70,11 +70,15 @@ def test_whole_flow_releases_the_target_in_place_of_the_source(
     assert ok(eng.get(ECO, params={"waiting_for_me": True}))["total"] == 0
 
     # the single approval auto-progresses to Ready to Apply
-    eco = ok(approver.post(f"{ECO}/{eco['id']}/approve", json={"comment": "looks good"}))
+    eco = ok(
+        approver.post(
+            f"{ECO}/{eco['id']}/transitions", json={"action": "approve", "comment": "looks good"}
+        )
+    )
     assert (eco["stage_name"], eco["state"]) == ("Ready to Apply", "progress")
     assert ok(approver.get(ECO, params={"waiting_for_me": True}))["total"] == 0
 
-    eco = ok(eng.post(f"{ECO}/{eco['id']}/apply"))
+    eco = ok(eng.post(f"{ECO}/{eco['id']}/transitions", json={"action": "apply"}))
     assert (eco["state"], eco["kanban_state"], eco["stage_name"]) == ("done", "done", "Done")
     assert eco["applied_at"] is not None
     assert item(database, target) == ("Released", True)
@@ -120,17 +124,25 @@ def test_two_approvals_needed_with_different_roles(
     ok(eng.post(f"{ECO}/{eco['id']}/new-revision"))
     move(eng, eco["id"], review["id"])
 
-    eco = ok(approver.post(f"{ECO}/{eco['id']}/approve"))
+    eco = ok(approver.post(f"{ECO}/{eco['id']}/transitions", json={"action": "approve"}))
     assert (eco["stage_name"], eco["state"]) == ("Engineering Review", "progress")
-    detail = error(eng.post(f"{ECO}/{eco['id']}/apply"), 409, "eco_not_ready")
+    detail = error(
+        eng.post(f"{ECO}/{eco['id']}/transitions", json={"action": "apply"}), 409, "eco_not_ready"
+    )
     assert any("1 more approval" in m for m in detail["context"]["missing"])
-    error(approver.post(f"{ECO}/{eco['id']}/approve"), 409, "already_decided")
+    error(
+        approver.post(f"{ECO}/{eco['id']}/transitions", json={"action": "approve"}),
+        409,
+        "already_decided",
+    )
 
-    eco = ok(quality.post(f"{ECO}/{eco['id']}/approve"))
+    eco = ok(quality.post(f"{ECO}/{eco['id']}/transitions", json={"action": "approve"}))
     assert eco["stage_name"] == "Ready to Apply"
     approvals = ok(eng.get(f"{ECO}/{eco['id']}/approvals"))["items"]
     assert {a["user_id"] for a in approvals} == {users["approver"].id, users["quality"].id}
-    assert ok(eng.post(f"{ECO}/{eco['id']}/apply"))["state"] == "done"
+    assert (
+        ok(eng.post(f"{ECO}/{eco['id']}/transitions", json={"action": "apply"}))["state"] == "done"
+    )
 
 
 def test_without_auto_progress_the_eco_waits_approved_and_applies(
@@ -143,9 +155,9 @@ def test_without_auto_progress_the_eco_waits_approved_and_applies(
     eco = create_eco(eng, product)
     eco = ok(eng.post(f"{ECO}/{eco['id']}/new-revision"))
     move(eng, eco["id"], review["id"])
-    eco = ok(approver.post(f"{ECO}/{eco['id']}/approve"))
+    eco = ok(approver.post(f"{ECO}/{eco['id']}/transitions", json={"action": "approve"}))
     assert (eco["stage_name"], eco["state"]) == ("Engineering Review", "approved")
-    ok(eng.post(f"{ECO}/{eco['id']}/apply"))
+    ok(eng.post(f"{ECO}/{eco['id']}/transitions", json={"action": "apply"}))
     assert item(database, eco["target_item_id"]) == ("Released", True)
 
 
@@ -156,22 +168,35 @@ def test_reject_blocks_until_the_stage_is_visited_again(as_user: Client, product
     ok(eng.post(f"{ECO}/{eco['id']}/new-revision"))
     move(eng, eco["id"], by["Engineering Review"]["id"])
 
-    eco = ok(approver.post(f"{ECO}/{eco['id']}/reject", json={"comment": "wrong material"}))
+    eco = ok(
+        approver.post(
+            f"{ECO}/{eco['id']}/transitions", json={"action": "reject", "comment": "wrong material"}
+        )
+    )
     assert (eco["kanban_state"], eco["stage_name"]) == ("blocked", "Engineering Review")
-    error(approver.post(f"{ECO}/{eco['id']}/approve"), 409, "already_decided")
+    error(
+        approver.post(f"{ECO}/{eco['id']}/transitions", json={"action": "approve"}),
+        409,
+        "already_decided",
+    )
     detail = error(
-        eng.post(f"{ECO}/{eco['id']}/move-stage", json={"stage_id": by["Ready to Apply"]["id"]}),
+        eng.post(
+            f"{ECO}/{eco['id']}/transitions",
+            json={"action": "move", "stage_id": by["Ready to Apply"]["id"]},
+        ),
         409,
         "approvals_missing",
     )
     assert "rejected" in detail["context"]["missing"][0]
-    error(eng.post(f"{ECO}/{eco['id']}/apply"), 409, "eco_not_ready")
+    error(
+        eng.post(f"{ECO}/{eco['id']}/transitions", json={"action": "apply"}), 409, "eco_not_ready"
+    )
 
     # back to New and forward again: a new visit, a fresh decision
     eco = move(eng, eco["id"], by["New"]["id"])
     assert eco["kanban_state"] == "normal"
     move(eng, eco["id"], by["Engineering Review"]["id"])
-    eco = ok(approver.post(f"{ECO}/{eco['id']}/approve"))
+    eco = ok(approver.post(f"{ECO}/{eco['id']}/transitions", json={"action": "approve"}))
     assert eco["stage_name"] == "Ready to Apply"
     decisions = [a["decision"] for a in ok(eng.get(f"{ECO}/{eco['id']}/approvals"))["items"]]
     assert decisions == ["rejected", "approved"]
@@ -183,7 +208,7 @@ def test_cancel_discards_the_draft_target(
     eng = as_user("engineer")
     eco = create_eco(eng, product)
     target = ok(eng.post(f"{ECO}/{eco['id']}/new-revision"))["target_item_id"]
-    eco = ok(eng.post(f"{ECO}/{eco['id']}/cancel"))
+    eco = ok(eng.post(f"{ECO}/{eco['id']}/transitions", json={"action": "cancel"}))
     assert (eco["state"], eco["target_item_id"]) == ("canceled", None)
     with database.scope() as s:
         config_id = item_service.get(s, product).config_id
@@ -205,14 +230,16 @@ def test_second_eco_to_apply_on_one_product_conflicts(
     def through_review(eco_id: str) -> str:
         target: str = ok(eng.post(f"{ECO}/{eco_id}/new-revision"))["target_item_id"]
         move(eng, eco_id, by["Engineering Review"]["id"])
-        ok(approver.post(f"{ECO}/{eco_id}/approve"))
+        ok(approver.post(f"{ECO}/{eco_id}/transitions", json={"action": "approve"}))
         return target
 
     first_target = through_review(first["id"])
-    ok(eng.post(f"{ECO}/{first['id']}/apply"))
+    ok(eng.post(f"{ECO}/{first['id']}/transitions", json={"action": "apply"}))
     second_target = through_review(second["id"])
 
-    detail = error(eng.post(f"{ECO}/{second['id']}/apply"), 409, "eco_conflict")
+    detail = error(
+        eng.post(f"{ECO}/{second['id']}/transitions", json={"action": "apply"}), 409, "eco_conflict"
+    )
     ctx = detail["context"]
     assert (ctx["source_item_id"], ctx["source_revision"]) == (product, "A")
     assert (ctx["current_item_id"], ctx["current_revision"]) == (first_target, "B")
@@ -226,8 +253,12 @@ def test_second_eco_to_apply_on_one_product_conflicts(
     assert events(eng, second["id"])[-2]["event_type"] == "conflict"
     assert ok(eng.get(ECO, params={"state": "conflict"}))["total"] == 1
 
-    error(eng.post(f"{ECO}/{second['id']}/apply"), 409, "eco_in_conflict")
-    eco = ok(eng.post(f"{ECO}/{second['id']}/cancel"))
+    error(
+        eng.post(f"{ECO}/{second['id']}/transitions", json={"action": "apply"}),
+        409,
+        "eco_in_conflict",
+    )
+    eco = ok(eng.post(f"{ECO}/{second['id']}/transitions", json={"action": "cancel"}))
     assert eco["state"] == "canceled"
     with database.scope() as s:
         assert s.get(Item, second_target) is None
@@ -246,7 +277,11 @@ def test_comment_stage_records_comments_and_gates_nothing(as_user: Client, produ
     eco = create_eco(eng, product)
     ok(eng.post(f"{ECO}/{eco['id']}/new-revision"))
     move(eng, eco["id"], review["id"])
-    eco = ok(approver.post(f"{ECO}/{eco['id']}/approve", json={"comment": "fine by me"}))
+    eco = ok(
+        approver.post(
+            f"{ECO}/{eco['id']}/transitions", json={"action": "approve", "comment": "fine by me"}
+        )
+    )
     assert (eco["stage_name"], eco["state"]) == ("Engineering Review", "progress")
     decision = ok(eng.get(f"{ECO}/{eco['id']}/approvals"))["items"][0]
     assert (decision["decision"], decision["comment"]) == ("comment", "fine by me")

@@ -93,7 +93,9 @@ def test_veto_rolls_back_the_move_its_event_and_the_enqueued_job(
     eco_hooks.register(veto_phase, veto)
 
     detail = error(
-        eng.post(f"{ECO}/{eco_id}/move-stage", json={"stage_id": in_progress[REVIEW]}),
+        eng.post(
+            f"{ECO}/{eco_id}/transitions", json={"action": "move", "stage_id": in_progress[REVIEW]}
+        ),
         409,
         "vetoed",
     )
@@ -109,13 +111,13 @@ def test_gate_refusal_leaves_apply_without_a_trace(
     eng, approver = as_user("engineer"), as_user("approver")
     eco_id = in_progress["eco"]
     move(eng, eco_id, in_progress[REVIEW])
-    ok(approver.post(f"{ECO}/{eco_id}/approve"))
+    ok(approver.post(f"{ECO}/{eco_id}/transitions", json={"action": "approve"}))
     eco = ok(eng.get(f"{ECO}/{eco_id}"))
     history = events(eng, eco_id)
     eco_hooks.register("before", enqueue)
     eco_gate_hooks.register("before", veto)
 
-    error(eng.post(f"{ECO}/{eco_id}/apply"), 409, "vetoed")
+    error(eng.post(f"{ECO}/{eco_id}/transitions", json={"action": "apply"}), 409, "vetoed")
     assert ok(eng.get(f"{ECO}/{eco_id}")) == eco
     assert events(eng, eco_id) == history
     assert item(database, eco["target_item_id"]) == ("Draft", False)
@@ -123,7 +125,7 @@ def test_gate_refusal_leaves_apply_without_a_trace(
     assert job_count(database) == 0
 
     eco_gate_hooks.unregister("before", veto)
-    assert ok(eng.post(f"{ECO}/{eco_id}/apply"))["state"] == "done"
+    assert ok(eng.post(f"{ECO}/{eco_id}/transitions", json={"action": "apply"}))["state"] == "done"
     assert job_count(database) == 1
 
 
@@ -133,9 +135,9 @@ def test_after_action_failing_on_apply_undoes_the_release(
     eng, approver = as_user("engineer"), as_user("approver")
     eco_id = in_progress["eco"]
     move(eng, eco_id, in_progress[REVIEW])
-    eco = ok(approver.post(f"{ECO}/{eco_id}/approve"))
+    eco = ok(approver.post(f"{ECO}/{eco_id}/transitions", json={"action": "approve"}))
     eco_hooks.register("after", veto)
-    error(eng.post(f"{ECO}/{eco_id}/apply"), 409, "vetoed")
+    error(eng.post(f"{ECO}/{eco_id}/transitions", json={"action": "apply"}), 409, "vetoed")
     assert ok(eng.get(f"{ECO}/{eco_id}"))["state"] == "progress"
     assert item(database, eco["target_item_id"]) == ("Draft", False)
     assert item(database, eco["product_id"]) == ("Released", True)
@@ -152,12 +154,12 @@ def test_every_eco_point_fires_before_and_after_with_its_transition(
     with recording(eco_hooks) as seen:
         ok(eng.post(f"{ECO}/{eco_id}/new-revision"))
         move(eng, eco_id, ids[REVIEW])
-        ok(approver.post(f"{ECO}/{eco_id}/reject"))
+        ok(approver.post(f"{ECO}/{eco_id}/transitions", json={"action": "reject"}))
         move(eng, eco_id, ids["New"])
         move(eng, eco_id, ids[REVIEW])
-        ok(approver.post(f"{ECO}/{eco_id}/approve"))
-        ok(eng.post(f"{ECO}/{eco_id}/apply"))
-        ok(eng.post(f"{ECO}/{other_id}/cancel"))
+        ok(approver.post(f"{ECO}/{eco_id}/transitions", json={"action": "approve"}))
+        ok(eng.post(f"{ECO}/{eco_id}/transitions", json={"action": "apply"}))
+        ok(eng.post(f"{ECO}/{other_id}/transitions", json={"action": "cancel"}))
     p = "progress"
     expected = [
         ("eco.new_revision", "draft", p, "New", "New", e),
@@ -191,7 +193,7 @@ def test_hooks_run_in_the_seed_order_and_see_the_object_before_and_after(
         hooked(eco_hooks, ("before", stage_seen("before")), ("after", stage_seen("after"))),
     ):
         move(eng, in_progress["eco"], in_progress[REVIEW])
-        ok(eng.post(f"{ECO}/{in_progress['eco']}/cancel"))
+        ok(eng.post(f"{ECO}/{in_progress['eco']}/transitions", json={"action": "cancel"}))
     assert seen == [
         ("gate", "eco.move", "New"),
         ("before", "eco.move", "New"),
@@ -217,7 +219,12 @@ def test_warnings_of_every_phase_come_back_in_the_answer_in_order(
         "check BOM on eco.move",
         "tell purchasing on eco.move",
     ]
-    assert ok(eng.post(f"{ECO}/{in_progress['eco']}/cancel"))["warnings"] == []
+    assert (
+        ok(eng.post(f"{ECO}/{in_progress['eco']}/transitions", json={"action": "cancel"}))[
+            "warnings"
+        ]
+        == []
+    )
 
 
 @pytest.mark.parametrize("phase", ["before", "after"])
@@ -229,7 +236,7 @@ def test_block_answers_409_with_its_body_and_writes_nothing(
     move(eng, eco_id, in_progress[REVIEW])
     eco, history = ok(eng.get(f"{ECO}/{eco_id}")), events(eng, eco_id)
     with hooked(eco_hooks, ("before", enqueue), (phase, blocker(ncr="NCR-7"))):
-        response = approver.post(f"{ECO}/{eco_id}/approve")
+        response = approver.post(f"{ECO}/{eco_id}/transitions", json={"action": "approve"})
     assert response.json() == {
         "detail": {
             "code": "held_by_quality",
@@ -259,7 +266,7 @@ def test_a_crashing_hook_answers_500_and_undoes_the_transition(
     crashing = TestClient(app, headers=bearer(users["engineer"]), raise_server_exceptions=False)
     with hooked(eco_hooks, ("before", enqueue), (phase, crasher)), crashing:
         response = crashing.post(
-            f"{ECO}/{eco_id}/move-stage", json={"stage_id": in_progress[REVIEW]}
+            f"{ECO}/{eco_id}/transitions", json={"action": "move", "stage_id": in_progress[REVIEW]}
         )
     assert response.status_code == 500
     assert response.json()["detail"]["code"] == "internal_error"
@@ -284,7 +291,11 @@ def test_auto_progress_refused_or_crashing_keeps_the_approval_and_warns(
         eco_hooks.registered("before", enqueue),
         eco_hooks.registered("after", refuse, name="refuse", points=["eco.move"]),
     ):
-        response = approver.post(f"{ECO}/{eco_id}/approve", headers={"X-Request-ID": "req-42"})
+        response = approver.post(
+            f"{ECO}/{eco_id}/transitions",
+            json={"action": "approve"},
+            headers={"X-Request-ID": "req-42"},
+        )
     eco = ok(response)
     assert (eco["stage_name"], eco["state"]) == (REVIEW, "approved")
     number = eco["number"]
@@ -318,7 +329,7 @@ def test_gate_blocking_auto_progress_keeps_the_approval(
     move(eng, eco_id, in_progress[REVIEW])
     eco_gate_hooks.register("before", veto)
 
-    eco = ok(approver.post(f"{ECO}/{eco_id}/approve"))
+    eco = ok(approver.post(f"{ECO}/{eco_id}/transitions", json={"action": "approve"}))
     assert (eco["stage_name"], eco["state"]) == (REVIEW, "approved")
     assert ok(eng.get(f"{ECO}/{eco_id}/approvals"))["total"] == 1
     blocked = [e for e in events(eng, eco_id) if e["event_type"] == "auto_progress_blocked"]

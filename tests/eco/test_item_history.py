@@ -51,7 +51,7 @@ def test_scheduled_release_and_its_switch_name_the_eco(
 
 def test_canceling_a_scheduled_eco_withdraws_the_release(as_user: Client, product: str) -> None:
     eco = scheduled_eco(as_user, product, in_days(10))
-    ok(as_user("engineer").post(f"{ECO}/{eco['id']}/cancel"))
+    ok(as_user("engineer").post(f"{ECO}/{eco['id']}/transitions", json={"action": "cancel"}))
     [withdrawn, released] = _history(as_user, product)[:2]
     assert _summary(withdrawn) == ("B", "withdrawn", "engineer", eco["number"])
     assert (withdrawn["before"]["state"], withdrawn["after"]["state"]) == ("Released", "Draft")

@@ -30,7 +30,7 @@ def _approved_eco(eng: TestClient, approver: TestClient, product: str, draft_chi
     body = {"child_id": draft_child, "quantity": 2, "find_num": "50"}
     ok(eng.post(f"{BOM}/{target}/children", json=body), 201)
     move(eng, eco["id"], stages(eng)["Engineering Review"]["id"])
-    ok(approver.post(f"{ECO}/{eco['id']}/approve"))
+    ok(approver.post(f"{ECO}/{eco['id']}/transitions", json={"action": "approve"}))
     return {**eco, "target_item_id": target}
 
 
@@ -45,7 +45,11 @@ def test_apply_with_a_draft_child_in_the_target_is_refused_until_it_is_released(
     target = str(eco["target_item_id"])
 
     approved_state = ok(eng.get(f"{ECO}/{eco['id']}"))["state"]
-    detail = error(eng.post(f"{ECO}/{eco['id']}/apply"), 409, "children_not_released")
+    detail = error(
+        eng.post(f"{ECO}/{eco['id']}/transitions", json={"action": "apply"}),
+        409,
+        "children_not_released",
+    )
     children = detail["context"]["children"]
     assert [(c["item_number"], c["state"], c["path"]) for c in children] == [
         ("BRK-9", "Draft", ["GB-100", "BRK-9"])
@@ -59,7 +63,9 @@ def test_apply_with_a_draft_child_in_the_target_is_refused_until_it_is_released(
     ok(eng.post(lifecycle, json={"action": "submit"}))
     ok(approver.post(lifecycle, json={"action": "release"}))
     # the engineer applies: the ECO's approvals are the second pair of eyes, not the item rule
-    assert ok(eng.post(f"{ECO}/{eco['id']}/apply"))["state"] == "done"
+    assert (
+        ok(eng.post(f"{ECO}/{eco['id']}/transitions", json={"action": "apply"}))["state"] == "done"
+    )
     released = ok(eng.get(f"{ITEMS}/{target}"))
     assert (released["state"], released["released_by_name"]) == ("Released", "engineer")
     assert item(database, product) == ("Superseded", False)
@@ -80,9 +86,13 @@ def test_apply_checks_the_documents_linked_to_the_target(
     body = {"document_id": manual["id"], "role": "specification"}
     ok(eng.post(f"{ITEMS}/{target}/documents", json=body), 201)
     move(eng, eco["id"], stages(eng)["Engineering Review"]["id"])
-    ok(approver.post(f"{ECO}/{eco['id']}/approve"))
+    ok(approver.post(f"{ECO}/{eco['id']}/transitions", json={"action": "approve"}))
 
-    detail = error(eng.post(f"{ECO}/{eco['id']}/apply"), 409, "children_not_released")
+    detail = error(
+        eng.post(f"{ECO}/{eco['id']}/transitions", json={"action": "apply"}),
+        409,
+        "children_not_released",
+    )
     assert [
         (c["kind"], c["item_number"], c["role"], c["path"]) for c in detail["context"]["children"]
     ] == [("document", "MAN-9", "specification", ["GB-100", "MAN-9"])]

@@ -41,11 +41,15 @@ def test_unknown_eco_and_stage_answer_404(as_user: Client, product: str) -> None
         lambda: eng.get(f"{ECO}/{MISSING}"),
         lambda: eng.patch(f"{ECO}/{MISSING}", json={"name": "x"}),
         lambda: eng.post(f"{ECO}/{MISSING}/new-revision"),
-        lambda: eng.post(f"{ECO}/{MISSING}/move-stage", json={"stage_id": review}),
-        lambda: as_user("approver").post(f"{ECO}/{MISSING}/approve"),
-        lambda: as_user("approver").post(f"{ECO}/{MISSING}/reject"),
-        lambda: eng.post(f"{ECO}/{MISSING}/apply"),
-        lambda: eng.post(f"{ECO}/{MISSING}/cancel"),
+        lambda: eng.post(
+            f"{ECO}/{MISSING}/transitions", json={"action": "move", "stage_id": review}
+        ),
+        lambda: as_user("approver").post(
+            f"{ECO}/{MISSING}/transitions", json={"action": "approve"}
+        ),
+        lambda: as_user("approver").post(f"{ECO}/{MISSING}/transitions", json={"action": "reject"}),
+        lambda: eng.post(f"{ECO}/{MISSING}/transitions", json={"action": "apply"}),
+        lambda: eng.post(f"{ECO}/{MISSING}/transitions", json={"action": "cancel"}),
         lambda: eng.get(f"{ECO}/{MISSING}/approvals"),
         lambda: eng.get(f"{ECO}/{MISSING}/events"),
         lambda: eng.get(f"{ECO}/{MISSING}/bom-changes"),
@@ -53,7 +57,7 @@ def test_unknown_eco_and_stage_answer_404(as_user: Client, product: str) -> None
     for call in calls:
         error(call(), 404, "eco_not_found")
     error(
-        eng.post(f"{ECO}/{eco['id']}/move-stage", json={"stage_id": MISSING}),
+        eng.post(f"{ECO}/{eco['id']}/transitions", json={"action": "move", "stage_id": MISSING}),
         404,
         "eco_stage_not_found",
     )
@@ -79,28 +83,36 @@ def test_move_to_the_current_or_final_stage_or_of_a_closed_eco_is_refused(
     by = stages(eng)
     before = snapshot(eng)
     error(
-        eng.post(f"{ECO}/{eco['id']}/move-stage", json={"stage_id": by["New"]["id"]}),
+        eng.post(
+            f"{ECO}/{eco['id']}/transitions", json={"action": "move", "stage_id": by["New"]["id"]}
+        ),
         409,
         "stage_unchanged",
     )
     error(
-        eng.post(f"{ECO}/{eco['id']}/move-stage", json={"stage_id": by["Done"]["id"]}),
+        eng.post(
+            f"{ECO}/{eco['id']}/transitions", json={"action": "move", "stage_id": by["Done"]["id"]}
+        ),
         409,
         "stage_final",
     )
     assert snapshot(eng) == before
 
-    ok(eng.post(f"{ECO}/{eco['id']}/cancel"))
+    ok(eng.post(f"{ECO}/{eco['id']}/transitions", json={"action": "cancel"}))
     before = snapshot(eng)
     for stage in ("Engineering Review", "Ready to Apply"):
         detail = error(
-            eng.post(f"{ECO}/{eco['id']}/move-stage", json={"stage_id": by[stage]["id"]}),
+            eng.post(
+                f"{ECO}/{eco['id']}/transitions",
+                json={"action": "move", "stage_id": by[stage]["id"]},
+            ),
             409,
             "eco_closed",
         )
         assert detail["context"]["state"] == "canceled"
-    for action in ("cancel", "apply", "new-revision"):
-        error(eng.post(f"{ECO}/{eco['id']}/{action}"), 409)
+    for action in ("cancel", "apply"):
+        error(eng.post(f"{ECO}/{eco['id']}/transitions", json={"action": action}), 409)
+    error(eng.post(f"{ECO}/{eco['id']}/new-revision"), 409)
     error(eng.patch(f"{ECO}/{eco['id']}", json={"name": "renamed"}), 409, "eco_closed")
     assert snapshot(eng) == before
 
@@ -113,7 +125,10 @@ def test_moving_forward_past_missing_approvals_is_refused(as_user: Client, produ
     before = snapshot(eng)
     # skipping the review stage from New
     detail = error(
-        eng.post(f"{ECO}/{eco['id']}/move-stage", json={"stage_id": by["Ready to Apply"]["id"]}),
+        eng.post(
+            f"{ECO}/{eco['id']}/transitions",
+            json={"action": "move", "stage_id": by["Ready to Apply"]["id"]},
+        ),
         409,
         "approvals_missing",
     )
@@ -121,7 +136,10 @@ def test_moving_forward_past_missing_approvals_is_refused(as_user: Client, produ
     move(eng, eco["id"], by["Engineering Review"]["id"])
     before = snapshot(eng)
     error(
-        eng.post(f"{ECO}/{eco['id']}/move-stage", json={"stage_id": by["Ready to Apply"]["id"]}),
+        eng.post(
+            f"{ECO}/{eco['id']}/transitions",
+            json={"action": "move", "stage_id": by["Ready to Apply"]["id"]},
+        ),
         409,
         "approvals_missing",
     )
@@ -134,21 +152,32 @@ def test_approval_needs_a_stage_role(as_user: Client, users: dict[str, User], pr
     eng = as_user("engineer")
     eco = create_eco(eng, product)
     by = stages(eng)
-    error(as_user("approver").post(f"{ECO}/{eco['id']}/approve"), 409, "no_approvals_on_stage")
+    error(
+        as_user("approver").post(f"{ECO}/{eco['id']}/transitions", json={"action": "approve"}),
+        409,
+        "no_approvals_on_stage",
+    )
     ok(eng.post(f"{ECO}/{eco['id']}/new-revision"))
     move(eng, eco["id"], by["Engineering Review"]["id"])
     before = snapshot(eng)
     for username in ("engineer", "viewer", "quality"):
         for action in ("approve", "reject"):
             detail = error(
-                as_user(username).post(f"{ECO}/{eco['id']}/{action}"), 403, "role_required"
+                as_user(username).post(f"{ECO}/{eco['id']}/transitions", json={"action": action}),
+                403,
+                "role_required",
             )
             assert detail["context"]["required_roles"] == ["approver"]
             assert "approver" in detail["message"]
     assert snapshot(eng) == before
     assert ok(eng.get(f"{ECO}/{eco['id']}/approvals"))["total"] == 0
     # admin may sign any stage
-    assert ok(as_user("admin").post(f"{ECO}/{eco['id']}/approve"))["stage_name"] == "Ready to Apply"
+    assert (
+        ok(as_user("admin").post(f"{ECO}/{eco['id']}/transitions", json={"action": "approve"}))[
+            "stage_name"
+        ]
+        == "Ready to Apply"
+    )
 
 
 def test_double_decision_by_one_user_is_refused(as_user: Client, product: str) -> None:
@@ -160,10 +189,18 @@ def test_double_decision_by_one_user_is_refused(as_user: Client, product: str) -
     ok(eng.post(f"{ECO}/{eco['id']}/new-revision"))
     move(eng, eco["id"], review["id"])
     approver = as_user("approver")
-    ok(approver.post(f"{ECO}/{eco['id']}/approve"))
+    ok(approver.post(f"{ECO}/{eco['id']}/transitions", json={"action": "approve"}))
     before = snapshot(eng)
-    error(approver.post(f"{ECO}/{eco['id']}/approve"), 409, "already_decided")
-    error(approver.post(f"{ECO}/{eco['id']}/reject"), 409, "already_decided")
+    error(
+        approver.post(f"{ECO}/{eco['id']}/transitions", json={"action": "approve"}),
+        409,
+        "already_decided",
+    )
+    error(
+        approver.post(f"{ECO}/{eco['id']}/transitions", json={"action": "reject"}),
+        409,
+        "already_decided",
+    )
     assert snapshot(eng) == before
     assert ok(eng.get(f"{ECO}/{eco['id']}/approvals"))["total"] == 1
 
@@ -175,7 +212,9 @@ def test_apply_before_approval_names_what_is_missing(
     eco = create_eco(eng, product)
     by = stages(eng)
     before = snapshot(eng)
-    detail = error(eng.post(f"{ECO}/{eco['id']}/apply"), 409, "eco_not_ready")
+    detail = error(
+        eng.post(f"{ECO}/{eco['id']}/transitions", json={"action": "apply"}), 409, "eco_not_ready"
+    )
     missing = " | ".join(detail["context"]["missing"])
     assert "target revision" in missing
     assert "allows apply" in missing
@@ -184,7 +223,9 @@ def test_apply_before_approval_names_what_is_missing(
     ok(eng.post(f"{ECO}/{eco['id']}/new-revision"))
     move(eng, eco["id"], by["Engineering Review"]["id"])
     before = snapshot(eng)
-    detail = error(eng.post(f"{ECO}/{eco['id']}/apply"), 409, "eco_not_ready")
+    detail = error(
+        eng.post(f"{ECO}/{eco['id']}/transitions", json={"action": "apply"}), 409, "eco_not_ready"
+    )
     assert any(
         "1 more approval(s) from one of the roles: approver" in m
         for m in detail["context"]["missing"]
@@ -265,12 +306,13 @@ def test_roles_guard_the_flow(as_user: Client, product: str) -> None:
         error(client.post(f"{ECO}/{eco['id']}/new-revision"), 403)
         error(
             client.post(
-                f"{ECO}/{eco['id']}/move-stage", json={"stage_id": by["Engineering Review"]["id"]}
+                f"{ECO}/{eco['id']}/transitions",
+                json={"action": "move", "stage_id": by["Engineering Review"]["id"]},
             ),
             403,
         )
-        error(client.post(f"{ECO}/{eco['id']}/apply"), 403)
-        error(client.post(f"{ECO}/{eco['id']}/cancel"), 403)
+        error(client.post(f"{ECO}/{eco['id']}/transitions", json={"action": "apply"}), 403)
+        error(client.post(f"{ECO}/{eco['id']}/transitions", json={"action": "cancel"}), 403)
         ok(client.get(f"{ECO}/{eco['id']}"))
     assert (
         ok(as_user("admin").patch(f"{ECO}/{eco['id']}", json={"name": "admin edit"}))["name"]

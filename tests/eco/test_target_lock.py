@@ -41,7 +41,8 @@ def test_an_eco_cannot_reach_review_without_a_target(
     by = stages(eng)
     detail = error(
         eng.post(
-            f"{ECO}/{eco['id']}/move-stage", json={"stage_id": by["Engineering Review"]["id"]}
+            f"{ECO}/{eco['id']}/transitions",
+            json={"action": "move", "stage_id": by["Engineering Review"]["id"]},
         ),
         409,
         "target_missing",
@@ -51,15 +52,21 @@ def test_an_eco_cannot_reach_review_without_a_target(
     assert (stored["stage_name"], stored["state"], stored["version"]) == ("New", "draft", 1)
     assert [e["event_type"] for e in events(eng, eco["id"])] == ["created"]
     # nothing to approve in New either
-    error(approver.post(f"{ECO}/{eco['id']}/approve"), 409, "no_approvals_on_stage")
+    error(
+        approver.post(f"{ECO}/{eco['id']}/transitions", json={"action": "approve"}),
+        409,
+        "no_approvals_on_stage",
+    )
 
     # the way through: target first, then review; adding the gaskets after approval is refused
     target = ok(eng.post(f"{ECO}/{eco['id']}/new-revision"))["target_item_id"]
     move(eng, eco["id"], by["Engineering Review"]["id"])
-    ok(approver.post(f"{ECO}/{eco['id']}/approve"))
+    ok(approver.post(f"{ECO}/{eco['id']}/transitions", json={"action": "approve"}))
     more = {"child_id": assembly["bolt"]["id"], "quantity": 99}
     error(eng.post(f"{BOM}/{target}/children", json=more), 409, "target_locked")
-    assert ok(eng.post(f"{ECO}/{eco['id']}/apply"))["state"] == "done"
+    assert (
+        ok(eng.post(f"{ECO}/{eco['id']}/transitions", json={"action": "apply"}))["state"] == "done"
+    )
     assert target_lines(eng, target) == [("GASKET-8", "8")]
 
 
@@ -123,7 +130,7 @@ def test_every_edit_of_a_locked_target_is_refused_and_allowed_again_after_moving
 
     refused_everywhere("Engineering Review")
     # after the approval (auto-progress to Ready to Apply) the target stays locked
-    eco = ok(approver.post(f"{ECO}/{eco_id}/approve"))
+    eco = ok(approver.post(f"{ECO}/{eco_id}/transitions", json={"action": "approve"}))
     assert (eco["stage_name"], eco["target_locked"]) == ("Ready to Apply", True)
     refused_everywhere("Ready to Apply")
 
@@ -165,8 +172,8 @@ def test_every_edit_of_a_locked_target_is_refused_and_allowed_again_after_moving
             error(who.post(f"{ITEMS}/{target}/transitions", json=body), 409, "target_locked")
     assert item(database, target) == ("InReview", False)
     # the ECO's own apply releases it
-    ok(approver.post(f"{ECO}/{eco_id}/approve"))
-    assert ok(eng.post(f"{ECO}/{eco_id}/apply"))["state"] == "done"
+    ok(approver.post(f"{ECO}/{eco_id}/transitions", json={"action": "approve"}))
+    assert ok(eng.post(f"{ECO}/{eco_id}/transitions", json={"action": "apply"}))["state"] == "done"
     assert item(database, target) == ("Released", True)
     assert target_lines(eng, target) == [("BOLT-M6", "4")]
 
@@ -182,7 +189,7 @@ def test_moving_forward_from_review_keeps_the_lock_and_back_into_review_keeps_it
     eco_id, target = open_target(eng, assembly["product"])
     line = line_of(database, target)
     move(eng, eco_id, by["Engineering Review"]["id"])
-    eco = ok(approver.post(f"{ECO}/{eco_id}/approve"))
+    eco = ok(approver.post(f"{ECO}/{eco_id}/transitions", json={"action": "approve"}))
     assert (eco["stage_name"], eco["target_locked"]) == ("Prep", True)
     error(eng.patch(f"{BOM}/lines/{line}", json={"quantity": 9}), 409, "target_locked")
     # moving back into the review stage keeps the lock; back before it releases it

@@ -148,9 +148,7 @@ def test_frozen_revisions_refuse_file_changes(as_user: Client, settings: Setting
     item = new_item(eng)
     link = upload(eng, item["id"], b"rev A drawing")
     for client, transition in ((eng, "submit"), (as_user("approver"), "release")):
-        moved = client.post(
-            f"/api/v1/items/{item['id']}/transitions", json={"action": transition}
-        )
+        moved = client.post(f"/api/v1/items/{item['id']}/transitions", json={"action": transition})
         assert moved.status_code == 200, moved.text
     refused = eng.post(f"/api/v1/items/{item['id']}/files", files={"file": ("n.txt", b"new")})
     assert refused.status_code == 409
@@ -207,9 +205,7 @@ def test_revise_copies_the_file_links(as_user: Client) -> None:
     native = upload(eng, item["id"], b"native cad", filename="p.step", role="native")
     printout = upload(eng, item["id"], b"%PDF-1.4", filename="p.pdf", role="printout")
     for client, transition in ((eng, "submit"), (as_user("approver"), "release")):
-        moved = client.post(
-            f"/api/v1/items/{item['id']}/transitions", json={"action": transition}
-        )
+        moved = client.post(f"/api/v1/items/{item['id']}/transitions", json={"action": transition})
         assert moved.status_code == 200, moved.text
     rev_b = eng.post(f"/api/v1/items/{item['id']}/revise").json()
     links = eng.get(f"/api/v1/items/{rev_b['id']}/files").json()["items"]

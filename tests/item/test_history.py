@@ -42,8 +42,8 @@ def _apply_via_eco(as_user: Client, product: str) -> tuple[Json, str]:
     eco = create_eco(eng, product)
     target = ok(eng.post(f"{ECO}/{eco['id']}/new-revision"))["target_item_id"]
     move(eng, eco["id"], stages(eng)["Engineering Review"]["id"])
-    ok(approver.post(f"{ECO}/{eco['id']}/approve"))
-    return ok(eng.post(f"{ECO}/{eco['id']}/apply")), target
+    ok(approver.post(f"{ECO}/{eco['id']}/transitions", json={"action": "approve"}))
+    return ok(eng.post(f"{ECO}/{eco['id']}/transitions", json={"action": "apply"})), target
 
 
 def test_a_parts_life_is_its_history_newest_first(as_user: Client, users: dict[str, User]) -> None:
@@ -188,7 +188,7 @@ def test_a_discarded_draft_stays_in_the_history(as_user: Client) -> None:
     lifecycle(as_user("approver"), part, "release")
     eco = create_eco(eng, part)
     draft = ok(eng.post(f"{ECO}/{eco['id']}/new-revision"))["target_item_id"]
-    ok(eng.post(f"{ECO}/{eco['id']}/cancel"))
+    ok(eng.post(f"{ECO}/{eco['id']}/transitions", json={"action": "cancel"}))
     assert eng.get(f"{ITEMS}/{draft}").status_code == 404
     rows = history(eng, part)["items"]
     assert [summary(r) for r in rows] == [

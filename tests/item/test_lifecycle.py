@@ -40,7 +40,12 @@ def test_invalid_transition_names_the_allowed_ones_and_changes_nothing(as_user: 
     unknown = eng.post(f"{ITEMS}/{item['id']}/transitions", json={"action": "explode"})
     assert unknown.status_code == 422
     assert unknown.json()["detail"]["code"] == "unknown_action"
-    assert unknown.json()["detail"]["context"]["allowed"] == ["obsolete", "reject", "release", "submit"]
+    assert unknown.json()["detail"]["context"]["allowed"] == [
+        "obsolete",
+        "reject",
+        "release",
+        "submit",
+    ]
     assert eng.post(f"{ITEMS}/{item['id']}/transitions", json={}).status_code == 422
 
 

@@ -12,11 +12,12 @@ from yuantus.core.deps import SessionDep
 from yuantus.core.http import TransactionalRoute
 from yuantus.core.pagination import PageDep
 from yuantus.core.schemas import Page
+from yuantus.core.transitions import TransitionOptions
 from yuantus.eco import history, service
 from yuantus.eco import stages as stage_service
+from yuantus.eco import transitions as eco_transitions
 from yuantus.eco.models import Eco
 from yuantus.eco.schemas import (
-    Decision,
     EcoApprovalRead,
     EcoCreate,
     EcoEventRead,
@@ -26,8 +27,8 @@ from yuantus.eco.schemas import (
     EcoStageUpdate,
     EcoState,
     EcoTransitionRead,
+    EcoTransitionRequest,
     EcoUpdate,
-    MoveStage,
     Priority,
 )
 from yuantus.identity.deps import CurrentUser, require_role
@@ -125,44 +126,23 @@ def new_revision(eco_id: str, session: SessionDep, user: EngineerUser) -> EcoTra
     )
 
 
-@router.post("/eco/{eco_id}/move-stage", response_model=EcoTransitionRead)
-def move_stage(
-    eco_id: str, body: MoveStage, session: SessionDep, user: EngineerUser
+@router.post("/eco/{eco_id}/transitions", response_model=EcoTransitionRead)
+def post_transition(
+    eco_id: str, body: EcoTransitionRequest, session: SessionDep, user: CurrentUser
 ) -> EcoTransitionRead:
-    """Move the ECO to a stage through its gates and actions (engineer)."""
+    """Take an action: move (stage_id; engineer), approve or reject (the stage's approval
+    roles; the comment is kept with the decision), apply or cancel (engineer)."""
     eco = service.get(session, eco_id)
-    stage = stage_service.get_stage(session, body.stage_id)
-    return _answer(session, service.move_to_stage(session, eco, stage, user))
+    eco = eco_transitions.take(
+        session, eco, body.action, user, stage_id=body.stage_id, comment=body.comment
+    )
+    return _answer(session, eco)
 
 
-@router.post("/eco/{eco_id}/approve", response_model=EcoTransitionRead)
-def approve(
-    eco_id: str, session: SessionDep, user: CurrentUser, body: Decision | None = None
-) -> EcoTransitionRead:
-    """Approve the ECO's current stage (one of the stage's approval roles)."""
-    comment = body.comment if body else None
-    return _answer(session, service.approve(session, service.get(session, eco_id), user, comment))
-
-
-@router.post("/eco/{eco_id}/reject", response_model=EcoTransitionRead)
-def reject(
-    eco_id: str, session: SessionDep, user: CurrentUser, body: Decision | None = None
-) -> EcoTransitionRead:
-    """Reject the ECO's current stage (one of the stage's approval roles); it becomes blocked."""
-    comment = body.comment if body else None
-    return _answer(session, service.reject(session, service.get(session, eco_id), user, comment))
-
-
-@router.post("/eco/{eco_id}/apply", response_model=EcoTransitionRead)
-def apply_eco(eco_id: str, session: SessionDep, user: EngineerUser) -> EcoTransitionRead:
-    """Release the target revision in place of the source (engineer); 409 eco_conflict."""
-    return _answer(session, service.action_apply(session, service.get(session, eco_id), user))
-
-
-@router.post("/eco/{eco_id}/cancel", response_model=EcoTransitionRead)
-def cancel_eco(eco_id: str, session: SessionDep, user: EngineerUser) -> EcoTransitionRead:
-    """Cancel the ECO and discard its draft target revision (engineer)."""
-    return _answer(session, service.action_cancel(session, service.get(session, eco_id), user))
+@router.get("/eco/{eco_id}/transitions", response_model=TransitionOptions)
+def get_transitions(eco_id: str, session: SessionDep, user: CurrentUser) -> TransitionOptions:
+    """The ECO's state and the actions the caller may take now."""
+    return eco_transitions.options(session, service.get(session, eco_id), user)
 
 
 @router.get("/eco/{eco_id}/approvals", response_model=Page[EcoApprovalRead])

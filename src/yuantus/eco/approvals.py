@@ -96,6 +96,15 @@ def _check_decision(session: Session, eco: Eco, user: User) -> None:
         raise _already_decided(eco, user)
 
 
+def may_decide(session: Session, eco: Eco, user: User) -> bool:
+    """True when the user may approve or reject the ECO's current stage now."""
+    try:
+        _check_decision(session, eco, user)
+    except YuantusError:
+        return False
+    return True
+
+
 def _completes_stage(session: Session, eco: Eco, decision: str) -> bool:
     """True when this decision gives a mandatory stage its last missing approval."""
     stage = eco.stage

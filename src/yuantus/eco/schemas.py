@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StringConstraints, model_validator
 
 from yuantus.core.schemas import PatchSchema, ReadSchema, Schema, WithWarnings
+from yuantus.core.transitions import TransitionRequest
 
 EcoType = Literal["bom", "product", "document"]
 Priority = Literal["low", "normal", "high", "urgent"]
@@ -44,16 +45,17 @@ class EcoUpdate(PatchSchema):
     version: int | None = Field(default=None, ge=1)
 
 
-class MoveStage(Schema):
-    """The stage to move the ECO to."""
+class EcoTransitionRequest(TransitionRequest):
+    """An ECO action: move (needs stage_id), approve, reject (with the comment), apply, cancel."""
 
-    stage_id: Id
+    stage_id: Id | None = Field(default=None, description="move only: the stage to move to")
 
-
-class Decision(Schema):
-    """An approval or rejection, with an optional comment."""
-
-    comment: Text | None = None
+    @model_validator(mode="after")
+    def _stage_only_for_move(self) -> Self:
+        """stage_id belongs to move alone: elsewhere it would be silently ignored."""
+        if self.stage_id is not None and self.action != "move":
+            raise ValueError("stage_id is given only with action move")
+        return self
 
 
 class EcoRead(ReadSchema):
