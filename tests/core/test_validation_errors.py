@@ -82,8 +82,8 @@ LIST_FILTERS = [
     ("/eco", {"state": "nonsense"}),
     ("/eco", {"priority": "whenever"}),
     ("/routings", {"state": "nonsense"}),
-    ("/workorders", {"status": "nonsense"}),
-    ("/jobs", {"status": "nonsense"}),
+    ("/workorders", {"state": "nonsense"}),
+    ("/jobs", {"state": "nonsense"}),
 ]
 
 
@@ -117,7 +117,7 @@ def test_unknown_filter_values_in_the_services_are_invalid_filter(
         lambda: item_service.list_items(session, page, state="nonsense"),
         lambda: routing_service.list_routings(session, page, state="nonsense"),
         lambda: workorder_service.list_workorders(session, page, state="nonsense"),
-        lambda: job_service.list_jobs(session, page, status="nonsense"),
+        lambda: job_service.list_jobs(session, page, state="nonsense"),
     ]
     for call in calls:
         with pytest.raises(Unprocessable) as err:

@@ -184,7 +184,7 @@ def test_cancel_while_scheduled_puts_the_target_back_to_draft(
     last = events(eng, eco["id"])
     assert last[-2]["event_type"] == "canceled"
     assert last[-2]["data"] == {"discarded_item_id": None, "withdrawn_item_id": target}
-    assert [j.status for j in switch_jobs(database, eco["id"])] == ["cancelled"]
+    assert [j.status for j in switch_jobs(database, eco["id"])] == ["canceled"]
 
     # the date comes: nothing happens
     clock(midnight(day) + timedelta(minutes=1))

@@ -15,12 +15,12 @@ AsUser = Callable[[str], TestClient]
 
 
 def _seed(db: Database) -> dict[str, str]:
-    """A pending, a completed, a dead-letter and a cancelled job."""
+    """A pending, a completed, a dead-letter and a canceled job."""
     with db.scope() as s:
         pending = service.create_job(s, "noop", {"n": 1})
         done = service.create_job(s, "echo", {"n": 2}, priority=1)
         dead = service.create_job(s, "noop", {"n": 3}, priority=2, max_attempts=1)
-        cancelled = service.create_job(s, "noop", {"n": 4}, priority=3)
+        canceled = service.create_job(s, "noop", {"n": 4}, priority=3)
     claimed = claim_one(db, "w", ["echo"])
     assert claimed is not None
     complete(db, claimed, {"n": 2})
@@ -29,8 +29,8 @@ def _seed(db: Database) -> dict[str, str]:
     assert claimed.id == dead.id
     fail(db, claimed, "broken")
     with db.scope() as s:
-        service.cancel(s, cancelled.id)
-    return {"pending": pending.id, "done": done.id, "dead": dead.id, "cancelled": cancelled.id}
+        service.cancel(s, canceled.id)
+    return {"pending": pending.id, "done": done.id, "dead": dead.id, "canceled": canceled.id}
 
 
 def test_list_filters_and_paging(database: Database, as_user: AsUser) -> None:
@@ -39,7 +39,7 @@ def test_list_filters_and_paging(database: Database, as_user: AsUser) -> None:
     r = viewer.get("/api/v1/jobs")
     assert r.status_code == 200
     assert r.json()["total"] == 4
-    r = viewer.get("/api/v1/jobs", params={"status": "failed"})
+    r = viewer.get("/api/v1/jobs", params={"state": "failed"})
     [dead] = r.json()["items"]
     assert dead["id"] == ids["dead"]
     assert dead["is_dead_letter"] is True
@@ -62,7 +62,7 @@ def test_list_filters_and_paging(database: Database, as_user: AsUser) -> None:
 
 def test_list_bad_input(database: Database, as_user: AsUser, client: TestClient) -> None:
     viewer = as_user("viewer")
-    r = viewer.get("/api/v1/jobs", params={"status": "exploded"})
+    r = viewer.get("/api/v1/jobs", params={"state": "exploded"})
     assert r.status_code == 422
     assert r.json()["detail"]["code"] == "invalid_filter"
     assert "failed" in r.json()["detail"]["context"]["allowed"]
@@ -80,7 +80,7 @@ def test_get_job(database: Database, as_user: AsUser) -> None:
     r = viewer.get(f"/api/v1/jobs/{ids['done']}")
     body = r.json()
     assert r.status_code == 200
-    assert body["status"] == "completed"
+    assert body["state"] == "completed"
     assert body["result"] == {"n": 2}
     assert body["is_dead_letter"] is False
     r = viewer.get("/api/v1/jobs/no-such-job")
@@ -93,7 +93,7 @@ def test_cancel(database: Database, as_user: AsUser) -> None:
     engineer = as_user("engineer")
     r = engineer.post(f"/api/v1/jobs/{ids['pending']}/cancel")
     assert r.status_code == 200
-    assert r.json()["status"] == "cancelled"
+    assert r.json()["state"] == "canceled"
     r = engineer.post(f"/api/v1/jobs/{ids['done']}/cancel")
     assert r.status_code == 409
     assert r.json()["detail"]["code"] == "job_not_pending"
@@ -106,11 +106,11 @@ def test_retry(database: Database, as_user: AsUser) -> None:
     r = admin.post(f"/api/v1/jobs/{ids['dead']}/retry")
     body = r.json()
     assert r.status_code == 200
-    assert body["status"] == "pending"
+    assert body["state"] == "pending"
     assert body["attempts"] == 1
     assert body["remaining_attempts"] == 1
     assert body["is_dead_letter"] is False
-    assert admin.post(f"/api/v1/jobs/{ids['cancelled']}/retry").json()["status"] == "pending"
+    assert admin.post(f"/api/v1/jobs/{ids['canceled']}/retry").json()["state"] == "pending"
     r = admin.post(f"/api/v1/jobs/{ids['done']}/retry")
     assert r.status_code == 409
     assert r.json()["detail"]["code"] == "job_not_retryable"

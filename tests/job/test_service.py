@@ -193,7 +193,7 @@ def test_cancel_and_retry(database: Database) -> None:
     with database.scope() as s:
         job = service.create_job(s, "noop", {}, max_attempts=1)
     with database.scope() as s:
-        assert service.cancel(s, job.id).status == "cancelled"
+        assert service.cancel(s, job.id).status == "canceled"
         with pytest.raises(InvalidState):
             service.cancel(s, job.id)
         retried = service.retry(s, job.id)

@@ -25,16 +25,18 @@ def list_jobs(
     session: SessionDep,
     _user: CurrentUser,
     page: PageDep,
-    status: Annotated[str | None, Query(description="pending, processing, completed, …")] = None,
+    state: Annotated[
+        str | None, Query(description="pending, processing, completed, failed or canceled")
+    ] = None,
     task_type: Annotated[str | None, Query(max_length=100)] = None,
     created_from: Annotated[datetime | None, Query(description="ISO 8601 with zone")] = None,
     created_to: Annotated[datetime | None, Query(description="ISO 8601 with zone")] = None,
 ) -> Page[JobRead]:
-    """Jobs, newest first, filtered by status, task type and creation time."""
+    """Jobs, newest first, filtered by state, task type and creation time."""
     rows, total = service.list_jobs(
         session,
         page,
-        status=status,
+        state=state,
         task_type=task_type,
         created_from=created_from,
         created_to=created_to,
@@ -50,7 +52,7 @@ def get_job(job_id: str, session: SessionDep, _user: CurrentUser) -> JobRead:
 
 @router.post("/jobs/{job_id}/retry", response_model=JobRead)
 def retry_job(job_id: str, session: SessionDep, _user: Engineer) -> JobRead:
-    """Run a failed or cancelled job again (attempts keep counting)."""
+    """Run a failed or canceled job again (attempts keep counting)."""
     return JobRead.model_validate(service.retry(session, job_id))
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from yuantus.core.error_codes import ErrorCode
 
 JOB_NOT_FOUND = ErrorCode("job_not_found", 404, "no job with that id")
-JOB_NOT_PENDING = ErrorCode("job_not_pending", 409, "only a pending job can be cancelled")
+JOB_NOT_PENDING = ErrorCode("job_not_pending", 409, "only a pending job can be canceled")
 JOB_NOT_RETRYABLE = ErrorCode(
     "job_not_retryable",
     409,
-    "only a failed or cancelled job can be retried",
+    "only a failed or canceled job can be retried",
 )
 DUPLICATE_ACTIVE_JOB = ErrorCode(
     "duplicate_active_job",
@@ -19,7 +19,7 @@ DUPLICATE_ACTIVE_JOB = ErrorCode(
 JOB_LOST = ErrorCode(
     "job_lost",
     409,
-    "the worker no longer owns the job (requeued, cancelled or claimed again)",
+    "the worker no longer owns the job (requeued, canceled or claimed again)",
 )
 INVALID_PAYLOAD = ErrorCode("invalid_payload", 422, "a job payload that is not a JSON object")
 INVALID_PROGRESS = ErrorCode("invalid_progress", 422, "a job progress that is not a JSON object")

@@ -14,16 +14,16 @@ JOB_PENDING = "pending"
 JOB_PROCESSING = "processing"
 JOB_COMPLETED = "completed"
 JOB_FAILED = "failed"
-JOB_CANCELLED = "cancelled"
-JOB_STATUSES = (JOB_PENDING, JOB_PROCESSING, JOB_COMPLETED, JOB_FAILED, JOB_CANCELLED)
+JOB_CANCELED = "canceled"
+JOB_STATUSES = (JOB_PENDING, JOB_PROCESSING, JOB_COMPLETED, JOB_FAILED, JOB_CANCELED)
 ACTIVE_STATUSES = (JOB_PENDING, JOB_PROCESSING)
-FINISHED_STATUSES = (JOB_COMPLETED, JOB_FAILED, JOB_CANCELLED)
+FINISHED_STATUSES = (JOB_COMPLETED, JOB_FAILED, JOB_CANCELED)
 
 # the same literal SQL in the model and in migration 0003_jobs, so autogenerate sees no diff
 ACTIVE_WHERE = "status IN ('pending', 'processing')"
 PENDING_WHERE = "status = 'pending'"
 PROCESSING_WHERE = "status = 'processing'"
-STATUS_CHECK = "status IN ('pending', 'processing', 'completed', 'failed', 'cancelled')"
+STATUS_CHECK = "status IN ('pending', 'processing', 'completed', 'failed', 'canceled')"
 
 
 class Job(Base):

@@ -15,7 +15,8 @@ class JobRead(ReadSchema):
 
     id: str
     task_type: str
-    status: str
+    # the API's `state`; the column keeps the seed's name `status`
+    state: str = Field(validation_alias="status")
     priority: int
     payload: dict[str, Any]
     attempts: int = Field(validation_alias="attempt_count")

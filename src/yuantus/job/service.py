@@ -33,7 +33,7 @@ from yuantus.job.backoff import ClaimRecord, with_history
 from yuantus.job.backoff import backoff_delay as backoff_delay  # part of the JobService API
 from yuantus.job.models import (
     ACTIVE_STATUSES,
-    JOB_CANCELLED,
+    JOB_CANCELED,
     JOB_FAILED,
     JOB_PENDING,
     JOB_PROCESSING,
@@ -49,7 +49,7 @@ _PROCESSING_LITERAL = literal_column(f"'{JOB_PROCESSING}'", String())
 
 
 class JobLost(InvalidState):
-    """The worker no longer owns the job (requeued as stale, cancelled or claimed again)."""
+    """The worker no longer owns the job (requeued as stale, canceled or claimed again)."""
 
     default_code = codes.JOB_LOST
 
@@ -225,12 +225,12 @@ def get_job(session: Session, job_id: str) -> Job:
 
 def cancel(session: Session, job_id: str) -> Job:
     """Cancel a pending job; 409 job_not_pending for any other state."""
-    values = {"status": JOB_CANCELLED, "completed_at": utcnow()}
+    values = {"status": JOB_CANCELED, "completed_at": utcnow()}
     statement = update(Job).where(Job.id == job_id, Job.status == JOB_PENDING).values(**values)
     if _rowcount(session, statement) == 0:
         job = get_job(session, job_id)
         raise InvalidState(
-            f"only a pending job can be cancelled; job {job_id} is {job.status}",
+            f"only a pending job can be canceled; job {job_id} is {job.status}",
             code=codes.JOB_NOT_PENDING,
             context={"id": job_id, "status": job.status},
         )
@@ -242,7 +242,7 @@ def cancel_pending_by_dedupe_key(session: Session, dedupe_key: str) -> list[str]
     statement = (
         update(Job)
         .where(Job.dedupe_key == dedupe_key, Job.status == JOB_PENDING)
-        .values(status=JOB_CANCELLED, completed_at=utcnow())
+        .values(status=JOB_CANCELED, completed_at=utcnow())
         .returning(Job.id)
     )
     result = session.execute(statement, execution_options={"synchronize_session": False})
@@ -250,10 +250,10 @@ def cancel_pending_by_dedupe_key(session: Session, dedupe_key: str) -> list[str]
 
 
 def retry(session: Session, job_id: str) -> Job:
-    """Put a failed or cancelled job back to pending; attempts keep counting, one more granted."""
+    """Put a failed or canceled job back to pending; attempts keep counting, one more granted."""
     statement = (
         update(Job)
-        .where(Job.id == job_id, Job.status.in_((JOB_FAILED, JOB_CANCELLED)))
+        .where(Job.id == job_id, Job.status.in_((JOB_FAILED, JOB_CANCELED)))
         .values(
             status=JOB_PENDING,
             worker_id=None,
@@ -278,7 +278,7 @@ def retry(session: Session, job_id: str) -> Job:
     if matched == 0:
         job = get_job(session, job_id)
         raise InvalidState(
-            f"only a failed or cancelled job can be retried; job {job_id} is {job.status}",
+            f"only a failed or canceled job can be retried; job {job_id} is {job.status}",
             code=codes.JOB_NOT_RETRYABLE,
             context={"id": job_id, "status": job.status},
         )
@@ -295,17 +295,17 @@ def list_jobs(
     session: Session,
     page: PageParams,
     *,
-    status: str | None = None,
+    state: str | None = None,
     task_type: str | None = None,
     created_from: datetime | None = None,
     created_to: datetime | None = None,
 ) -> tuple[list[Job], int]:
-    """Jobs, newest first, filtered by status, task type and creation time."""
+    """Jobs, newest first, filtered by state, task type and creation time."""
     query = select(Job).order_by(Job.created_at.desc(), Job.id)
-    if status is not None:
-        if status not in JOB_STATUSES:
-            raise invalid_filter("status", JOB_STATUSES)
-        query = query.where(Job.status == status)
+    if state is not None:
+        if state not in JOB_STATUSES:
+            raise invalid_filter("state", JOB_STATUSES)
+        query = query.where(Job.status == state)
     if task_type is not None:
         query = query.where(Job.task_type == task_type)
     if created_from is not None:
