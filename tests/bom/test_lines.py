@@ -46,7 +46,7 @@ def test_add_update_delete_line(as_user: AsUser, make_part: MakePart) -> None:
     assert r.status_code == 201, r.text
     line = r.json()
     assert line["child_config_id"] == b.config_id
-    assert line["parent_item_id"] == a.id
+    assert line["parent_id"] == a.id
     assert (line["quantity"], line["uom"], line["find_num"]) == ("2.5", "KG", "10")
     assert line["refdes"] == ["C3", "R1", "R2"]
     assert line["sequence"] == 10
@@ -54,16 +54,16 @@ def test_add_update_delete_line(as_user: AsUser, make_part: MakePart) -> None:
     assert second.json()["uom"] == "EA"
     assert second.json()["sequence"] == 20
 
-    r = eng.patch(f"/api/v1/bom/lines/{line['id']}", json={"quantity": 3, "find_num": "20"})
+    r = eng.patch(f"/api/v1/bom/lines/{line['line_id']}", json={"quantity": 3, "find_num": "20"})
     assert r.status_code == 200
     assert r.json()["quantity"] == "3"
     assert r.json()["find_num"] == "20"
     assert r.json()["uom"] == "KG"
-    assert eng.get(f"/api/v1/bom/lines/{line['id']}").json()["quantity"] == "3"
+    assert eng.get(f"/api/v1/bom/lines/{line['line_id']}").json()["quantity"] == "3"
 
-    assert eng.delete(f"/api/v1/bom/lines/{line['id']}").status_code == 204
-    assert eng.get(f"/api/v1/bom/lines/{line['id']}").status_code == 404
-    assert eng.delete(f"/api/v1/bom/lines/{line['id']}").json()["detail"]["code"] == (
+    assert eng.delete(f"/api/v1/bom/lines/{line['line_id']}").status_code == 204
+    assert eng.get(f"/api/v1/bom/lines/{line['line_id']}").status_code == 404
+    assert eng.delete(f"/api/v1/bom/lines/{line['line_id']}").json()["detail"]["code"] == (
         "bom_line_not_found"
     )
 
@@ -91,7 +91,8 @@ def test_bad_input_is_refused_and_writes_nothing(
     r = eng.post(f"/api/v1/bom/{a.id}/children", json={"child_id": b.id, "quantity": 1, "x": 1})
     assert r.status_code == 422
     line = _add(eng, a.id, b.id, quantity=1).json()
-    assert eng.patch(f"/api/v1/bom/lines/{line['id']}", json={"quantity": 0}).status_code == 422
+    url = f"/api/v1/bom/lines/{line['line_id']}"
+    assert eng.patch(url, json={"quantity": 0}).status_code == 422
     assert eng.patch("/api/v1/bom/lines/nope", json={"quantity": 1}).status_code == 404
     with database.scope() as s:
         assert s.scalar(select(func.count()).select_from(BomLine)) == 1
@@ -138,12 +139,12 @@ def test_frozen_parent_refuses_changes(
         release_item(s, a, users["engineer"])
     for r in (
         _add(eng, a.id, b.id, quantity=1),
-        eng.patch(f"/api/v1/bom/lines/{line['id']}", json={"quantity": 5}),
-        eng.delete(f"/api/v1/bom/lines/{line['id']}"),
+        eng.patch(f"/api/v1/bom/lines/{line['line_id']}", json={"quantity": 5}),
+        eng.delete(f"/api/v1/bom/lines/{line['line_id']}"),
     ):
         assert r.status_code == 409
         assert r.json()["detail"]["code"] == "item_frozen"
-    assert eng.get(f"/api/v1/bom/lines/{line['id']}").json()["quantity"] == "1"
+    assert eng.get(f"/api/v1/bom/lines/{line['line_id']}").json()["quantity"] == "1"
 
 
 def test_cycles_are_refused_at_any_depth(as_user: AsUser, make_part: MakePart) -> None:

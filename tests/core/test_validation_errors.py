@@ -141,7 +141,7 @@ def test_a_bad_quantity_is_invalid_quantity_everywhere(
             f"{API}/bom/{parent['id']}/children",
             json={"child_id": child["id"], "quantity": quantity},
         ),
-        eng.patch(f"{API}/bom/lines/{line['id']}", json={"quantity": quantity}),
+        eng.patch(f"{API}/bom/lines/{line['line_id']}", json={"quantity": quantity}),
         eng.post(f"{API}/workorders", json={"product_id": parent["id"], "quantity": quantity}),
     ]
     for r in answers:

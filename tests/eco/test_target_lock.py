@@ -220,7 +220,7 @@ def test_target_changes_are_in_the_eco_history_with_before_and_after(
     link = upload(eng, target, b"rev B drawing bytes", filename="gb-100.pdf")
     ok(eng.patch(f"{ITEMS}/{target}", json={"name": "Gearbox, reinforced"}))
     assert eng.delete(f"{ITEMS}/{target}/files/{link['id']}").status_code == 204
-    assert eng.delete(f"{BOM}/lines/{added['id']}").status_code == 204
+    assert eng.delete(f"{BOM}/lines/{added['line_id']}").status_code == 204
     drawing = {"document_id": assembly["drawing"]["id"], "role": "drawing"}
     doc_link = ok(eng.post(f"{ITEMS}/{target}/documents", json=drawing), 201)
     assert eng.delete(f"{ITEMS}/{target}/documents/{doc_link['id']}").status_code == 204

@@ -61,7 +61,7 @@ def test_a_parts_life_is_its_history_newest_first(as_user: Client, users: dict[s
         lifecycle(approver, child, "release")
     first = _line(eng, part, bolt, 2, "10")
     _line(eng, part, washer, 1.5, "20")
-    ok(eng.patch(f"/api/v1/bom/lines/{first['id']}", json={"quantity": 4}))
+    ok(eng.patch(f"/api/v1/bom/lines/{first['line_id']}", json={"quantity": 4}))
     files = {"file": ("bracket.pdf", DRAWING, "application/pdf")}
     ok(eng.post(f"{ITEMS}/{part}/files", files=files, data={"role": "printout"}), 201)
     lifecycle(eng, part, "submit")
@@ -108,7 +108,7 @@ def test_a_parts_life_is_its_history_newest_first(as_user: Client, users: dict[s
     )
     added_bolt, added_washer, updated = rows[-3], rows[-4], rows[-5]
     assert added_bolt["before"] is None
-    assert (added_bolt["after"]["id"], added_bolt["after"]["quantity"]) == (first["id"], "2")
+    assert (added_bolt["after"]["id"], added_bolt["after"]["quantity"]) == (first["line_id"], "2")
     assert added_washer["after"]["quantity"] == "1.5"
     assert (updated["before"]["quantity"], updated["after"]["quantity"]) == ("2", "4")
     linked = rows[-6]["after"]

@@ -42,10 +42,10 @@ class BomLineUpdate(PatchSchema):
 
 
 class BomLineRead(ReadSchema):
-    """A stored BOM line."""
+    """A stored BOM line: `line_id` and `parent_id`, as in the flat, tree and where-used rows."""
 
-    id: str
-    parent_item_id: str
+    line_id: str = Field(validation_alias="id")
+    parent_id: str = Field(validation_alias="parent_item_id")
     child_config_id: str
     quantity: ExactOut
     uom: str
