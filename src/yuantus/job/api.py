@@ -14,10 +14,12 @@ from yuantus.core.schemas import Page
 from yuantus.identity.deps import CurrentUser, require_role
 from yuantus.identity.models import User
 from yuantus.job import service
+from yuantus.job.models import JOB_TRANSITIONS
 from yuantus.job.schemas import JobRead
 
 router = APIRouter(route_class=TransactionalRoute, tags=["job"])
-Engineer = Annotated[User, Depends(require_role("engineer"))]
+# cancel and retry share their roles (job/models.py JOB_TRANSITIONS)
+Engineer = Annotated[User, Depends(require_role(*JOB_TRANSITIONS["retry"].roles))]
 
 
 @router.get("/jobs", response_model=Page[JobRead])

@@ -9,6 +9,7 @@ from sqlalchemy import CheckConstraint, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from yuantus.core.db import Base, JSONType, UTCDateTime, new_id, utcnow
+from yuantus.core.transitions import Rule
 
 JOB_PENDING = "pending"
 JOB_PROCESSING = "processing"
@@ -18,6 +19,11 @@ JOB_CANCELED = "canceled"
 JOB_STATUSES = (JOB_PENDING, JOB_PROCESSING, JOB_COMPLETED, JOB_FAILED, JOB_CANCELED)
 ACTIVE_STATUSES = (JOB_PENDING, JOB_PROCESSING)
 FINISHED_STATUSES = (JOB_COMPLETED, JOB_FAILED, JOB_CANCELED)
+# the actions people take on a job (the worker's claim, complete and fail are its own)
+JOB_TRANSITIONS: dict[str, Rule] = {
+    "cancel": Rule((JOB_PENDING,), JOB_CANCELED, ("engineer",)),
+    "retry": Rule((JOB_FAILED, JOB_CANCELED), JOB_PENDING, ("engineer",)),
+}
 
 # the same literal SQL in the model and in migration 0003_jobs, so autogenerate sees no diff
 ACTIVE_WHERE = "status IN ('pending', 'processing')"

@@ -38,6 +38,7 @@ from yuantus.job.models import (
     JOB_PENDING,
     JOB_PROCESSING,
     JOB_STATUSES,
+    JOB_TRANSITIONS,
     Job,
 )
 from yuantus.job.registry import get_handler, registered_task_types
@@ -226,13 +227,14 @@ def get_job(session: Session, job_id: str) -> Job:
 def cancel(session: Session, job_id: str) -> Job:
     """Cancel a pending job; 409 job_not_pending for any other state."""
     values = {"status": JOB_CANCELED, "completed_at": utcnow()}
-    statement = update(Job).where(Job.id == job_id, Job.status == JOB_PENDING).values(**values)
+    from_states = JOB_TRANSITIONS["cancel"].from_states
+    statement = update(Job).where(Job.id == job_id, Job.status.in_(from_states)).values(**values)
     if _rowcount(session, statement) == 0:
         job = get_job(session, job_id)
         raise InvalidState(
             f"only a pending job can be canceled; job {job_id} is {job.status}",
             code=codes.JOB_NOT_PENDING,
-            context={"id": job_id, "status": job.status},
+            context={"id": job_id, "state": job.status},
         )
     return _reload(session, job_id)
 
@@ -253,7 +255,7 @@ def retry(session: Session, job_id: str) -> Job:
     """Put a failed or canceled job back to pending; attempts keep counting, one more granted."""
     statement = (
         update(Job)
-        .where(Job.id == job_id, Job.status.in_((JOB_FAILED, JOB_CANCELED)))
+        .where(Job.id == job_id, Job.status.in_(JOB_TRANSITIONS["retry"].from_states))
         .values(
             status=JOB_PENDING,
             worker_id=None,
@@ -280,7 +282,7 @@ def retry(session: Session, job_id: str) -> Job:
         raise InvalidState(
             f"only a failed or canceled job can be retried; job {job_id} is {job.status}",
             code=codes.JOB_NOT_RETRYABLE,
-            context={"id": job_id, "status": job.status},
+            context={"id": job_id, "state": job.status},
         )
     _notify_workers(session)
     return _reload(session, job_id)
