@@ -67,7 +67,7 @@ class Transition:
     """One state change as hooks see it; `point` (e.g. "eco.move") names the hook point.
 
     `from_state`/`to_state` are the object's own states (item lifecycle, ECO state,
-    routing state, work-order status); `from_stage`/`to_stage` are ECO stage names and
+    routing state, work-order state); `from_stage`/`to_stage` are ECO stage names and
     stay None for every other object.
     """
 
