@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from yuantus.breakage.models import STATES as BREAKAGE_STATES
+from yuantus.breakage.models import TRANSITIONS as BREAKAGE_TRANSITIONS
+from yuantus.breakage.models import WRITER_ROLES as BREAKAGE_ROLES
 from yuantus.core.transitions import Rule
 from yuantus.eco.models import DECISIONS, ECO_STATES
 from yuantus.eco.transitions import ECO_TRANSITIONS
@@ -27,6 +30,10 @@ OBJECTS: dict[str, tuple[tuple[str, ...], Mapping[str, Rule] | None]] = {
     "Routing": (ROUTING_STATES, ROUTING_TRANSITIONS),
     "Work order": (WORKORDER_STATES, WORKORDER_TRANSITIONS),
     "Job": (JOB_STATUSES, JOB_TRANSITIONS),
+    "Breakage incident": (
+        BREAKAGE_STATES,
+        {a: Rule(src, to, BREAKAGE_ROLES) for a, (src, to) in BREAKAGE_TRANSITIONS.items()},
+    ),
 }
 
 
