@@ -92,3 +92,9 @@ def test_a_canceled_eco_offers_nothing(as_user: Client, product: str) -> None:
     canceled = ok(act(eng, eco["id"], "cancel", comment="superseded by another change"))
     assert canceled["state"] == "canceled"
     assert offered(as_user("admin"), eco["id"]) == ("canceled", [])
+    last = events(eng, eco["id"])[-1]
+    assert (last["event_type"], last["to_value"], last["data"]) == (
+        "action_comment",
+        "cancel",
+        {"comment": "superseded by another change"},
+    )

@@ -40,8 +40,18 @@ def test_routing_release_is_offered_to_writers_while_draft(
     assert detail["context"] == {"action": "obsolete", "allowed": ["release"]}
     assert ok(eng.get(url))["state"] == "draft"
     refused(act(viewer, url, "release"), 403, "role_required")
-    released = ok(act(prod, url, "release"))
+    body = {"action": "release", "comment": "first article approved"}
+    released = ok(prod.post(f"{url}/transitions", json=body))
     assert (released["state"], released["warnings"]) == ("released", [])
+    rows = ok(as_user("admin").get(f"{API}/audit", params={"object_id": rt["id"]}))["items"]
+    assert [(r["action"], r["before"], r["after"], r["actor_name"]) for r in rows] == [
+        (
+            "release",
+            {"state": "draft"},
+            {"state": "released", "version": 1, "comment": "first article approved"},
+            "production",
+        )
+    ]
     # released is frozen: new versions start with new-version, not a transition
     assert offered(eng, url) == ("released", [])
     assert refused(act(eng, url, "release"), 409, "invalid_transition")["context"] == {
@@ -76,6 +86,13 @@ def test_workorder_actions_follow_its_state(
     assert offered(prod, url) == ("in_progress", [("complete", "done")])
     done = ok(act(prod, url, "complete"))
     assert (done["state"], done["warnings"]) == ("done", [])
+    rows = ok(as_user("admin").get(f"{API}/audit", params={"object_id": order["id"]}))["items"]
+    # newest first: one row per action, none for the refused ones
+    assert [(r["action"], r["before"]["state"], r["after"]["state"]) for r in rows] == [
+        ("complete", "in_progress", "done"),
+        ("start", "released", "in_progress"),
+        ("release", "draft", "released"),
+    ]
     assert offered(as_user("admin"), url) == ("done", [])
     listed = ok(eng.get(f"{API}/workorders", params={"state": "done"}))["items"]
     assert [o["number"] for o in listed] == [order["number"]]

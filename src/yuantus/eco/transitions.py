@@ -17,6 +17,7 @@ from yuantus.eco import stages as stage_service
 from yuantus.eco.apply import _missing_for_apply, action_apply, action_cancel
 from yuantus.eco.approvals import approve, may_decide, reject
 from yuantus.eco.flow import move_to_stage
+from yuantus.eco.history import record_event
 from yuantus.eco.models import Eco
 from yuantus.identity.models import User
 
@@ -50,6 +51,10 @@ def take(
     rule = transitions.rule_for("an ECO", ECO_TRANSITIONS, action)
     if action not in _DECISIONS:
         transitions.ensure_role(action, rule, user)
+    if action == "approve":
+        return approve(session, eco, user, comment)
+    if action == "reject":
+        return reject(session, eco, user, comment)
     if action == "move":
         if stage_id is None:
             raise Unprocessable(
@@ -57,14 +62,17 @@ def take(
                 code=ec.VALIDATION_FAILED,
                 context={"action": action, "field": "stage_id"},
             )
-        return move_to_stage(session, eco, stage_service.get_stage(session, stage_id), user)
-    if action == "approve":
-        return approve(session, eco, user, comment)
-    if action == "reject":
-        return reject(session, eco, user, comment)
-    if action == "apply":
-        return action_apply(session, eco, user)
-    return action_cancel(session, eco, user)
+        eco = move_to_stage(session, eco, stage_service.get_stage(session, stage_id), user)
+    elif action == "apply":
+        eco = action_apply(session, eco, user)
+    else:
+        eco = action_cancel(session, eco, user)
+    if comment:
+        # a decision keeps its own comment; the other actions' comments go to the history
+        record_event(
+            session, eco, "action_comment", user.id, to_value=action, data={"comment": comment}
+        )
+    return eco
 
 
 def options(session: Session, eco: Eco, user: User) -> TransitionOptions:

@@ -128,7 +128,7 @@ def post_routing_transition(
 ) -> RoutingReleaseRead:
     """Take an action (release: earlier released versions of its code become obsolete)."""
     routing = routing_service.get(session, routing_id)
-    routing = routing_service.transition(session, routing, body.action, user)
+    routing = routing_service.transition(session, routing, body.action, user, body.comment)
     return RoutingReleaseRead(
         **_detail(session, routing).model_dump(), warnings=hooks.warnings(session)
     )
@@ -223,7 +223,7 @@ def post_workorder_transition(
 ) -> WorkOrderTransitionRead:
     """Take an action (release, start, complete, cancel); 409 names the allowed actions."""
     order = workorder_service.get(session, workorder_id)
-    order = workorder_service.transition(session, order, body.action, user)
+    order = workorder_service.transition(session, order, body.action, user, body.comment)
     answer = WorkOrderTransitionRead.model_validate(order)
     return answer.model_copy(update={"warnings": hooks.warnings(session)})
 

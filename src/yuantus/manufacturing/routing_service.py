@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from yuantus.audit import service as audit
 from yuantus.core import error_codes as ec
 from yuantus.core import transitions
 from yuantus.core.db import new_id, utcnow
@@ -170,12 +171,18 @@ def lock_editable(session: Session, routing_id: str) -> Routing:
     return routing
 
 
-def transition(session: Session, routing: Routing, action: str, user: User | None) -> Routing:
+def transition(
+    session: Session,
+    routing: Routing,
+    action: str,
+    user: User | None,
+    comment: str | None = None,
+) -> Routing:
     """Take an action on a routing (release) through its hooks; 409 naming the allowed ones."""
     rule = transitions.rule_for("a routing", ROUTING_TRANSITIONS, action)
     if user is not None:
         transitions.ensure_role(action, rule, user)
-    return release(session, routing, user)
+    return release(session, routing, user, comment)
 
 
 def transition_options(routing: Routing, user: User) -> TransitionOptions:
@@ -183,7 +190,9 @@ def transition_options(routing: Routing, user: User) -> TransitionOptions:
     return transitions.options(routing.state, ROUTING_TRANSITIONS, user)
 
 
-def release(session: Session, routing: Routing, user: User | None = None) -> Routing:
+def release(
+    session: Session, routing: Routing, user: User | None = None, comment: str | None = None
+) -> Routing:
     """Release a draft routing through its hooks; older released versions become obsolete."""
     # lock and re-read: of two racing releases (or a release and an edit) one sees the other
     routing = get_for_update(session, routing.id)
@@ -207,6 +216,16 @@ def release(session: Session, routing: Routing, user: User | None = None) -> Rou
     )
     with run_transition(session, transition, routing_hooks):
         _release(session, routing)
+        # inside the savepoint: a release a hook vetoes leaves no row
+        audit.record(
+            session,
+            object_type="routing",
+            object_id=routing.id,
+            action="release",
+            before={"state": "draft"},
+            after={"state": routing.state, "version": routing.version, "comment": comment},
+            actor=user,
+        )
     return routing
 
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from yuantus.audit import service as audit
 from yuantus.core import decimals, sequences, transitions
 from yuantus.core import error_codes as ec
 from yuantus.core.db import utcnow
@@ -132,7 +133,11 @@ def create(
 
 
 def transition(
-    session: Session, order: WorkOrder, action: str, user: User | None = None
+    session: Session,
+    order: WorkOrder,
+    action: str,
+    user: User | None = None,
+    comment: str | None = None,
 ) -> WorkOrder:
     """Take an action on a work order through its hooks; 409 naming the allowed actions."""
     rule = transitions.rule_for("a work order", WORKORDER_TRANSITIONS, action)
@@ -163,6 +168,16 @@ def transition(
         _ENTER[action](session, order)
         order.state = rule.to_state
         order.updated_at = utcnow()
+        # inside the savepoint: a move a hook vetoes leaves no row
+        audit.record(
+            session,
+            object_type="workorder",
+            object_id=order.id,
+            action=action,
+            before={"state": event.from_state},
+            after={"state": order.state, "comment": comment},
+            actor=user,
+        )
     return order
 
 
