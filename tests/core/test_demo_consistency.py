@@ -56,7 +56,8 @@ def test_every_change_the_demo_makes_names_who_made_it(
     with database.scope() as s:
         nameless = s.execute(
             select(AuditEvent.object_type, AuditEvent.action).where(
-                AuditEvent.object_type == "item", AuditEvent.actor_name.is_(None)
+                AuditEvent.object_type.in_(("item", "routing", "workorder")),
+                AuditEvent.actor_name.is_(None),
             )
         ).all()
         assert nameless == []

@@ -77,7 +77,7 @@ def load(session: Session, ctx: DemoContext) -> None:
                 run_time=run,
                 work_instructions=text,
             )
-        routing_service.release(session, routing)
+        routing_service.release(session, routing, ctx.users.get("engineer"))
     ctx.objects["routing"] = routing
     ctx.report.append(f"  routing: {routing.routing_code} v{routing.version} ({routing.state})")
     orders, _ = workorder_service.list_workorders(
@@ -97,7 +97,7 @@ def load(session: Session, ctx: DemoContext) -> None:
             routing_id=routing.id,
             user=ctx.users.get("production"),
         )
-        workorder_service.transition(session, order, "release")
+        workorder_service.transition(session, order, "release", ctx.users.get("production"))
         ctx.report.append(f"  work order: {order.number} x{DEMO_QUANTITY} released")
     ctx.objects["workorder"] = order
 
