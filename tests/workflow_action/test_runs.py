@@ -126,7 +126,8 @@ def test_a_block_after_rule_undoes_the_move_and_an_earlier_rules_job(
     eco_id, _target = open_target(eng, product)
     eco = {"id": eco_id}
     response = eng.post(
-        f"/api/v1/eco/{eco['id']}/move-stage", json={"stage_id": stages(eng)[REVIEW]["id"]}
+        f"/api/v1/eco/{eco['id']}/transitions",
+        json={"action": "move", "stage_id": stages(eng)[REVIEW]["id"]},
     )
     assert response.status_code == 409, response.text
     detail = response.json()["detail"]

@@ -125,7 +125,7 @@ def test_an_order_keeps_the_revision_of_its_release_while_the_routing_moves_on(
 ) -> None:
     with database.scope() as s:
         order = workorder_service.create(s, shop.ids["PUMP"], 5, user=users["production"])
-        workorder_service.transition(s, order, "released")
+        workorder_service.transition(s, order, "release")
         order_id = order.id
         revised = item_service.revise(s, item_service.get(s, shop.ids["DRW"]), users["engineer"])
         revised_id = revised.id

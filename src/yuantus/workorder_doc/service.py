@@ -169,7 +169,7 @@ class Pack:
 
 def rule_for_order(order: WorkOrder | None) -> RevisionRule:
     """As of the order's release for a released order; else the latest released."""
-    if order is not None and order.status in RELEASED_ORDER_STATES and order.released_at:
+    if order is not None and order.state in RELEASED_ORDER_STATES and order.released_at:
         return RevisionRule("as_of", order.released_at)
     return RevisionRule("released")
 

@@ -1,8 +1,8 @@
 """jobs: one spelling of canceled (was cancelled) in stored rows and the status CHECK
 
-Revision ID: 0014_job_canceled
-Revises: 0013_breakage_incidents
-Create Date: 2026-12-02 14:10:00
+Revision ID: 0018_job_canceled
+Revises: 0017_workorder_doc_packs
+Create Date: 2026-12-02 16:00:00
 """
 
 from collections.abc import Sequence
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0014_job_canceled"
-down_revision: str | None = "0013_breakage_incidents"
+revision: str = "0018_job_canceled"
+down_revision: str | None = "0017_workorder_doc_packs"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
