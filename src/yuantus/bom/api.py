@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Response, status
+from fastapi import APIRouter, Depends, Query, Response, UploadFile, status
 from sqlalchemy.orm import Session
 
-from yuantus.bom import delta, service
+from yuantus.bom import delta, exporting, importing, service, sheets
 from yuantus.bom.compare import COMPARE_MODES, LINE_KEYS, compare_by_ids
 from yuantus.bom.schemas import (
+    BomImportRead,
     BomLineCreate,
     BomLineRead,
     BomLineUpdate,
     BomTreeRead,
+    CreatedPartRead,
     DeltaApply,
     FlatBom,
     FlatRowRead,
+    ImportErrorRead,
+    ImportLineRead,
     ItemRef,
     RuleRead,
     TreeNodeRead,
@@ -24,7 +28,7 @@ from yuantus.bom.schemas import (
     WhereUsedRead,
 )
 from yuantus.core import decimals
-from yuantus.core.deps import SessionDep
+from yuantus.core.deps import SessionDep, SettingsDep
 from yuantus.core.http import TransactionalRoute
 from yuantus.core.pagination import MAX_OFFSET
 from yuantus.identity.deps import CurrentUser, require_role
@@ -160,7 +164,19 @@ def tree(
     return BomTreeRead(**dict(node), rule=RuleRead(**used.describe()))
 
 
-@router.get("/bom/{item_id}/flat", response_model=FlatBom)
+@router.get(
+    "/bom/{item_id}/flat",
+    response_model=FlatBom,
+    responses={
+        200: {
+            "content": {
+                "text/csv": {"schema": {"type": "string"}},
+                sheets.XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}},
+            },
+            "description": "the rows as JSON, or a CSV/XLSX download (`format`)",
+        }
+    },
+)
 def flat(
     item_id: str,
     session: SessionDep,
@@ -169,10 +185,21 @@ def flat(
     levels: Levels = -1,
     limit: Annotated[int | None, Query(ge=1, description="rows per page; all when omitted")] = None,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
-) -> FlatBom:
+    fmt: Annotated[
+        Literal["json", "csv", "xlsx"],
+        Query(alias="format", description="json (default), or a csv/xlsx download"),
+    ] = "json",
+) -> Any:
     """The exploded BOM as rows in depth-first order, with extended quantities."""
     item, used, rows = service.flat_for(session, item_id, levels, rule)
     page = rows[offset : offset + limit if limit else None]
+    if fmt != "json":
+        content, media_type, filename = exporting.export_flat(item, page, fmt)
+        return Response(
+            content=content,
+            media_type=media_type,
+            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        )
     return FlatBom(
         item=ItemRef.model_validate(item),
         rule=RuleRead(**used.describe()),
@@ -192,4 +219,47 @@ def where_used(
         rule=RuleRead(**used.describe()),
         items=[WhereUsedRead.model_validate(r) for r in rows],
         total=len(rows),
+    )
+
+
+@router.post(
+    "/bom/{item_id}/import", response_model=BomImportRead, status_code=status.HTTP_201_CREATED
+)
+def import_bom(
+    item_id: str,
+    file: UploadFile,
+    response: Response,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: Engineer,
+    dry_run: Annotated[
+        bool, Query(description="answer the lines and errors; write nothing (200)")
+    ] = False,
+    create_missing: Annotated[
+        bool, Query(description="create unknown child numbers as Draft Parts")
+    ] = False,
+) -> BomImportRead:
+    """Import a CSV or XLSX sheet as the BOM lines of a Draft revision, all or nothing."""
+    content = importing.read_upload(file.file, settings.bom_import_max_bytes)
+    result = importing.import_bom(
+        session,
+        item_id,
+        content,
+        file.filename,
+        dry_run=dry_run,
+        create_missing=create_missing,
+        user=user,
+        max_rows=settings.bom_import_max_rows,
+    )
+    if dry_run:
+        response.status_code = status.HTTP_200_OK
+    return BomImportRead(
+        item=ItemRef.model_validate(result.item),
+        dry_run=result.dry_run,
+        format=result.format,
+        filename=result.filename,
+        rows=result.rows,
+        lines=[ImportLineRead.model_validate(line) for line in result.lines],
+        created_parts=[CreatedPartRead.model_validate(p) for p in result.created_parts],
+        errors=[ImportErrorRead.model_validate(e) for e in result.errors],
     )

@@ -35,3 +35,13 @@ DELTA_NOT_APPLICABLE = ErrorCode(
     422,
     "the delta names no lines it could apply (summarized, or no level/child)",
 )
+BOM_IMPORT_INVALID = ErrorCode(
+    "bom_import_invalid",
+    422,
+    "the import file has errors; `context.errors` lists each (row, column, code, reason)",
+)
+BOM_IMPORT_UNREADABLE = ErrorCode(
+    "bom_import_unreadable",
+    422,
+    "the upload is not a CSV or XLSX spreadsheet",
+)

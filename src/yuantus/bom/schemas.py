@@ -181,3 +181,53 @@ class DeltaApply(Schema):
 
     target_id: str
     operations: list[DeltaOperation]
+
+
+class ImportLineRead(ReadSchema):
+    """A line of an import: added (`add`) or found already in a sub-assembly's BOM (`keep`)."""
+
+    row: int
+    level: int
+    parent_number: str
+    parent_revision: str
+    child_number: str
+    child_revision: str
+    child_name: str
+    child_created: bool
+    quantity: ExactOut
+    uom: str
+    find_num: str | None
+    refdes: list[str]
+    notes: str | None
+    action: str
+    line_id: str | None
+
+
+class ImportErrorRead(ReadSchema):
+    """What is wrong with one row of the sheet (row 1 is the header; column as written)."""
+
+    row: int
+    column: str | None
+    code: str
+    reason: str
+
+
+class CreatedPartRead(ReadSchema):
+    """A Part an import created (create_missing), Draft revision A."""
+
+    item_number: str
+    revision: str
+    name: str
+
+
+class BomImportRead(ReadSchema):
+    """An import's result: the lines (would be) created, the parts created, the errors."""
+
+    item: ItemRef
+    dry_run: bool
+    format: str
+    filename: str | None
+    rows: int
+    lines: list[ImportLineRead]
+    created_parts: list[CreatedPartRead]
+    errors: list[ImportErrorRead]

@@ -112,6 +112,21 @@ def current_by_config(session: Session, config_ids: Sequence[str]) -> dict[str, 
     return {row.config_id: row for row in rows}
 
 
+def current_by_numbers(session: Session, item_type: str, numbers: Sequence[str]) -> dict[str, Item]:
+    """The current revisions of many items of a type at once, keyed by item number."""
+    rules.check_type(item_type)
+    wanted = sorted(set(numbers))
+    out: dict[str, Item] = {}
+    for start in range(0, len(wanted), 5000):
+        query = select(Item).where(
+            Item.item_type == item_type,
+            Item.item_number.in_(wanted[start : start + 5000]),
+            Item.is_current,
+        )
+        out.update((row.item_number, row) for row in session.scalars(query))
+    return out
+
+
 def get_by_number(
     session: Session, item_type: str, item_number: str, revision: str | None = None
 ) -> Item:
