@@ -189,6 +189,15 @@ def test_bad_input_is_refused_with_per_row_errors_and_nothing_written(
         (_csv("child,quantity", "NUT,1", "BOLT,1"), [(3, "child", "bom_cycle")]),
         (_csv("level,child,quantity", "2,NUT,1"), [(2, "level", "invalid_level")]),
         (
+            _csv("level,parent,child,quantity", "1,,NUT,1", "2,TOP,BOLT,1"),
+            [(3, "parent", "parent_mismatch")],
+        ),
+        # a bad row still opens its level: the row below it is not misplaced
+        (
+            _csv("level,child,quantity", "1,NUT,x", "2,GHOST,1"),
+            [(2, "quantity", "invalid_quantity"), (3, "child", "unknown_child")],
+        ),
+        (
             _csv("parent,child,quantity", "TOP,NUT,1", "ELSEWHERE,NUT,1"),
             [(3, "parent", "unknown_parent")],
         ),

@@ -142,76 +142,114 @@ def read_header(table: Table) -> tuple[dict[str, int], Sheet]:
 
 
 def read_sheet(table: Table, root_number: str) -> Sheet:
-    """The rows of a sheet checked one by one and placed in the tree under the imported item."""
+    """The rows of a sheet checked one by one and placed in the tree under the imported item.
+
+    The file's own top number (the parent its first row names, e.g. the assembly it was
+    exported from) stands for the imported item, so an export imports under a new number.
+    """
     positions, sheet = read_header(table)
     if sheet.errors:
         return sheet
     by_level = "level" in positions
-    # level style: the stack of open parents; (level, node, number)
-    stack: list[tuple[int, str, str]] = [(0, ROOT, root_number)]
-    for number, cells in table.rows:
 
-        def cell(column: str, cells: list[str] = cells) -> str:
+    def reader(cells: list[str]) -> Callable[[str], str]:
+        def cell(column: str) -> str:
             index = positions.get(column)
             return cells[index].strip() if index is not None and index < len(cells) else ""
 
+        return cell
+
+    cells_of = [(number, reader(cells)) for number, cells in table.rows]
+    children = {cell("child") for _, cell in cells_of}
+    first_parent = cells_of[0][1]("parent") if cells_of else ""
+    roots = {"", root_number}
+    if first_parent not in children:
+        roots.add(first_parent)
+    # level style: the stack of open parents; (level, node, number)
+    stack: list[tuple[int, str, str]] = [(0, ROOT, root_number)]
+    for number, cell in cells_of:
         row = _read_row(sheet, number, cell, by_level)
-        if row is None:
-            continue
-        parent_text = cell("parent")
         if by_level:
-            while stack[-1][0] >= row.level:
-                stack.pop()
-            if stack[-1][0] != row.level - 1:
-                sheet.errors.append(
-                    RowError(
-                        number,
-                        sheet.header("level"),
-                        INVALID_LEVEL,
-                        f"level {row.level} follows level {stack[-1][0]}: "
-                        "a level is at most one deeper than the row before",
-                    )
-                )
+            level_text = cell("level")
+            level = int(level_text) if level_text.isdigit() and int(level_text) >= 1 else None
+            if level is None or not _place(sheet, stack, number, level, row, cell, roots):
                 continue
-            _, parent_node, parent_number = stack[-1]
-            if parent_text and parent_text != parent_number:
-                sheet.errors.append(
-                    RowError(
-                        number,
-                        sheet.header("parent"),
-                        PARENT_MISMATCH,
-                        f"the parent is {parent_text!r} but level {row.level} puts the row "
-                        f"under {parent_number!r}",
-                    )
-                )
-                continue
-            ancestors = [n for _, _, n in stack]
-            row.parent_node, row.node, row.parent_number = parent_node, f"r{number}", parent_number
-            stack.append((row.level, row.node, row.child_number))
-        else:
-            parent_number = parent_text or root_number
-            ancestors = [root_number]
+        elif row is not None:
+            parent_number = cell("parent")
+            parent_number = root_number if parent_number in roots else parent_number
             row.parent_number = parent_number
             row.parent_node = ROOT if parent_number == root_number else f"n:{parent_number}"
             row.node = f"n:{row.child_number}"
-        child = row.child_number
-        if child in ancestors:
-            sheet.errors.append(
-                RowError(
-                    number,
-                    sheet.header("child"),
-                    BOM_CYCLE,
-                    f"{row.child_number} would contain itself: "
-                    + " -> ".join(
-                        [*ancestors[ancestors.index(row.child_number) :], row.child_number]
-                    ),
-                )
-            )
-            continue
-        sheet.rows.append(row)
+            if row.child_number == root_number:
+                _cycle(sheet, row, [root_number])
+                continue
+        if row is not None:
+            sheet.rows.append(row)
     if not by_level:
         sheet.rows = _tree_order(sheet, root_number)
     return sheet
+
+
+def _place(
+    sheet: Sheet,
+    stack: list[tuple[int, str, str]],
+    number: int,
+    level: int,
+    row: Row | None,
+    cell: Callable[[str], str],
+    roots: set[str],
+) -> bool:
+    """Level style: hang a row under the open parent one level up; False on an error."""
+    while stack[-1][0] >= level:
+        stack.pop()
+    if stack[-1][0] != level - 1:
+        sheet.errors.append(
+            RowError(
+                number,
+                sheet.header("level"),
+                INVALID_LEVEL,
+                f"level {level} follows level {stack[-1][0]}: "
+                "a level is at most one deeper than the row before",
+            )
+        )
+        return False
+    _, parent_node, parent_number = stack[-1]
+    ancestors = [n for _, _, n in stack]
+    # a bad row still opens its level: its children are not misplaced under another parent
+    stack.append((level, f"r{number}", cell("child")))
+    if row is None:
+        return False
+    parent_text = cell("parent")
+    named_ok = parent_text == parent_number or (parent_node == ROOT and parent_text in roots)
+    if parent_text and not named_ok:
+        sheet.errors.append(
+            RowError(
+                number,
+                sheet.header("parent"),
+                PARENT_MISMATCH,
+                f"the parent is {parent_text!r} but level {level} puts the row "
+                f"under {parent_number!r}",
+            )
+        )
+        return False
+    row.parent_node, row.node, row.parent_number = parent_node, f"r{number}", parent_number
+    if row.child_number in ancestors:
+        _cycle(sheet, row, ancestors)
+        return False
+    return True
+
+
+def _cycle(sheet: Sheet, row: Row, ancestors: list[str]) -> None:
+    """A bom_cycle error: the row's child is one of its own ancestors."""
+    chain = [*ancestors[ancestors.index(row.child_number) :], row.child_number]
+    sheet.errors.append(
+        RowError(
+            row.row,
+            sheet.header("child"),
+            BOM_CYCLE,
+            f"{row.child_number} would contain itself: {' -> '.join(chain)}",
+        )
+    )
 
 
 def _read_row(sheet: Sheet, number: int, cell: Callable[[str], str], by_level: bool) -> Row | None:
