@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -72,25 +71,52 @@ def test_export_formats(as_user: AsUser, example: dict[str, Item]) -> None:
         "line_key",
         "parent_number",
         "child_number",
+        "child_name",
         "field",
         "before",
         "after",
+        "change",
         "severity",
         "risk_level",
     ]
-    body = [row[:5] + row[7:] for row in rows[1:]]
-    # one row per add/remove, one per changed field (RES changed refdes and notes)
+    body = [[row[0], row[3], *row[5:]] for row in rows[1:]]
+    # one row per field an operation removes, changes or adds, in words; no JSON anywhere
     assert body == [
-        ["remove", "WASHER", "TOP", "WASHER", "", "major", "medium"],
-        ["update", "ASM1", "TOP", "ASM1", "quantity", "major", "high"],
-        ["update", "BOLT", "TOP", "BOLT", "find_num", "minor", "medium"],
-        ["update", "RES", "TOP", "RES", "refdes", "minor", "medium"],
-        ["update", "RES", "TOP", "RES", "notes", "info", "low"],
-        ["add", "NUT", "TOP", "NUT", "", "major", "medium"],
-        ["add", "WIRE", "TOP", "WIRE", "", "major", "medium"],
+        ["remove", "WASHER", "quantity", "10", "", "removed, had quantity 10", "major", "medium"],
+        ["remove", "WASHER", "uom", "EA", "", "removed, had unit EA", "major", "medium"],
+        [
+            "remove",
+            "WASHER",
+            "find_num",
+            "50",
+            "",
+            "removed, had find number 50",
+            "major",
+            "medium",
+        ],
+        ["update", "ASM1", "quantity", "2", "3", "quantity 2 → 3", "major", "high"],
+        ["update", "BOLT", "find_num", "20", "25", "find number 20 → 25", "minor", "medium"],
+        [
+            "update",
+            "RES",
+            "refdes",
+            "R1, R2, R3",
+            "R2, R3, R4",
+            "reference designators R1, R2, R3 → R2, R3, R4",
+            "minor",
+            "medium",
+        ],
+        ["update", "RES", "notes", "", "smd", "notes set to smd", "info", "low"],
+        ["add", "NUT", "quantity", "", "8", "added with quantity 8", "major", "medium"],
+        ["add", "NUT", "uom", "", "EA", "added with unit EA", "major", "medium"],
+        ["add", "NUT", "find_num", "", "40", "added with find number 40", "major", "medium"],
+        ["add", "WIRE", "quantity", "", "50", "added with quantity 50", "major", "medium"],
+        ["add", "WIRE", "uom", "", "CM", "added with unit CM", "major", "medium"],
+        ["add", "WIRE", "find_num", "", "60", "added with find number 60", "major", "medium"],
     ]
-    assert rows[4][5:7] == ['["R1", "R2", "R3"]', '["R2", "R3", "R4"]']
-    assert json.loads(rows[6][6])["uom"] == "EA"
+    assert {row[2] for row in rows[1:]} == {"TOP"}
+    assert rows[1][4] == "WASHER name"
+    assert not any("{" in cell or "[" in cell for row in rows for cell in row)
 
     r = c.get(url, params={**_ids(example), "export_format": "json"})
     assert 'filename="bom-delta-preview.json"' in r.headers["content-disposition"]
@@ -99,7 +125,9 @@ def test_export_formats(as_user: AsUser, example: dict[str, Item]) -> None:
     assert 'filename="bom-delta-preview.md"' in r.headers["content-disposition"]
     text = r.content.decode("utf-8")
     assert text.startswith("# BOM delta: TOP rev A -> TOP rev B")
-    assert "| update | ASM1 | TOP | ASM1 | quantity: 2 → 3 | major | high |" in text
+    assert "| update | TOP | ASM1 | ASM1 name | quantity | 2 | 3 | major | high |" in text
+    assert "| add | TOP | NUT | NUT name | find number |  | 40 | major | medium |" in text
+    assert "| update | TOP | RES | RES name | notes |  | smd | info | low |" in text
     assert "overall high" in text
     r = c.get(url, params={**_ids(example), "export_format": "xlsx"})
     assert r.status_code == 422
@@ -128,14 +156,14 @@ def test_fractional_quantities_export_as_exact_decimal_text(
     r = eng.get(url, params={**ids, "export_format": "csv"})
     rows = list(csv.reader(io.StringIO(r.content.decode("utf-8"))))
     update = next(row for row in rows if row[0] == "update")
-    assert update[4:7] == ["quantity", "0.1", "0.25"]
+    assert update[5:9] == ["quantity", "0.1", "0.25", "quantity 0.1 → 0.25"]
     add = next(row for row in rows if row[0] == "add")
-    assert json.loads(add[6])["quantity"] == "1000"
+    assert add[5:8] == ["quantity", "", "1000"]
     exported = eng.get(url, params={**ids, "export_format": "json"}).json()
     change = exported["operations"][0]["changes"][0]
     assert (change["before"], change["after"]) == ("0.1", "0.25")
     text = eng.get(url, params={**ids, "export_format": "md"}).content.decode("utf-8")
-    assert "| quantity: 0.1 → 0.25 |" in text
+    assert "| quantity | 0.1 | 0.25 |" in text
 
 
 def _draft_copy_of(database: Database, source: Item, number: str) -> Item:

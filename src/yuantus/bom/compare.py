@@ -131,6 +131,7 @@ def _keyed_lines(rows: list[FlatRow], line_key: str) -> dict[str, dict[str, Any]
             "child_number": row.child_number,
             "child_revision": row.child_revision,
             "child_state": row.child_state,
+            "child_name": row.child_name,
             "resolution": row.resolution,
             "properties": props,
         }
@@ -163,6 +164,7 @@ def _summarized(rows: list[FlatRow]) -> dict[str, dict[str, Any]]:
             "child_number": row.child_number,
             "child_revision": row.child_revision,
             "child_state": row.child_state,
+            "child_name": row.child_name,
             "resolution": row.resolution,
             "properties": {
                 "quantity": None if mixed else by_uom[uoms[0]],

@@ -6,13 +6,12 @@ import csv
 import io
 import json
 from collections.abc import Callable
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from yuantus.bom import codes
+from yuantus.bom import codes, wording
 from yuantus.bom import service as bom_service
 from yuantus.bom.compare import line_props
 from yuantus.bom.explosion import explode_flat
@@ -38,9 +37,11 @@ CSV_COLUMNS = (
     "line_key",
     "parent_number",
     "child_number",
+    "child_name",
     "field",
     "before",
     "after",
+    "change",
     "severity",
     "risk_level",
 )
@@ -57,6 +58,7 @@ _ENTRY_FIELDS = (
     "child_id",
     "child_number",
     "child_revision",
+    "child_name",
 )
 
 
@@ -101,40 +103,18 @@ def build_delta_preview(compare_result: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, sort_keys=True, ensure_ascii=False, default=decimals.json_default)
-    if isinstance(value, Decimal):
-        return decimals.to_str(value)
-    return str(value)
-
-
 def export_delta_csv(preview: dict[str, Any]) -> str:
-    """CSV: one row per add/remove and one per changed field."""
+    """CSV: one row per field an operation adds, removes or changes, with the change in words."""
     out = io.StringIO()
     writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for o in preview["operations"]:
-        base = [o["op"], o["line_key"], _cell(o["parent_number"]), _cell(o["child_number"])]
-        tail = [o["severity"], o["risk_level"]]
-        if o["op"] == "update":
-            for c in o["changes"]:
-                writer.writerow(
-                    [
-                        *base,
-                        c["field"],
-                        _cell(c["before"]),
-                        _cell(c["after"]),
-                        c["severity"],
-                        RISK_BY_SEVERITY[c["severity"]],
-                    ]
-                )
-        elif o["op"] == "add":
-            writer.writerow([*base, "", "", _cell(o["properties"]), *tail])
-        else:
-            writer.writerow([*base, "", _cell(o["properties"]), "", *tail])
+        base = [o["op"], o["line_key"], o["parent_number"] or "", o["child_number"] or ""]
+        base.append(o.get("child_name") or "")
+        for r in wording.change_rows(o):
+            writer.writerow(
+                [*base, r["field"], r["before"], r["after"], r["change"], r["severity"], r["risk"]]
+            )
     return out.getvalue()
 
 
@@ -143,12 +123,12 @@ def export_delta_json(preview: dict[str, Any]) -> str:
     return json.dumps(preview, indent=2, ensure_ascii=False, default=decimals.json_default)
 
 
-def _md(value: Any) -> str:
-    return _cell(value).replace("|", "\\|").replace("\n", " ")
+def _md(value: str) -> str:
+    return value.replace("|", "\\|").replace("\n", " ")
 
 
 def export_delta_markdown(preview: dict[str, Any]) -> str:
-    """A Markdown report: summary, then an operations table."""
+    """A Markdown report: summary, then a table of every changed field in words."""
     s = preview["summary"]
     left, right = preview["left"], preview["right"]
     lines = [
@@ -161,21 +141,32 @@ def export_delta_markdown(preview: dict[str, Any]) -> str:
             overall=s["overall_risk"], **s["risk_distribution"]
         ),
         "",
-        "| op | line key | parent | child | changes | severity | risk |",
-        "|---|---|---|---|---|---|---|",
+        *markdown_table(preview["operations"]),
     ]
-    for o in preview["operations"]:
-        if o["op"] == "update":
-            what = "; ".join(
-                f"{c['field']}: {_cell(c['before'])} → {_cell(c['after'])}" for c in o["changes"]
-            )
-        else:
-            what = _cell(o["properties"])
-        lines.append(
-            f"| {o['op']} | {_md(o['line_key'])} | {_md(o['parent_number'])} | "
-            f"{_md(o['child_number'])} | {_md(what)} | {o['severity']} | {o['risk_level']} |"
-        )
     return "\n".join(lines) + "\n"
+
+
+def markdown_table(operations: list[dict[str, Any]]) -> list[str]:
+    """The operations as Markdown table lines: one row per operation, its changes in words."""
+    lines = [
+        "| op | parent | child | name | field | before | after | severity | risk |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for o in operations:
+        for r in wording.change_rows(o):
+            cells = [
+                o["op"],
+                o["parent_number"] or "",
+                o["child_number"] or o["line_key"],
+                o.get("child_name") or "",
+                r["label"],
+                r["before"],
+                r["after"],
+                r["severity"],
+                r["risk"],
+            ]
+            lines.append("| " + " | ".join(_md(c) for c in cells) + " |")
+    return lines
 
 
 def export_delta(preview: dict[str, Any], export_format: str) -> tuple[str, str, str]:
