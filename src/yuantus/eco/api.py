@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Depends, Query, Response, status
 from sqlalchemy.orm import Session
 
 from yuantus.core import decimals, hooks
@@ -14,6 +14,7 @@ from yuantus.core.pagination import PageDep
 from yuantus.core.schemas import Page
 from yuantus.core.transitions import TransitionOptions
 from yuantus.eco import history, service
+from yuantus.eco import history, report, service
 from yuantus.eco import stages as stage_service
 from yuantus.eco import transitions as eco_transitions
 from yuantus.eco.models import Eco
@@ -176,3 +177,32 @@ def bom_changes(
     changes = service.bom_changes(session, eco, levels=levels, rule=rule)
     out: dict[str, Any] = decimals.jsonable(changes)
     return out
+
+
+@router.get(
+    "/eco/{eco_id}/report",
+    response_class=Response,
+    responses={
+        200: {
+            "content": {
+                media: {"schema": {"type": "string"}} for media in report.MEDIA_TYPES.values()
+            },
+            "description": "the change report as Markdown, CSV or PDF",
+        }
+    },
+)
+def eco_report(
+    eco_id: str,
+    session: SessionDep,
+    _user: CurrentUser,
+    fmt: Annotated[
+        Literal["md", "csv", "pdf"], Query(alias="format", description="md (default), csv or pdf")
+    ] = "md",
+) -> Response:
+    """The ECO's change report: header, stages, approvals, the BOM delta and the files changed."""
+    content, media_type, filename = report.export(session, service.get(session, eco_id), fmt)
+    return Response(
+        content=content,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
