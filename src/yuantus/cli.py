@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from yuantus import __version__
+from yuantus.bom import cli as bom_cli
 from yuantus.core import migrate
 from yuantus.core.db import Database
 from yuantus.core.settings import ConfigurationError, Settings
@@ -47,6 +48,16 @@ def _ensure_schema(db: Database) -> None:
     if current != head:
         console.print(f"[red]database at {current}, code needs {head}: run `yuantus db upgrade`")
         raise typer.Exit(2)
+
+
+def _schema_ready() -> Database:
+    """The configured database, its schema checked (the embedded SQLite upgraded)."""
+    db = _database()
+    _ensure_schema(db)
+    return db
+
+
+app.add_typer(bom_cli.build(_schema_ready), name="bom")
 
 
 @app.command()

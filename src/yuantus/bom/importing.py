@@ -16,6 +16,7 @@ from typing import IO
 from sqlalchemy.orm import Session
 
 from yuantus.audit import service as audit
+from yuantus.audit.service import Actor
 from yuantus.bom import codes, import_rows
 from yuantus.bom import service as bom_service
 from yuantus.bom.import_rows import ROOT, Row, RowError, Sheet
@@ -102,8 +103,13 @@ def import_bom(
     user: User | None = None,
     max_rows: int = DEFAULT_MAX_ROWS,
     progress: Progress | None = None,
+    actor: Actor | None = None,
 ) -> ImportResult:
-    """Import a sheet's lines under a Draft revision; 422 bom_import_invalid on any error."""
+    """Import a sheet's lines under a Draft revision; 422 bom_import_invalid on any error.
+
+    `user` is who the lines are recorded for; `actor` (default: the user) signs the import's
+    own audit row, e.g. the console operator when the CLI names no user.
+    """
     target = item_service.get(session, item_id)
     if target.item_type != "Part":
         raise Unprocessable(
@@ -135,11 +141,11 @@ def import_bom(
             context={"rows": result.rows, "errors": [vars(e) for e in result.errors]},
         )
     if not dry_run:
-        _audit(session, result, user)
+        _audit(session, result, actor or user)
     return result
 
 
-def _audit(session: Session, result: ImportResult, user: User | None) -> None:
+def _audit(session: Session, result: ImportResult, actor: Actor | None) -> None:
     """One row in the item's history naming the file (each line has its own row too)."""
     target = result.item
     audit.record(
@@ -155,7 +161,7 @@ def _audit(session: Session, result: ImportResult, user: User | None) -> None:
             "lines_added": sum(line.action == "add" for line in result.lines),
             "parts_created": [p.item_number for p in result.created_parts],
         },
-        actor=user,
+        actor=actor,
     )
 
 
