@@ -6,6 +6,7 @@ from yuantus.bom import demo, service
 from yuantus.core.db import Database
 from yuantus.demo import DemoContext
 from yuantus.identity.models import User
+from yuantus.item import service as item_service
 
 
 def test_demo_builds_a_released_three_level_product_idempotently(
@@ -30,3 +31,16 @@ def test_demo_builds_a_released_three_level_product_idempotently(
             bearings = next(r for r in rows if r.child_number == "BEARING-4001")
             assert bearings.path == ["BIKE-1000", "WHEEL-2100", "HUB-3103", "BEARING-4001"]
             assert bearings.extended_quantity == 4
+            # the kids' variant is imported from a sheet, its new parts created as Drafts
+            kids = service.explode_flat(s, item_service.get_by_number(s, "Part", "BIKE-1000-K"))
+            assert [(r.level, r.child_number, r.child_state) for r in kids if r.level == 1] == [
+                (1, "FRAME-2000", "Released"),
+                (1, "WHEEL-2100", "Released"),
+                (1, "SEAT-2200", "Released"),
+                (1, "STAB-2300", "Draft"),
+            ]
+            stabilizer = next(r for r in kids if r.child_number == "BRACKET-2301")
+            assert (stabilizer.child_name, stabilizer.extended_quantity) == (
+                "Training wheel bracket",
+                2,
+            )

@@ -44,6 +44,16 @@ STRUCTURE = {
         ("SEAT-2200", 1, "EA", "30"),
     ],
 }
+# the kids' variant, loaded the way a customer would: a spreadsheet imported into a Draft
+KIDS_BIKE = "BIKE-1000-K"
+KIDS_SHEET = """Level,Child number,Child name,Quantity,UOM,Find number,Notes
+1,FRAME-2000,,1,EA,10,
+1,WHEEL-2100,,2,EA,20,
+1,SEAT-2200,,1,EA,30,seat post cut to 180 mm
+1,STAB-2300,Training wheel kit,1,EA,40,
+2,BOLT-3002,,4,EA,10,
+2,BRACKET-2301,Training wheel bracket,2,EA,20,
+"""
 # bottom-up: the leaves, then the assemblies in STRUCTURE order
 RELEASE_ORDER = (*(n for n in PARTS if n not in STRUCTURE), *STRUCTURE)
 
@@ -91,4 +101,34 @@ def load(session: Session, ctx: DemoContext) -> None:
     ctx.report.append(
         f"  BOM: {product.item_number} rev {product.revision} ({product.state}), "
         f"{len(rows)} lines over {max(r.level for r in rows)} levels"
+    )
+    _load_kids_bike(session, ctx)
+
+
+def _load_kids_bike(session: Session, ctx: DemoContext) -> None:
+    """A Draft variant whose BOM comes from a spreadsheet, new parts created on the way."""
+    from yuantus.bom import importing
+
+    try:
+        kids = item_service.get_by_number(session, "Part", KIDS_BIKE)
+        ctx.report.append(f"  BOM import: {KIDS_BIKE} (exists, {kids.state})")
+        return
+    except NotFound:
+        pass
+    engineer = ctx.users.get("engineer")
+    kids = item_service.create(
+        session, "Part", "Kids' bicycle with training wheels", item_number=KIDS_BIKE, user=engineer
+    )
+    result = importing.import_bom(
+        session,
+        kids.id,
+        KIDS_SHEET.encode("utf-8"),
+        "kids-bike.csv",
+        create_missing=True,
+        user=engineer,
+    )
+    created = ", ".join(p.item_number for p in result.created_parts)
+    ctx.report.append(
+        f"  BOM import: {KIDS_BIKE} (Draft) from kids-bike.csv, {len(result.lines)} lines, "
+        f"created {created}"
     )

@@ -13,7 +13,6 @@ from yuantus.core.http import TransactionalRoute
 from yuantus.core.pagination import PageDep
 from yuantus.core.schemas import Page
 from yuantus.core.transitions import TransitionOptions
-from yuantus.eco import history, service
 from yuantus.eco import history, report, service
 from yuantus.eco import stages as stage_service
 from yuantus.eco import transitions as eco_transitions
