@@ -31,7 +31,7 @@ from yuantus.item import service as item_service
 from yuantus.item.models import Item
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
-DEFAULT_MAX_ROWS = 20_000
+DEFAULT_MAX_ROWS = 5_000
 # progress(done, total) after each row written (the CLI draws its bar from it)
 Progress = Callable[[int, int], None]
 
