@@ -51,6 +51,7 @@ def test_preview_orders_operations_and_rates_risk(
     assert remove["child_number"] == "WASHER"
     assert remove["child_id"] == example["WASHER"].id
     assert remove["parent_number"] == "TOP"
+    assert (remove["parent_name"], remove["child_name"]) == ("TOP name", "WASHER name")
     assert remove["properties"]["quantity"] == "10"
     update = preview["operations"][1]
     assert update["changes"] == [
@@ -70,6 +71,7 @@ def test_export_formats(as_user: AsUser, example: dict[str, Item]) -> None:
         "op",
         "line_key",
         "parent_number",
+        "parent_name",
         "child_number",
         "child_name",
         "field",

@@ -36,6 +36,7 @@ CSV_COLUMNS = (
     "op",
     "line_key",
     "parent_number",
+    "parent_name",
     "child_number",
     "child_name",
     "field",
@@ -54,6 +55,7 @@ _ENTRY_FIELDS = (
     "level",
     "path",
     "parent_number",
+    "parent_name",
     "child_config_id",
     "child_id",
     "child_number",
@@ -127,13 +129,19 @@ def _md(value: str) -> str:
     return value.replace("|", "\\|").replace("\n", " ")
 
 
+def _named(op: dict[str, Any], side: str) -> str | None:
+    """`P-000123 Bracket`: a part's number and name in one cell."""
+    number, name = op.get(f"{side}_number"), op.get(f"{side}_name")
+    return f"{number} {name}" if number and name else number
+
+
 def export_delta_markdown(preview: dict[str, Any]) -> str:
     """A Markdown report: summary, then a table of every changed field in words."""
     s = preview["summary"]
     left, right = preview["left"], preview["right"]
     lines = [
-        f"# BOM delta: {left['item_number']} rev {left['revision']} -> "
-        f"{right['item_number']} rev {right['revision']}",
+        f"# BOM delta: {left['item_number']} rev {left['revision']} {left['name']} -> "
+        f"{right['item_number']} rev {right['revision']} {right['name']}",
         "",
         f"- compare mode: {preview['compare_mode'] or 'default'} (line key {preview['line_key']})",
         f"- operations: {s['total']} (add {s['add']}, remove {s['remove']}, update {s['update']})",

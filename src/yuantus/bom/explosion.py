@@ -154,6 +154,8 @@ class FlatRow:
     path: list[str]
     parent_id: str
     parent_number: str
+    parent_revision: str
+    parent_name: str
     child_config_id: str
     child_id: str | None
     child_number: str | None
@@ -187,7 +189,8 @@ class TreeNode:
     children: list[TreeNode] = field(default_factory=list)
 
 
-_Frame = tuple[Iterator[_LineTuple], str, str, int, list[str], Decimal, frozenset[str]]
+# (lines, parent id, parent number, parent revision, parent name, level, path, factor, seen)
+_Frame = tuple[Iterator[_LineTuple], str, str, str, str, int, list[str], Decimal, frozenset[str]]
 
 
 def explode_flat(
@@ -215,6 +218,8 @@ def _walk(lines: dict[str, list[_LineTuple]], item: Item, levels: int) -> list[F
             iter(lines.get(item.id, ())),
             item.id,
             item.item_number,
+            item.revision,
+            item.name,
             1,
             [item.item_number],
             Decimal(1),
@@ -222,7 +227,9 @@ def _walk(lines: dict[str, list[_LineTuple]], item: Item, levels: int) -> list[F
         )
     ]
     while stack:
-        it, parent_id, parent_number, level, path, factor, seen = stack[-1]
+        it, parent_id, parent_number, parent_revision, parent_name, level, path, factor, seen = (
+            stack[-1]
+        )
         for line in it:
             (
                 line_id,
@@ -250,6 +257,8 @@ def _walk(lines: dict[str, list[_LineTuple]], item: Item, levels: int) -> list[F
                     child_path,
                     parent_id,
                     parent_number,
+                    parent_revision,
+                    parent_name,
                     child_config,
                     child_id,
                     number,
@@ -279,6 +288,8 @@ def _walk(lines: dict[str, list[_LineTuple]], item: Item, levels: int) -> list[F
                         iter(lines[child_id]),
                         child_id,
                         number,
+                        revision,
+                        name,
                         level + 1,
                         child_path,
                         extended,
@@ -339,6 +350,7 @@ class WhereUsedRow:
     parent_name: str
     child_config_id: str
     child_number: str
+    child_name: str
     quantity: Decimal
     uom: str
     find_num: str | None
@@ -353,6 +365,7 @@ def where_used(
     One batched query per level; a parent item with no revision under the rule is not a user.
     """
     numbers = {item.config_id: item.item_number}
+    child_names = {item.config_id: item.name}
     paths = {item.config_id: [item.item_number]}
     frontier = {item.config_id}
     parents = item_service.revisions_under(rule or LATEST_RULE)
@@ -399,6 +412,7 @@ def where_used(
                     parent_name=r.name,
                     child_config_id=r.child_config_id,
                     child_number=numbers[r.child_config_id],
+                    child_name=child_names[r.child_config_id],
                     quantity=r.quantity,
                     uom=r.uom,
                     find_num=r.find_num,
@@ -409,5 +423,6 @@ def where_used(
             if r.parent_config_id not in paths:
                 paths[r.parent_config_id] = path
                 numbers[r.parent_config_id] = r.item_number
+                child_names[r.parent_config_id] = r.name
                 frontier.add(r.parent_config_id)
     return rows

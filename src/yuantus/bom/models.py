@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from yuantus.core import names
 from yuantus.core.db import Base, IdMixin, JSONType, TimestampMixin
 from yuantus.core.decimals import ExactDecimal
 
@@ -35,3 +36,8 @@ class BomLine(IdMixin, TimestampMixin, Base):
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     notes: Mapped[str | None] = mapped_column(Text)
     properties: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+
+    # names beside the ids (core/names.py); the child is an item, named by its current revision
+    parent_number, parent_revision, parent_name = names.item_ref("parent_item_id")
+    child_number = names.ref("item_config", "child_config_id", 0)
+    child_name = names.ref("item_config", "child_config_id", 2)

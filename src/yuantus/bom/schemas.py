@@ -46,7 +46,13 @@ class BomLineRead(ReadSchema):
 
     line_id: str = Field(validation_alias="id")
     parent_id: str = Field(validation_alias="parent_item_id")
+    parent_number: str
+    parent_revision: str
+    parent_name: str
     child_config_id: str
+    # the child item (any revision): named by its current revision
+    child_number: str | None
+    child_name: str | None
     quantity: ExactOut
     uom: str
     find_num: str | None
@@ -85,6 +91,8 @@ class FlatRowRead(ReadSchema):
     path: list[str]
     parent_id: str
     parent_number: str
+    parent_revision: str
+    parent_name: str
     child_config_id: str
     child_id: str | None
     child_number: str | None
@@ -146,6 +154,7 @@ class WhereUsedRead(ReadSchema):
     parent_name: str
     child_config_id: str
     child_number: str
+    child_name: str
     quantity: ExactOut
     uom: str
     find_num: str | None

@@ -18,6 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from yuantus.core import names
 from yuantus.core.db import Base, IdMixin, JSONType, TimestampMixin, UTCDateTime, utcnow
 
 APPROVAL_TYPES = ("none", "optional", "mandatory", "comment")
@@ -87,6 +88,11 @@ class Eco(IdMixin, TimestampMixin, Base):
 
     __mapper_args__ = {"version_id_col": version}
 
+    # names beside the ids (core/names.py)
+    product_number, product_revision, product_name = names.item_ref("product_id")
+    target_number, target_revision, target_name = names.item_ref("target_item_id")
+    created_by_name = names.ref("user", "created_by")
+
     @property
     def stage_name(self) -> str:
         """The name of the current stage."""
@@ -118,6 +124,8 @@ class EcoApproval(IdMixin, Base):
     content_digest: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
+    user_name = names.ref("user", "user_id")
+
 
 class EcoEvent(IdMixin, Base):
     """One entry of an ECO's append-only history: who changed what, from what, to what."""
@@ -135,6 +143,8 @@ class EcoEvent(IdMixin, Base):
     to_value: Mapped[str | None] = mapped_column(String(200))
     data: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    user_name = names.ref("user", "user_id")
 
 
 @event.listens_for(EcoEvent, "before_update")

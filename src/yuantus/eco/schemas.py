@@ -66,8 +66,14 @@ class EcoRead(ReadSchema):
     name: str
     eco_type: str
     product_id: str
+    product_number: str
+    product_revision: str
+    product_name: str
     product_config_id: str
     target_item_id: str | None
+    target_number: str | None
+    target_revision: str | None
+    target_name: str | None
     stage_id: str
     stage_name: str
     stage_visit: int
@@ -80,6 +86,7 @@ class EcoRead(ReadSchema):
     effectivity_date: date | None
     description: str | None
     created_by: str | None
+    created_by_name: str | None
     created_at: datetime
     updated_at: datetime
     applied_at: datetime | None
@@ -146,6 +153,7 @@ class EcoApprovalRead(ReadSchema):
     stage_id: str
     stage_visit: int
     user_id: str
+    user_name: str | None
     decision: str
     comment: str | None
     content_digest: str | None
@@ -160,6 +168,7 @@ class EcoEventRead(ReadSchema):
     seq: int
     event_type: str
     user_id: str | None
+    user_name: str | None
     from_value: str | None
     to_value: str | None
     data: dict[str, Any]

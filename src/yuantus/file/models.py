@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from yuantus.core import names
 from yuantus.core.db import Base, IdMixin, UTCDateTime, utcnow
 
 FILE_ROLES = ("native", "viewable", "printout", "attachment")
@@ -25,6 +26,8 @@ class FileObject(IdMixin, Base):
     created_by: Mapped[str | None] = mapped_column(ForeignKey("meta_users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
+    created_by_name = names.ref("user", "created_by")
+
 
 class ItemFile(IdMixin, Base):
     """A file attached to an item revision in a role."""
@@ -41,3 +44,6 @@ class ItemFile(IdMixin, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     file: Mapped[FileObject] = relationship(lazy="joined")
+
+    item_number, item_revision, item_name = names.item_ref("item_id")
+    created_by_name = names.ref("user", "created_by")

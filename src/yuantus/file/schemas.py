@@ -19,6 +19,7 @@ class FileRead(ReadSchema):
     size: int
     sha256: str
     created_by: str | None
+    created_by_name: str | None
     created_at: datetime
 
 
@@ -27,8 +28,12 @@ class ItemFileRead(ReadSchema):
 
     id: str
     item_id: str
+    item_number: str
+    item_revision: str
+    item_name: str
     file_id: str
     role: str
     created_by: str | None
+    created_by_name: str | None
     created_at: datetime
     file: FileRead

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Boolean, ForeignKey, String, select
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
+from yuantus.core import names
 from yuantus.core.db import Base, IdMixin, JSONType, TimestampMixin, UTCDateTime, utcnow
 
 ROLES = ("admin", "engineer", "approver", "production", "quality", "viewer")
@@ -48,3 +50,15 @@ class ApiToken(IdMixin, Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship(back_populates="tokens")
+
+
+def _usernames(session: Session, ids: set[str]) -> Mapping[str, tuple[str]]:
+    """Usernames by user id (names.ref kind "user")."""
+    out: dict[str, tuple[str]] = {}
+    for chunk in names.chunks(ids):
+        query = select(User.id, User.username).where(User.id.in_(chunk))
+        out.update({id_: (username,) for id_, username in session.execute(query)})
+    return out
+
+
+names.register("user", _usernames)

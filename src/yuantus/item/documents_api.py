@@ -36,6 +36,7 @@ def _read(resolved: documents.ResolvedLink) -> DocumentLinkRead:
         document_name=resolved.document_name,
         role=link.role,
         created_by=link.created_by,
+        created_by_name=link.created_by_name,
         created_at=link.created_at,
         unresolved=revision is None,
         resolved=DocumentRevisionRead.model_validate(revision) if revision else None,

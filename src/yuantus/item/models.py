@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    select,
+    text,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
+import yuantus.identity.models  # noqa: F401  (registers the "user" names)
+from yuantus.core import names
 from yuantus.core.db import Base, IdMixin, JSONType, TimestampMixin, UTCDateTime, utcnow
-from yuantus.identity.models import User
 
 ITEM_TYPES = ("Part", "Document")
 STATES = ("Draft", "InReview", "Released", "Superseded", "Obsolete")
@@ -66,24 +78,15 @@ class Item(IdMixin, TimestampMixin, Base):
     submitted_by: Mapped[str | None] = mapped_column(ForeignKey("meta_users.id"))
     released_by: Mapped[str | None] = mapped_column(ForeignKey("meta_users.id"))
 
-    # many-to-one loads hit the identity map first: one query per distinct user on a list
-    submitter: Mapped[User | None] = relationship(foreign_keys=[submitted_by], viewonly=True)
-    releaser: Mapped[User | None] = relationship(foreign_keys=[released_by], viewonly=True)
+    # names beside the ids: batched per session, one query per page (core/names.py)
+    created_by_name = names.ref("user", "created_by")
+    submitted_by_name = names.ref("user", "submitted_by")
+    released_by_name = names.ref("user", "released_by")
 
     @property
     def is_frozen(self) -> bool:
         """Released, Superseded and Obsolete revisions cannot change."""
         return self.state in FROZEN_STATES
-
-    @property
-    def submitted_by_name(self) -> str | None:
-        """The username of the submitter."""
-        return self.submitter.username if self.submitter else None
-
-    @property
-    def released_by_name(self) -> str | None:
-        """The username of the releaser."""
-        return self.releaser.username if self.releaser else None
 
 
 class ItemDocumentLink(IdMixin, Base):
@@ -101,3 +104,35 @@ class ItemDocumentLink(IdMixin, Base):
     role: Mapped[str] = mapped_column(String(16))
     created_by: Mapped[str | None] = mapped_column(ForeignKey("meta_users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    part_number, part_revision, part_name = names.item_ref("part_id")
+    created_by_name = names.ref("user", "created_by")
+
+
+def _item_names(session: Session, ids: set[str]) -> Mapping[str, tuple[str, str, str]]:
+    """(number, revision, name) by revision id (names.ref kind "item")."""
+    out: dict[str, tuple[str, str, str]] = {}
+    for chunk in names.chunks(ids):
+        query = select(Item.id, Item.item_number, Item.revision, Item.name)
+        for id_, number, revision, name in session.execute(query.where(Item.id.in_(chunk))):
+            out[id_] = (number, revision, name)
+    return out
+
+
+def _config_names(session: Session, config_ids: set[str]) -> Mapping[str, tuple[str, str, str]]:
+    """(number, revision, name) of an item's current revision, else its newest, by config_id."""
+    out: dict[str, tuple[str, str, str]] = {}
+    for chunk in names.chunks(config_ids):
+        query = (
+            select(Item.config_id, Item.item_number, Item.revision, Item.name)
+            .where(Item.config_id.in_(chunk))
+            # the current revision last, else the newest: the last row of a config wins
+            .order_by(Item.is_current, Item.generation)
+        )
+        for config_id, number, revision, name in session.execute(query):
+            out[config_id] = (number, revision, name)
+    return out
+
+
+names.register("item", _item_names)
+names.register("item_config", _config_names)

@@ -52,6 +52,7 @@ class ItemRead(ReadSchema):
     description: str | None
     properties: dict[str, Any]
     created_by: str | None
+    created_by_name: str | None
     created_at: datetime
     updated_at: datetime
     released_at: datetime | None
@@ -106,6 +107,7 @@ class DocumentLinkRead(Schema):
     document_name: str
     role: str
     created_by: str | None
+    created_by_name: str | None
     created_at: datetime
     unresolved: bool
     resolved: DocumentRevisionRead | None

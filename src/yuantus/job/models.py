@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import CheckConstraint, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from yuantus.core import names
 from yuantus.core.db import Base, JSONType, UTCDateTime, new_id, utcnow
 from yuantus.core.transitions import Rule
 
@@ -85,6 +86,8 @@ class Job(Base):
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    created_by_name = names.ref("user", "created_by")
 
     @property
     def remaining_attempts(self) -> int:

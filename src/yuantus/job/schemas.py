@@ -30,6 +30,7 @@ class JobRead(ReadSchema):
     dedupe_key: str | None
     worker_id: str | None
     created_by: str | None
+    created_by_name: str | None
     created_at: datetime
     scheduled_at: datetime
     started_at: datetime | None

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response, status
 
-from yuantus.core import hooks
+from yuantus.core import hooks, names
 from yuantus.core.deps import SessionDep
 from yuantus.core.http import TransactionalRoute
 from yuantus.core.pagination import PageDep
@@ -246,6 +246,7 @@ def workorder_operations(
     return WorkOrderOperations(
         workorder_id=order.id,
         routing_id=order.routing_id,
+        routing_code=order.routing_code,
         quantity=order.quantity,
         items=[PlannedOperation(**asdict(p)) for p in plan.items],
         total=len(plan.items),
@@ -264,9 +265,15 @@ def workorder_materials(
     """Leaf components x quantity: stored at release (snapshot), or live while draft."""
     order = workorder_service.get(session, workorder_id)
     answer = workorder_service.materials_page(session, order, page, rule)
+    number, revision, name = names.lookup(session, "item", [answer.product_item_id])[
+        answer.product_item_id
+    ]
     return WorkOrderMaterials(
         workorder_id=order.id,
         product_item_id=answer.product_item_id,
+        product_number=number,
+        product_revision=revision,
+        product_name=name,
         quantity=order.quantity,
         source=answer.source,
         snapshot_at=answer.snapshot_at,

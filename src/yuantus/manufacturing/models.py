@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -16,10 +17,12 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    select,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from yuantus.core import names
 from yuantus.core.db import Base, IdMixin, JSONType, TimestampMixin, UTCDateTime
 from yuantus.core.decimals import ExactDecimal
 
@@ -73,6 +76,11 @@ class Routing(IdMixin, TimestampMixin, Base):
     released_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_by: Mapped[str | None] = mapped_column(ForeignKey("meta_users.id", ondelete="SET NULL"))
 
+    # names beside the ids (core/names.py); the product is an item, named by its current revision
+    product_number = names.ref("item_config", "product_config_id", 0)
+    product_name = names.ref("item_config", "product_config_id", 2)
+    created_by_name = names.ref("user", "created_by")
+
 
 class Operation(IdMixin, TimestampMixin, Base):
     """One step of a routing at a work center, with setup and per-unit run times (minutes)."""
@@ -91,6 +99,9 @@ class Operation(IdMixin, TimestampMixin, Base):
     run_time: Mapped[Decimal] = mapped_column(ExactDecimal(), default=Decimal(0))
     work_instructions: Mapped[str | None] = mapped_column(Text)
     properties: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+
+    workcenter_code = names.ref("workcenter", "workcenter_id", 0)
+    workcenter_name = names.ref("workcenter", "workcenter_id", 1)
 
 
 class WorkOrder(IdMixin, TimestampMixin, Base):
@@ -118,6 +129,12 @@ class WorkOrder(IdMixin, TimestampMixin, Base):
     # set when releasing stored the materials (meta_workorder_materials): they answer from then
     materials_snapshot_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_by: Mapped[str | None] = mapped_column(ForeignKey("meta_users.id", ondelete="SET NULL"))
+
+    # names beside the ids (core/names.py)
+    product_number, product_revision, product_name = names.item_ref("product_item_id")
+    routing_code = names.ref("routing", "routing_id", 0)
+    routing_version = names.ref("routing", "routing_id", 1)
+    created_by_name = names.ref("user", "created_by")
 
 
 class WorkOrderMaterial(IdMixin, Base):
@@ -147,3 +164,27 @@ class WorkOrderMaterial(IdMixin, Base):
     rule: Mapped[str] = mapped_column(String(16))
     rule_as_of: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+def _workcenter_names(session: Session, ids: set[str]) -> Mapping[str, tuple[str, str]]:
+    """(code, name) by work center id (names.ref kind "workcenter")."""
+    out: dict[str, tuple[str, str]] = {}
+    for chunk in names.chunks(ids):
+        query = select(WorkCenter.id, WorkCenter.code, WorkCenter.name)
+        for id_, code, name in session.execute(query.where(WorkCenter.id.in_(chunk))):
+            out[id_] = (code, name)
+    return out
+
+
+def _routing_names(session: Session, ids: set[str]) -> Mapping[str, tuple[str, int]]:
+    """(routing_code, version) by routing id (names.ref kind "routing")."""
+    out: dict[str, tuple[str, int]] = {}
+    for chunk in names.chunks(ids):
+        query = select(Routing.id, Routing.routing_code, Routing.version)
+        for id_, code, version in session.execute(query.where(Routing.id.in_(chunk))):
+            out[id_] = (code, version)
+    return out
+
+
+names.register("workcenter", _workcenter_names)
+names.register("routing", _routing_names)

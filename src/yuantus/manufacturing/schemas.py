@@ -92,6 +92,9 @@ class RoutingRead(ReadSchema):
 
     id: str
     product_config_id: str
+    # the product item (any revision): named by its current revision
+    product_number: str | None
+    product_name: str | None
     routing_code: str
     version: int
     name: str
@@ -100,6 +103,7 @@ class RoutingRead(ReadSchema):
     state: str
     released_at: datetime | None
     created_by: str | None
+    created_by_name: str | None
     created_at: datetime
     updated_at: datetime
 
@@ -141,6 +145,8 @@ class OperationRead(ReadSchema):
     name: str
     sequence: int
     workcenter_id: str
+    workcenter_code: str
+    workcenter_name: str
     setup_time: ExactOut
     run_time: ExactOut
     work_instructions: str | None
@@ -175,7 +181,12 @@ class WorkOrderRead(ReadSchema):
     number: str
     product_config_id: str
     product_item_id: str
+    product_number: str
+    product_revision: str
+    product_name: str
     routing_id: str | None
+    routing_code: str | None
+    routing_version: int | None
     quantity: ExactOut
     state: str
     due_date: date | None
@@ -184,6 +195,7 @@ class WorkOrderRead(ReadSchema):
     completed_at: datetime | None
     canceled_at: datetime | None
     created_by: str | None
+    created_by_name: str | None
     created_at: datetime
     updated_at: datetime
 
@@ -215,6 +227,7 @@ class WorkOrderOperations(Schema):
 
     workorder_id: str
     routing_id: str | None
+    routing_code: str | None
     quantity: ExactOut
     items: list[PlannedOperation]
     total: int
@@ -251,6 +264,9 @@ class WorkOrderMaterials(Schema):
 
     workorder_id: str
     product_item_id: str
+    product_number: str
+    product_revision: str
+    product_name: str
     quantity: ExactOut
     # "snapshot": stored when the order was released, never moves; "live": computed now
     source: str

@@ -1,0 +1,119 @@
+"""Names beside ids: batched lookups of the names answers show next to a referenced id.
+
+A model declares `created_by_name = names.ref("user", "created_by")`; reading it on one
+object resolves the ids of that kind held by every object in the session's identity map in
+one query (so a page of 50 rows costs one query per kind, not 50). Each domain registers
+the kinds it owns (`register("user", loader)`); core imports no domain.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session, object_session
+
+# a loader answers {key: (value, ...)} for the keys it finds; missing keys have no names
+Loader = Callable[[Session, set[str]], Mapping[str, tuple[Any, ...]]]
+
+_loaders: dict[str, Loader] = {}
+_CACHE_KEY = "yuantus.names"
+_class_refs: dict[type, dict[str, tuple[str, ...]]] = {}
+
+
+def register(kind: str, loader: Loader) -> None:
+    """Register the loader of one kind of reference (idempotent per kind)."""
+    _loaders[kind] = loader
+
+
+def _cache(session: Session) -> dict[str, dict[str, tuple[Any, ...] | None]]:
+    cache: dict[str, dict[str, tuple[Any, ...] | None]] = session.info.setdefault(_CACHE_KEY, {})
+    return cache
+
+
+def lookup(session: Session, kind: str, keys: Iterable[str | None]) -> dict[str, tuple[Any, ...]]:
+    """The names of many keys of one kind: one query for those not resolved yet."""
+    wanted = {k for k in keys if k is not None}
+    known = _cache(session).get(kind, {})
+    missing = wanted - known.keys()
+    if missing:
+        found = _loaders[kind](session, missing)  # may autoflush, which clears the cache
+        known = _cache(session).setdefault(kind, {})
+        known.update({k: found.get(k) for k in missing})
+    return {k: v for k in wanted if (v := known.get(k)) is not None}
+
+
+def _refs_of(cls: type) -> dict[str, tuple[str, ...]]:
+    """The id attributes per kind that a mapped class names through `ref`."""
+    refs = _class_refs.get(cls)
+    if refs is None:
+        found: dict[str, set[str]] = {}
+        for klass in cls.__mro__:
+            for value in vars(klass).values():
+                if isinstance(value, NameRef):
+                    found.setdefault(value.kind, set()).add(value.id_attr)
+        refs = {kind: tuple(sorted(attrs)) for kind, attrs in found.items()}
+        _class_refs[cls] = refs
+    return refs
+
+
+def _pending_keys(session: Session, kind: str) -> set[str]:
+    """Every loaded key of one kind held by the objects of the session, not resolved yet."""
+    known = _cache(session).get(kind, {})
+    keys: set[str] = set()
+    for obj in list(session.identity_map.values()):
+        for attr in _refs_of(type(obj)).get(kind, ()):
+            # only loaded values: reading an expired attribute would cost a query per object
+            value = obj.__dict__.get(attr)
+            if value is not None and value not in known:
+                keys.add(value)
+    return keys
+
+
+class NameRef:
+    """A read-only attribute: one field of the names of the object an id attribute refers to."""
+
+    def __init__(self, kind: str, id_attr: str, index: int = 0) -> None:
+        self.kind, self.id_attr, self.index = kind, id_attr, index
+
+    def __get__(self, obj: object | None, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        key = getattr(obj, self.id_attr)
+        if key is None:
+            return None
+        session = object_session(obj)
+        if session is None:
+            return None
+        known = _cache(session).get(self.kind, {})
+        if key in known:
+            names = known[key]
+        else:
+            keys = _pending_keys(session, self.kind) | {key}
+            names = lookup(session, self.kind, keys).get(key)
+        return names[self.index] if names is not None else None
+
+
+def ref(kind: str, id_attr: str, index: int = 0) -> Any:
+    """Field `index` of the names of the `kind` object that `id_attr` holds the key of."""
+    return NameRef(kind, id_attr, index)
+
+
+def chunks(keys: Iterable[str], size: int = 500) -> Iterable[list[str]]:
+    """Sorted keys in slices small enough for one IN list."""
+    ordered = sorted(keys)
+    for start in range(0, len(ordered), size):
+        yield ordered[start : start + size]
+
+
+def item_ref(id_attr: str, kind: str = "item") -> tuple[Any, Any, Any]:
+    """(number, revision, name) of the item revision (or item config) `id_attr` refers to."""
+    return ref(kind, id_attr, 0), ref(kind, id_attr, 1), ref(kind, id_attr, 2)
+
+
+@event.listens_for(Session, "after_flush")
+@event.listens_for(Session, "after_soft_rollback")
+def _forget(session: Session, *_args: Any) -> None:
+    # a write may rename what the cache names; the next read resolves again
+    session.info.pop(_CACHE_KEY, None)
