@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Index, String, event
 from sqlalchemy.orm import Mapped, mapped_column
 
+from yuantus.core import names
 from yuantus.core.db import Base, IdMixin, JSONType, UTCDateTime, utcnow
 
 
@@ -36,6 +37,11 @@ class AuditEvent(IdMixin, Base):
     actor_name: Mapped[str | None] = mapped_column(String(100))
     request_id: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    # an item revision's rows name it (core/names.py; the item domain registers "item")
+    object_number, object_revision, object_name = names.item_ref(
+        "object_id", when=lambda row: row.object_type == "item"
+    )
 
 
 @event.listens_for(AuditEvent, "before_update")

@@ -14,6 +14,10 @@ class AuditEventRead(ReadSchema):
     id: str
     object_type: str
     object_id: str
+    # an item revision's number, revision and name (rows about other objects: null)
+    object_number: str | None
+    object_revision: str | None
+    object_name: str | None
     scope_id: str | None
     action: str
     before: dict[str, Any] | None

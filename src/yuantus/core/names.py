@@ -19,7 +19,7 @@ Loader = Callable[[Session, set[str]], Mapping[str, tuple[Any, ...]]]
 
 _loaders: dict[str, Loader] = {}
 _CACHE_KEY = "yuantus.names"
-_class_refs: dict[type, dict[str, tuple[str, ...]]] = {}
+_class_refs: dict[type, dict[str, tuple[NameRef, ...]]] = {}
 
 
 def register(kind: str, loader: Loader) -> None:
@@ -44,16 +44,16 @@ def lookup(session: Session, kind: str, keys: Iterable[str | None]) -> dict[str,
     return {k: v for k in wanted if (v := known.get(k)) is not None}
 
 
-def _refs_of(cls: type) -> dict[str, tuple[str, ...]]:
-    """The id attributes per kind that a mapped class names through `ref`."""
+def _refs_of(cls: type) -> dict[str, tuple[NameRef, ...]]:
+    """One `ref` per kind and id attribute that a mapped class declares."""
     refs = _class_refs.get(cls)
     if refs is None:
-        found: dict[str, set[str]] = {}
-        for klass in cls.__mro__:
+        found: dict[str, dict[str, NameRef]] = {}
+        for klass in reversed(cls.__mro__):
             for value in vars(klass).values():
                 if isinstance(value, NameRef):
-                    found.setdefault(value.kind, set()).add(value.id_attr)
-        refs = {kind: tuple(sorted(attrs)) for kind, attrs in found.items()}
+                    found.setdefault(value.kind, {})[value.id_attr] = value
+        refs = {kind: tuple(by_attr.values()) for kind, by_attr in found.items()}
         _class_refs[cls] = refs
     return refs
 
@@ -63,10 +63,10 @@ def _pending_keys(session: Session, kind: str) -> set[str]:
     known = _cache(session).get(kind, {})
     keys: set[str] = set()
     for obj in list(session.identity_map.values()):
-        for attr in _refs_of(type(obj)).get(kind, ()):
+        for name_ref in _refs_of(type(obj)).get(kind, ()):
             # only loaded values: reading an expired attribute would cost a query per object
-            value = obj.__dict__.get(attr)
-            if value is not None and value not in known:
+            value = obj.__dict__.get(name_ref.id_attr)
+            if value is not None and value not in known and name_ref.applies(obj):
                 keys.add(value)
     return keys
 
@@ -74,14 +74,20 @@ def _pending_keys(session: Session, kind: str) -> set[str]:
 class NameRef:
     """A read-only attribute: one field of the names of the object an id attribute refers to."""
 
-    def __init__(self, kind: str, id_attr: str, index: int = 0) -> None:
-        self.kind, self.id_attr, self.index = kind, id_attr, index
+    def __init__(
+        self, kind: str, id_attr: str, index: int = 0, when: Callable[[Any], bool] | None = None
+    ) -> None:
+        self.kind, self.id_attr, self.index, self.when = kind, id_attr, index, when
+
+    def applies(self, obj: object) -> bool:
+        """False when the id attribute holds another kind's key on this object."""
+        return self.when is None or self.when(obj)
 
     def __get__(self, obj: object | None, owner: type | None = None) -> Any:
         if obj is None:
             return self
         key = getattr(obj, self.id_attr)
-        if key is None:
+        if key is None or not self.applies(obj):
             return None
         session = object_session(obj)
         if session is None:
@@ -95,9 +101,12 @@ class NameRef:
         return names[self.index] if names is not None else None
 
 
-def ref(kind: str, id_attr: str, index: int = 0) -> Any:
-    """Field `index` of the names of the `kind` object that `id_attr` holds the key of."""
-    return NameRef(kind, id_attr, index)
+def ref(kind: str, id_attr: str, index: int = 0, when: Callable[[Any], bool] | None = None) -> Any:
+    """Field `index` of the names of the `kind` object that `id_attr` holds the key of.
+
+    `when(obj)` limits the reference to the objects whose id attribute is of that kind.
+    """
+    return NameRef(kind, id_attr, index, when)
 
 
 def chunks(keys: Iterable[str], size: int = 500) -> Iterable[list[str]]:
@@ -107,9 +116,11 @@ def chunks(keys: Iterable[str], size: int = 500) -> Iterable[list[str]]:
         yield ordered[start : start + size]
 
 
-def item_ref(id_attr: str, kind: str = "item") -> tuple[Any, Any, Any]:
+def item_ref(
+    id_attr: str, kind: str = "item", when: Callable[[Any], bool] | None = None
+) -> tuple[Any, Any, Any]:
     """(number, revision, name) of the item revision (or item config) `id_attr` refers to."""
-    return ref(kind, id_attr, 0), ref(kind, id_attr, 1), ref(kind, id_attr, 2)
+    return tuple(ref(kind, id_attr, i, when) for i in range(3))
 
 
 @event.listens_for(Session, "after_flush")

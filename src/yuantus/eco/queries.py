@@ -92,10 +92,15 @@ def bom_changes(
     compare = compare_boms(session, source, target, levels=levels, rule=rule)
     return {
         "eco_id": eco.id,
+        "eco_number": eco.number,
         "source_item_id": source.id,
+        "source_number": source.item_number,
         "source_revision": source.revision,
+        "source_name": source.name,
         "target_item_id": target.id,
+        "target_number": target.item_number,
         "target_revision": target.revision,
+        "target_name": target.name,
         "source_rule": compare["left"]["rule"],
         "target_rule": compare["right"]["rule"],
         "compare": compare,
