@@ -90,8 +90,10 @@ def test_bom_lines_and_explosions_name_parent_and_child(as_user: Client) -> None
     assert fork_node["children"][0]["line"]["child_name"] == "Hex bolt"
 
     used = ok(eng.get(f"{API}/bom/{bolt['id']}/where-used"))["items"]
-    got = [(r["child_number"], r["child_name"], r["parent_number"], r["parent_name"]) for r in used]
-    assert got == [
+    used_rows = [
+        (r["child_number"], r["child_name"], r["parent_number"], r["parent_name"]) for r in used
+    ]
+    assert used_rows == [
         ("BLT-1", "Hex bolt", "FRK-1", "Front fork"),
         ("FRK-1", "Front fork", "FRM-1", "Bike frame"),
     ]
