@@ -143,6 +143,11 @@ def test_files_and_document_links_name_items_and_uploaders(as_user: Client) -> N
     doc_link = ok(eng.post(f"{API}/items/{part['id']}/documents", json=body), 201)
     assert (doc_link["document_number"], doc_link["document_name"]) == ("DRW-1", "Lever drawing")
     assert doc_link["created_by_name"] == "engineer"
+    assert (doc_link["part_number"], doc_link["part_revision"], doc_link["part_name"]) == (
+        "BRK-1",
+        "A",
+        "Brake lever",
+    )
     [listed_link] = ok(eng.get(f"{API}/items/{part['id']}/documents"))["items"]
     assert listed_link["created_by_name"] == "engineer"
 

@@ -31,6 +31,9 @@ def _read(resolved: documents.ResolvedLink) -> DocumentLinkRead:
     return DocumentLinkRead(
         id=link.id,
         part_id=link.part_id,
+        part_number=link.part_number,
+        part_revision=link.part_revision,
+        part_name=link.part_name,
         document_config_id=link.document_config_id,
         document_number=resolved.document_number,
         document_name=resolved.document_name,

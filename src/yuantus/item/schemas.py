@@ -102,6 +102,9 @@ class DocumentLinkRead(Schema):
 
     id: str
     part_id: str
+    part_number: str
+    part_revision: str
+    part_name: str
     document_config_id: str
     document_number: str
     document_name: str
