@@ -84,6 +84,10 @@ def test_filters_and_newest_first_with_a_unique_tiebreak(
         "id": "e-4",
         "object_type": "user",
         "object_id": "U-1",
+        # a row about a user names no item revision
+        "object_number": None,
+        "object_revision": None,
+        "object_name": None,
         "scope_id": None,
         "action": "roles_changed",
         "before": None,
