@@ -126,7 +126,7 @@ def test_export_formats(as_user: AsUser, example: dict[str, Item]) -> None:
     r = c.get(url, params={**_ids(example), "export_format": "md"})
     assert 'filename="bom-delta-preview.md"' in r.headers["content-disposition"]
     text = r.content.decode("utf-8")
-    assert text.startswith("# BOM delta: TOP rev A -> TOP rev B")
+    assert text.startswith("# BOM delta: TOP rev A TOP name -> TOP rev B TOP name")
     assert "| update | TOP | ASM1 | ASM1 name | quantity | 2 | 3 | major | high |" in text
     assert "| add | TOP | NUT | NUT name | find number |  | 40 | major | medium |" in text
     assert "| update | TOP | RES | RES name | notes |  | smd | info | low |" in text

@@ -29,9 +29,9 @@ def _part(eng: TestClient, number: str, name: str, item_type: str = "Part") -> J
 
 
 def _release(as_user: Client, item_id: str) -> Json:
-    ok(as_user("engineer").post(f"{API}/items/{item_id}/lifecycle", json={"transition": "submit"}))
+    ok(as_user("engineer").post(f"{API}/items/{item_id}/transitions", json={"action": "submit"}))
     return ok(
-        as_user("approver").post(f"{API}/items/{item_id}/lifecycle", json={"transition": "release"})
+        as_user("approver").post(f"{API}/items/{item_id}/transitions", json={"action": "release"})
     )
 
 
@@ -67,7 +67,7 @@ def test_bom_lines_and_explosions_name_parent_and_child(as_user: Client) -> None
         eng.post(f"{API}/bom/{fork['id']}/children", json={"child_id": bolt["id"], "quantity": 2}),
         201,
     )
-    assert ok(eng.get(f"{API}/bom/lines/{line['id']}"))["child_name"] == "Front fork"
+    assert ok(eng.get(f"{API}/bom/lines/{line['line_id']}"))["child_name"] == "Front fork"
 
     flat = ok(eng.get(f"{API}/bom/{frame['id']}/flat"))["items"]
     got = [

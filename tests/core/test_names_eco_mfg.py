@@ -45,8 +45,12 @@ def test_ecos_name_product_target_author_approvers_and_actors(as_user: Client) -
         "Gearbox",
     )
     review = _stage(eng, "Engineering Review")
-    ok(eng.post(f"{API}/eco/{eco['id']}/move-stage", json={"stage_id": review}))
-    ok(approver.post(f"{API}/eco/{eco['id']}/approve", json={"comment": "fine"}))
+    ok(eng.post(f"{API}/eco/{eco['id']}/transitions", json={"action": "move", "stage_id": review}))
+    ok(
+        approver.post(
+            f"{API}/eco/{eco['id']}/transitions", json={"action": "approve", "comment": "fine"}
+        )
+    )
 
     [listed] = ok(eng.get(f"{API}/eco"))["items"]
     assert (listed["product_name"], listed["target_revision"]) == ("Gearbox", "B")
@@ -84,7 +88,7 @@ def test_routings_and_work_orders_name_product_routing_and_work_center(
     assert detail["operations"][0]["workcenter_code"] == "MILL-1"
     [listed_routing] = ok(eng.get(f"{API}/routings"))["items"]
     assert listed_routing["product_name"] == "Gearbox"
-    ok(eng.post(f"{API}/routings/{routing['id']}/release"))
+    ok(eng.post(f"{API}/routings/{routing['id']}/transitions", json={"action": "release"}))
 
     order = ok(
         eng.post(f"{API}/workorders", json={"product_id": product["id"], "quantity": 3}), 201

@@ -133,7 +133,6 @@ def _keyed_lines(rows: list[FlatRow], line_key: str) -> dict[str, dict[str, Any]
             "child_revision": row.child_revision,
             "child_name": row.child_name,
             "child_state": row.child_state,
-            "child_name": row.child_name,
             "resolution": row.resolution,
             "properties": props,
         }
@@ -168,7 +167,6 @@ def _summarized(rows: list[FlatRow]) -> dict[str, dict[str, Any]]:
             "child_revision": row.child_revision,
             "child_name": row.child_name,
             "child_state": row.child_state,
-            "child_name": row.child_name,
             "resolution": row.resolution,
             "properties": {
                 "quantity": None if mixed else by_uom[uoms[0]],
