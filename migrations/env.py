@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import Connection, Engine
 
 import yuantus.models  # noqa: F401 - registers every table on Base.metadata
+from yuantus.core import migrate
 from yuantus.core.db import Base
 
 target_metadata = Base.metadata
@@ -32,6 +33,7 @@ def run_migrations_online() -> None:
                 target_metadata=target_metadata,
                 render_as_batch=sqlite,
                 compare_type=True,
+                include_object=migrate.include_object,
             )
             with context.begin_transaction():
                 context.run_migrations()

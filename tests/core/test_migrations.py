@@ -17,7 +17,8 @@ from yuantus.core.db import Base, Database
 
 def test_autogenerate_finds_no_difference(database: Database) -> None:
     with database.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        context = MigrationContext.configure(conn, opts={"include_object": migrate.include_object})
+        diff = compare_metadata(context, Base.metadata)
     assert diff == []
 
 

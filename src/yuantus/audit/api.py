@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query
 
 from yuantus.audit import service
 from yuantus.audit.schemas import AuditEventRead
+from yuantus.audit.sorts import AuditSort
 from yuantus.core.deps import SessionDep
 from yuantus.core.http import TransactionalRoute
 from yuantus.core.pagination import PageDep
@@ -26,6 +27,7 @@ def list_audit_events(
     session: SessionDep,
     _admin: AdminUser,
     page: PageDep,
+    sort: AuditSort,
     object_type: Text = None,
     object_id: Text = None,
     scope_id: Annotated[
@@ -46,7 +48,7 @@ def list_audit_events(
         since=since,
         until=until,
     )
-    rows, total = service.list_events(session, filters, page)
+    rows, total = service.list_events(session, filters, page, sort)
     return Page.of([AuditEventRead.model_validate(r) for r in rows], total, page)
 
 

@@ -16,6 +16,7 @@ from yuantus.core.context import current_request_id
 from yuantus.core.db import new_id, utcnow
 from yuantus.core.errors import not_found
 from yuantus.core.pagination import PageParams, paginate
+from yuantus.core.sorting import SortOrder
 
 # keys whose values never enter the log, at any depth: a caller's slip must not leak them
 SECRET_KEYS = frozenset(
@@ -138,7 +139,7 @@ def get_event(session: Session, event_id: str) -> AuditEvent:
 
 
 def list_events(
-    session: Session, filters: AuditFilter, page: PageParams
+    session: Session, filters: AuditFilter, page: PageParams, sort: SortOrder | None = None
 ) -> tuple[list[AuditEvent], int]:
     """Audit rows matching the filters, newest first (since <= created_at < until)."""
     query = select(AuditEvent)
@@ -157,7 +158,7 @@ def list_events(
         query = query.where(AuditEvent.created_at < _utc(filters.until))
     # id breaks ties between rows written in the same microsecond: pages never overlap
     query = query.order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
-    return paginate(session, query, page)
+    return paginate(session, query, page, sort)
 
 
 def _utc(value: datetime) -> datetime:

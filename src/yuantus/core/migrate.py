@@ -30,6 +30,19 @@ def alembic_config(engine: Engine) -> Config:
     return cfg
 
 
+# schema objects the migrations create outside the models: the item search index (PostgreSQL)
+# and the FTS5 table, its shadow tables and its rowid map (SQLite), see migration 0013
+_UNMODELLED_PREFIXES = ("meta_items_fts", "ix_meta_items_search_trgm")
+
+
+def include_object(
+    _obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
+    """Autogenerate's filter: leave the objects only the migrations know alone."""
+    unmodelled = reflected and compare_to is None and type_ in ("table", "index")
+    return not (unmodelled and name is not None and name.startswith(_UNMODELLED_PREFIXES))
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Apply migrations up to a revision (default: the newest)."""
     command.upgrade(alembic_config(engine), revision)

@@ -9,6 +9,8 @@ from fastapi import Depends, Query
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from yuantus.core.sorting import SortOrder
+
 MAX_LIMIT = 500
 # beyond any real table; keeps the bound value inside every database integer type
 MAX_OFFSET = 1_000_000_000
@@ -34,8 +36,12 @@ def page_params(
 PageDep = Annotated[PageParams, Depends(page_params)]
 
 
-def paginate(session: Session, query: Select[Any], page: PageParams) -> tuple[list[Any], int]:
-    """The rows of one page of a query and the total count."""
+def paginate(
+    session: Session, query: Select[Any], page: PageParams, sort: SortOrder | None = None
+) -> tuple[list[Any], int]:
+    """The rows of one page of a query and the total count; `sort` replaces its ORDER BY."""
+    if sort is not None:
+        query = sort.apply(query)
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     rows = list(session.scalars(query.limit(page.limit).offset(page.offset)))
     return rows, int(total)

@@ -31,6 +31,7 @@ from yuantus.eco.schemas import (
     EcoUpdate,
     Priority,
 )
+from yuantus.eco.sorts import ApprovalSort, EcoSort, EventSort, StageSort
 from yuantus.identity.deps import CurrentUser, require_role
 from yuantus.identity.models import User
 from yuantus.item.deps import RuleDep
@@ -48,9 +49,11 @@ def _answer(session: Session, eco: Eco) -> EcoTransitionRead:
 
 # stage routes come first so /eco/stages is never read as /eco/{eco_id}
 @router.get("/eco/stages", response_model=Page[EcoStageRead])
-def list_stages(session: SessionDep, _user: CurrentUser, page: PageDep) -> Page[EcoStageRead]:
+def list_stages(
+    session: SessionDep, _user: CurrentUser, page: PageDep, sort: StageSort
+) -> Page[EcoStageRead]:
     """The ECO stages in process order."""
-    rows, total = stage_service.list_stages(session, page)
+    rows, total = stage_service.list_stages(session, page, sort)
     return Page.of([EcoStageRead.model_validate(r) for r in rows], total, page)
 
 
@@ -81,13 +84,22 @@ def list_ecos(
     session: SessionDep,
     user: CurrentUser,
     page: PageDep,
+    sort: EcoSort,
     state: EcoState | None = None,
     stage_id: Annotated[str | None, Query(max_length=36)] = None,
     product_id: Annotated[str | None, Query(max_length=36)] = None,
     priority: Priority | None = None,
     waiting_for_me: Annotated[bool, Query(description="only ECOs awaiting my decision")] = False,
+    number: Annotated[str | None, Query(max_length=32, description="the ECO number")] = None,
+    product_number: Annotated[
+        str | None, Query(max_length=64, description="the product's item number")
+    ] = None,
+    q: Annotated[
+        str | None, Query(max_length=200, description="words in the number, name or description")
+    ] = None,
 ) -> Page[EcoRead]:
-    """ECOs, newest first, filtered by state, stage, product, priority or awaiting my decision."""
+    """ECOs, newest first, filtered by state, stage, product, priority, number, `q` or
+    awaiting my decision."""
     rows, total = service.list_ecos(
         session,
         page,
@@ -97,6 +109,10 @@ def list_ecos(
         product_id=product_id,
         priority=priority,
         waiting_for_me=waiting_for_me,
+        number=number,
+        product_number=product_number,
+        q=q,
+        sort=sort,
     )
     return Page.of([EcoRead.model_validate(r) for r in rows], total, page)
 
@@ -147,19 +163,19 @@ def get_transitions(eco_id: str, session: SessionDep, user: CurrentUser) -> Tran
 
 @router.get("/eco/{eco_id}/approvals", response_model=Page[EcoApprovalRead])
 def list_approvals(
-    eco_id: str, session: SessionDep, _user: CurrentUser, page: PageDep
+    eco_id: str, session: SessionDep, _user: CurrentUser, page: PageDep, sort: ApprovalSort
 ) -> Page[EcoApprovalRead]:
     """Every approval decision on the ECO, oldest first."""
-    rows, total = history.list_approvals(session, service.get(session, eco_id), page)
+    rows, total = history.list_approvals(session, service.get(session, eco_id), page, sort)
     return Page.of([EcoApprovalRead.model_validate(r) for r in rows], total, page)
 
 
 @router.get("/eco/{eco_id}/events", response_model=Page[EcoEventRead])
 def list_events(
-    eco_id: str, session: SessionDep, _user: CurrentUser, page: PageDep
+    eco_id: str, session: SessionDep, _user: CurrentUser, page: PageDep, sort: EventSort
 ) -> Page[EcoEventRead]:
     """The ECO's append-only history, oldest first."""
-    rows, total = history.list_events(session, service.get(session, eco_id), page)
+    rows, total = history.list_events(session, service.get(session, eco_id), page, sort)
     return Page.of([EcoEventRead.model_validate(r) for r in rows], total, page)
 
 

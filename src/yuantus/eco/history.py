@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from yuantus.core.db import new_id
 from yuantus.core.pagination import PageParams, paginate
+from yuantus.core.sorting import SortOrder
 from yuantus.eco.models import Eco, EcoApproval, EcoEvent
 
 
@@ -39,13 +40,17 @@ def record_event(
     return row
 
 
-def list_events(session: Session, eco: Eco, page: PageParams) -> tuple[list[EcoEvent], int]:
+def list_events(
+    session: Session, eco: Eco, page: PageParams, sort: SortOrder | None = None
+) -> tuple[list[EcoEvent], int]:
     """An ECO's history, oldest first."""
     query = select(EcoEvent).where(EcoEvent.eco_id == eco.id).order_by(EcoEvent.seq)
-    return paginate(session, query, page)
+    return paginate(session, query, page, sort)
 
 
-def list_approvals(session: Session, eco: Eco, page: PageParams) -> tuple[list[EcoApproval], int]:
+def list_approvals(
+    session: Session, eco: Eco, page: PageParams, sort: SortOrder | None = None
+) -> tuple[list[EcoApproval], int]:
     """Every decision taken on an ECO, oldest first."""
     query = (
         select(EcoApproval)
@@ -53,7 +58,7 @@ def list_approvals(session: Session, eco: Eco, page: PageParams) -> tuple[list[E
         # two users can decide in the same instant: id makes the order total
         .order_by(EcoApproval.created_at, EcoApproval.stage_visit, EcoApproval.id)
     )
-    return paginate(session, query, page)
+    return paginate(session, query, page, sort)
 
 
 def visit_decisions(session: Session, eco: Eco) -> list[EcoApproval]:

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, select
+from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from yuantus.core.errors import InvalidState
 from yuantus.core.pagination import PageParams, paginate
+from yuantus.core.sorting import SortOrder
 from yuantus.eco import codes
 from yuantus.eco import stages as stage_service
 from yuantus.eco.models import Eco, EcoApproval
 from yuantus.identity.models import User
 from yuantus.item import service as item_service
+from yuantus.item.models import Item
 from yuantus.item.service import RevisionRule
 
 # states in which an ECO can still be signed
@@ -30,9 +32,28 @@ def list_ecos(
     product_id: str | None = None,
     priority: str | None = None,
     waiting_for_me: bool = False,
+    number: str | None = None,
+    product_number: str | None = None,
+    q: str | None = None,
+    sort: SortOrder | None = None,
 ) -> tuple[list[Eco], int]:
-    """ECOs by state, stage, product (any revision of it), priority, or awaiting my decision."""
+    """ECOs by state, stage, product (any revision of it, or its number), priority, number,
+    a `q` in number, name or description, or awaiting my decision."""
     query: Select[Any] = select(Eco)
+    if number:
+        query = query.where(Eco.number == number.strip())
+    if product_number:
+        numbered = select(Item.config_id).where(Item.item_number == product_number.strip())
+        query = query.where(Eco.product_config_id.in_(numbered))
+    # a scan: ECOs are few next to items; lower() on both sides, as SQL spells it
+    for word in (q or "").lower().split():
+        query = query.where(
+            or_(
+                func.lower(Eco.number).contains(word, autoescape=True),
+                func.lower(Eco.name).contains(word, autoescape=True),
+                func.lower(func.coalesce(Eco.description, "")).contains(word, autoescape=True),
+            )
+        )
     if state:
         query = query.where(Eco.state == state)
     if stage_id:
@@ -44,7 +65,8 @@ def list_ecos(
         query = query.where(Eco.priority == priority)
     if waiting_for_me and user is not None:
         query = _waiting_for(session, query, user)
-    return paginate(session, query.order_by(Eco.created_at.desc(), Eco.number.desc()), page)
+    query = query.order_by(Eco.created_at.desc(), Eco.number.desc())
+    return paginate(session, query, page, sort)
 
 
 def _waiting_for(session: Session, query: Select[Any], user: User) -> Select[Any]:

@@ -13,6 +13,7 @@ from yuantus.core.db import new_id, utcnow
 from yuantus.core.errors import Conflict, Unprocessable
 from yuantus.core.orm import flush_or_conflict, get_or_404
 from yuantus.core.pagination import PageParams, paginate
+from yuantus.core.sorting import SortOrder
 from yuantus.eco import codes
 from yuantus.eco.models import APPROVAL_TYPES, EcoStage
 
@@ -85,9 +86,13 @@ def ordered_stages(session: Session) -> list[EcoStage]:
     return list(session.scalars(select(EcoStage).order_by(EcoStage.sequence, EcoStage.name)))
 
 
-def list_stages(session: Session, page: PageParams) -> tuple[list[EcoStage], int]:
+def list_stages(
+    session: Session, page: PageParams, sort: SortOrder | None = None
+) -> tuple[list[EcoStage], int]:
     """A page of stages in process order."""
-    return paginate(session, select(EcoStage).order_by(EcoStage.sequence, EcoStage.name), page)
+    return paginate(
+        session, select(EcoStage).order_by(EcoStage.sequence, EcoStage.name), page, sort
+    )
 
 
 def first_stage(session: Session) -> EcoStage:

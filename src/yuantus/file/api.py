@@ -15,6 +15,7 @@ from yuantus.file.download import content_response
 from yuantus.file.guards import check_download
 from yuantus.file.models import FileObject, ItemFile
 from yuantus.file.schemas import FileRead, FileRole, ItemFileRead
+from yuantus.file.sorts import FileLinkSort
 from yuantus.file.storage import Storage, get_storage
 from yuantus.identity.deps import CurrentUser, require_role
 from yuantus.identity.models import User
@@ -59,10 +60,10 @@ def upload_item_file(
 
 @router.get("/items/{item_id}/files", response_model=Page[ItemFileRead])
 def list_item_files(
-    item_id: str, session: SessionDep, _user: CurrentUser, page: PageDep
+    item_id: str, session: SessionDep, _user: CurrentUser, page: PageDep, sort: FileLinkSort
 ) -> Page[ItemFileRead]:
     """The files attached to a revision."""
-    rows, total = service.list_links_page(session, item_id, page)
+    rows, total = service.list_links_page(session, item_id, page, sort)
     return Page.of([ItemFileRead.model_validate(r) for r in rows], total, page)
 
 

@@ -14,6 +14,7 @@ from yuantus.core.db import new_id
 from yuantus.core.errors import Conflict, Unprocessable, not_found
 from yuantus.core.orm import get_or_404
 from yuantus.core.pagination import PageParams, paginate
+from yuantus.core.sorting import SortOrder
 from yuantus.file import codes, content
 from yuantus.file.models import FILE_ROLES, FileObject, ItemFile
 from yuantus.file.storage import Storage, get_storage
@@ -145,13 +146,15 @@ def list_links(session: Session, item_id: str) -> list[ItemFile]:
     return list(session.scalars(query.order_by(ItemFile.created_at, ItemFile.id)))
 
 
-def list_links_page(session: Session, item_id: str, page: PageParams) -> tuple[list[Any], int]:
+def list_links_page(
+    session: Session, item_id: str, page: PageParams, sort: SortOrder | None = None
+) -> tuple[list[Any], int]:
     """One page of a revision's file links and their count; 404 for an unknown revision."""
     from yuantus.item import service as item_service
 
     item_service.get(session, item_id)
     query = select(ItemFile).where(ItemFile.item_id == item_id)
-    return paginate(session, query.order_by(ItemFile.created_at, ItemFile.id), page)
+    return paginate(session, query.order_by(ItemFile.created_at, ItemFile.id), page, sort)
 
 
 def detach(session: Session, item_id: str, link_id: str, user: User | None = None) -> None:

@@ -24,6 +24,7 @@ from yuantus.identity.schemas import (
     UserRead,
     UserUpdate,
 )
+from yuantus.identity.sorts import TokenSort, UserSort
 
 router = APIRouter(route_class=TransactionalRoute, tags=["identity"])
 AdminUser = Annotated[User, Depends(require_role("admin"))]
@@ -53,9 +54,11 @@ def create_token(body: ApiTokenCreate, session: SessionDep, user: CurrentUser) -
 
 
 @router.get("/auth/tokens", response_model=Page[ApiTokenRead])
-def list_tokens(session: SessionDep, user: CurrentUser, page: PageDep) -> Page[ApiTokenRead]:
+def list_tokens(
+    session: SessionDep, user: CurrentUser, page: PageDep, sort: TokenSort
+) -> Page[ApiTokenRead]:
     """The signed-in user's API tokens."""
-    rows, total = service.list_api_tokens(session, user, page)
+    rows, total = service.list_api_tokens(session, user, page, sort)
     return Page.of([ApiTokenRead.model_validate(r) for r in rows], total, page)
 
 
@@ -80,9 +83,11 @@ def create_user(body: UserCreate, session: SessionDep, admin: AdminUser) -> User
 
 
 @router.get("/users", response_model=Page[UserRead])
-def list_users(session: SessionDep, _admin: AdminUser, page: PageDep) -> Page[UserRead]:
+def list_users(
+    session: SessionDep, _admin: AdminUser, page: PageDep, sort: UserSort
+) -> Page[UserRead]:
     """All users (admin)."""
-    rows, total = service.list_users(session, page)
+    rows, total = service.list_users(session, page, sort)
     return Page.of([UserRead.model_validate(r) for r in rows], total, page)
 
 

@@ -23,6 +23,7 @@ from yuantus.core.errors import (
 )
 from yuantus.core.orm import get_or_404
 from yuantus.core.pagination import PageParams, paginate
+from yuantus.core.sorting import SortOrder
 from yuantus.identity import codes
 from yuantus.identity.models import ROLES, ApiToken, User
 
@@ -51,9 +52,11 @@ def get_by_username(session: Session, username: str) -> User | None:
     return session.scalar(select(User).where(User.username == username))
 
 
-def list_users(session: Session, page: PageParams) -> tuple[list[User], int]:
+def list_users(
+    session: Session, page: PageParams, sort: SortOrder | None = None
+) -> tuple[list[User], int]:
     """Users ordered by username."""
-    return paginate(session, select(User).order_by(User.username), page)
+    return paginate(session, select(User).order_by(User.username), page, sort)
 
 
 def create_user(
@@ -275,14 +278,16 @@ def create_api_token(
     return row, secret
 
 
-def list_api_tokens(session: Session, user: User, page: PageParams) -> tuple[list[ApiToken], int]:
+def list_api_tokens(
+    session: Session, user: User, page: PageParams, sort: SortOrder | None = None
+) -> tuple[list[ApiToken], int]:
     """The user's API tokens, newest first."""
     query = (
         select(ApiToken)
         .where(ApiToken.user_id == user.id)
         .order_by(ApiToken.created_at.desc(), ApiToken.id)
     )
-    return paginate(session, query, page)
+    return paginate(session, query, page, sort)
 
 
 def revoke_api_token(session: Session, user: User, token_id: str) -> ApiToken:

@@ -15,6 +15,7 @@ from yuantus.core.transitions import TransitionOptions, TransitionRequest
 from yuantus.identity.deps import CurrentUser, require_role
 from yuantus.identity.models import User
 from yuantus.item import history, service
+from yuantus.item.deps import PropertyFilters
 from yuantus.item.documents_api import router as documents_router
 from yuantus.item.models import Item
 from yuantus.item.schemas import (
@@ -26,10 +27,12 @@ from yuantus.item.schemas import (
     ItemType,
     ItemUpdate,
 )
+from yuantus.item.sorts import HistorySort, ItemSort, RevisionSort
 
 router = APIRouter(route_class=TransactionalRoute, tags=["item"])
 # part-document links are item structure: served under /items by the item domain's router
 router.include_router(documents_router)
+Q_HELP = "words that must all occur in the number, name, description or property values"
 Engineer = Annotated[User, Depends(require_role("engineer"))]
 # release and reject are also the approver's; the service checks each transition's roles
 LifecycleUser = Annotated[User, Depends(require_role("engineer", "approver"))]
@@ -58,14 +61,28 @@ def list_items(
     session: SessionDep,
     _user: CurrentUser,
     page: PageDep,
+    sort: ItemSort,
+    properties: PropertyFilters,
     item_type: ItemType | None = None,
     state: ItemState | None = None,
-    q: Annotated[str | None, Query(max_length=200, description="number or name contains")] = None,
+    q: Annotated[str | None, Query(max_length=200, description=Q_HELP)] = None,
     current_only: bool = True,
+    created_by: Annotated[
+        str | None, Query(max_length=64, description="the creator's user id or username")
+    ] = None,
 ) -> Page[ItemRead]:
-    """Items by type, state and number/name search (current revisions unless current_only=false)."""
+    """Items by type, state, creator, `prop.<key>=<value>` and `q` (current revisions only
+    unless current_only=false)."""
     rows, total = service.list_items(
-        session, page, item_type=item_type, state=state, q=q, current_only=current_only
+        session,
+        page,
+        item_type=item_type,
+        state=state,
+        q=q,
+        current_only=current_only,
+        created_by=created_by,
+        properties=properties,
+        sort=sort,
     )
     return _page(rows, total, page)
 
@@ -98,20 +115,20 @@ def update_item(item_id: str, body: ItemUpdate, session: SessionDep, user: Engin
 
 @router.get("/items/{item_id}/revisions", response_model=Page[ItemRead])
 def list_revisions(
-    item_id: str, session: SessionDep, _user: CurrentUser, page: PageDep
+    item_id: str, session: SessionDep, _user: CurrentUser, page: PageDep, sort: RevisionSort
 ) -> Page[ItemRead]:
     """Every revision of the item this revision belongs to, oldest first."""
     item = service.get(session, item_id)
-    rows, total = service.list_revisions_page(session, item.config_id, page)
+    rows, total = service.list_revisions_page(session, item.config_id, page, sort)
     return _page(rows, total, page)
 
 
 @router.get("/items/{item_id}/history", response_model=Page[ItemHistoryEventRead])
 def get_item_history(
-    item_id: str, session: SessionDep, _user: CurrentUser, page: PageDep
+    item_id: str, session: SessionDep, _user: CurrentUser, page: PageDep, sort: HistorySort
 ) -> Page[ItemHistoryEventRead]:
     """What happened to the item, all revisions, newest first, each row naming its revision."""
-    rows, total = history.list_history(session, service.get(session, item_id), page)
+    rows, total = history.list_history(session, service.get(session, item_id), page, sort)
     items = [
         ItemHistoryEventRead.model_validate(row).model_copy(update={"revision": revision})
         for row, revision in rows

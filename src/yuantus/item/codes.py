@@ -80,3 +80,8 @@ INVALID_AS_OF = ErrorCode(
     422,
     "`as_of` is not an ISO 8601 time with a UTC offset, or it contradicts `rule`",
 )
+INVALID_PROPERTY_FILTER = ErrorCode(
+    "invalid_property_filter",
+    422,
+    "a `prop.<key>` filter with an empty or malformed key (letters, digits, `_`, `-`; 1-64)",
+)

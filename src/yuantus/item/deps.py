@@ -1,11 +1,12 @@
-"""FastAPI dependencies of the item domain: the revision rule of a structure query."""
+"""FastAPI dependencies of the item domain: a structure query's revision rule, property filters."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Query
+from fastapi import Depends, Query, Request
 
+from yuantus.core.query import query_prefixes
 from yuantus.item.revision_rules import RULE_KINDS, RevisionRule, parse_rule
 
 
@@ -24,3 +25,20 @@ def revision_rule(
 
 
 RuleDep = Annotated[RevisionRule | None, Depends(revision_rule)]
+
+
+PROPERTY_PREFIX = "prop."
+
+
+def property_filters(
+    request: Request, _accepts: Annotated[None, Depends(query_prefixes(PROPERTY_PREFIX))]
+) -> list[tuple[str, str]]:
+    """`prop.<key>=<value>` query parameters as (key, value) pairs, repeated keys kept."""
+    return [
+        (name.removeprefix(PROPERTY_PREFIX), value)
+        for name, value in request.query_params.multi_items()
+        if name.startswith(PROPERTY_PREFIX)
+    ]
+
+
+PropertyFilters = Annotated[list[tuple[str, str]], Depends(property_filters)]

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from yuantus.core.error_codes import ErrorCode
 from yuantus.core.errors import Conflict, Unprocessable, not_found
 from yuantus.core.pagination import PageParams, paginate
+from yuantus.core.sorting import SortOrder
 from yuantus.identity.models import User
 from yuantus.item import changes, codes, lookups
 from yuantus.item import service as item_service
@@ -151,14 +152,18 @@ def default_rule(part: Item) -> Rule:
 
 
 def resolved_links(
-    session: Session, part_id: str, rule: Rule | None, page: PageParams
+    session: Session,
+    part_id: str,
+    rule: Rule | None,
+    page: PageParams,
+    sort: SortOrder | None = None,
 ) -> tuple[Rule, list[ResolvedLink], int]:
     """One page of a part's links with each document's revision under the rule, and the count."""
     part = item_service.get(session, part_id)
     used: Rule = rule or default_rule(part)
     query = select(ItemDocumentLink).where(ItemDocumentLink.part_id == part.id)
     rows, total = paginate(
-        session, query.order_by(ItemDocumentLink.created_at, ItemDocumentLink.id), page
+        session, query.order_by(ItemDocumentLink.created_at, ItemDocumentLink.id), page, sort
     )
     configs = [row.document_config_id for row in rows]
     current = item_service.current_by_config(session, configs)
@@ -176,7 +181,12 @@ def resolved_links(
 
 
 def linked_parts(
-    session: Session, document_id: str, page: PageParams, *, current_only: bool = True
+    session: Session,
+    document_id: str,
+    page: PageParams,
+    *,
+    current_only: bool = True,
+    sort: SortOrder | None = None,
 ) -> tuple[Item, list[LinkingPart], int]:
     """The document, one page of the part revisions linking to its item, and their count."""
     document = item_service.get(session, document_id)
@@ -189,6 +199,8 @@ def linked_parts(
     if current_only:
         query = query.where(Item.is_current)
     query = query.order_by(Item.item_number, Item.generation, ItemDocumentLink.role)
+    if sort is not None:
+        query = query.order_by(None).order_by(*sort.clauses)
     ids = query.with_only_columns(ItemDocumentLink.id).order_by(None).subquery()
     total = session.scalar(select(func.count()).select_from(ids)) or 0
     rows = session.execute(query.limit(page.limit).offset(page.offset)).all()

@@ -21,6 +21,7 @@ from yuantus.item.schemas import (
     LinkedPartPage,
     LinkedPartRead,
 )
+from yuantus.item.sorts import DocumentLinkSort, LinkedPartSort
 
 router = APIRouter(route_class=TransactionalRoute, tags=["item"])
 Engineer = Annotated[User, Depends(require_role("engineer"))]
@@ -72,6 +73,7 @@ def list_documents(
     session: SessionDep,
     _user: CurrentUser,
     page: PageDep,
+    sort: DocumentLinkSort,
     rule: Literal["latest", "released"] | None = None,
 ) -> DocumentLinkPage:
     """A part revision's document links, each resolved to a document revision under the rule.
@@ -79,7 +81,7 @@ def list_documents(
     The default rule is `latest` for a Draft or InReview part and `released` once it is frozen;
     under `released` a document without a Released revision is listed as unresolved.
     """
-    used, rows, total = documents.resolved_links(session, part_id, rule, page)
+    used, rows, total = documents.resolved_links(session, part_id, rule, page, sort)
     return DocumentLinkPage(
         rule=used, items=[_read(r) for r in rows], total=total, limit=page.limit, offset=page.offset
     )
@@ -98,11 +100,12 @@ def linked_parts(
     session: SessionDep,
     _user: CurrentUser,
     page: PageDep,
+    sort: LinkedPartSort,
     current_only: Annotated[bool, Query(description="only current part revisions")] = True,
 ) -> LinkedPartPage:
     """Where-used of a document: the part revisions that link to it (current ones by default)."""
     document, rows, total = documents.linked_parts(
-        session, document_id, page, current_only=current_only
+        session, document_id, page, current_only=current_only, sort=sort
     )
     return LinkedPartPage(
         document_config_id=document.config_id,

@@ -18,6 +18,7 @@ from yuantus.audit import service as audit
 from yuantus.audit.models import AuditEvent
 from yuantus.audit.service import Actor
 from yuantus.core.pagination import PageParams
+from yuantus.core.sorting import SortOrder
 from yuantus.identity.models import User
 from yuantus.item.changes import RevisionChange
 from yuantus.item.models import Item
@@ -165,12 +166,11 @@ def on_revision_change(session: Session, change: RevisionChange) -> None:
 
 
 def list_history(
-    session: Session, item: Item, page: PageParams
+    session: Session, item: Item, page: PageParams, sort: SortOrder | None = None
 ) -> tuple[list[tuple[AuditEvent, str | None]], int]:
     """The rows of every revision of the item, newest first, each with its revision label."""
-    rows, total = audit.list_events(
-        session, audit.AuditFilter(object_type=OBJECT_TYPE, scope_id=item.config_id), page
-    )
+    filters = audit.AuditFilter(object_type=OBJECT_TYPE, scope_id=item.config_id)
+    rows, total = audit.list_events(session, filters, page, sort)
     query = select(Item.id, Item.revision).where(Item.config_id == item.config_id)
     labels: dict[str, str] = dict(session.execute(query).all())
     gone = {row.object_id for row in rows} - labels.keys()

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import (
     Boolean,
+    Connection,
     ForeignKey,
     Index,
     Integer,
@@ -18,10 +19,14 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
+    event,
+from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
 import yuantus.identity.models  # noqa: F401  (registers the "user" names)
 from yuantus.core import names
 from yuantus.core.db import Base, IdMixin, JSONType, TimestampMixin, UTCDateTime, utcnow
+from yuantus.identity.models import User
+from yuantus.item.searchtext import search_text
 
 ITEM_TYPES = ("Part", "Document")
 STATES = ("Draft", "InReview", "Released", "Superseded", "Obsolete")
@@ -77,6 +82,9 @@ class Item(IdMixin, TimestampMixin, Base):
     # signatures are never nulled: users are deactivated, not deleted
     submitted_by: Mapped[str | None] = mapped_column(ForeignKey("meta_users.id"))
     released_by: Mapped[str | None] = mapped_column(ForeignKey("meta_users.id"))
+    # what `q` searches (item/searchtext.py), set on every insert and update; PostgreSQL
+    # indexes it with pg_trgm, SQLite mirrors it into an FTS5 table by triggers (migration 0013)
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     # names beside the ids: batched per session, one query per page (core/names.py)
     created_by_name = names.ref("user", "created_by")
@@ -87,6 +95,15 @@ class Item(IdMixin, TimestampMixin, Base):
     def is_frozen(self) -> bool:
         """Released, Superseded and Obsolete revisions cannot change."""
         return self.state in FROZEN_STATES
+
+
+@event.listens_for(Item, "before_insert")
+@event.listens_for(Item, "before_update")
+def _refresh_search_text(_mapper: Mapper[Item], _connection: Connection, target: Item) -> None:
+    """Keep the search text in step with the number, name, description and properties."""
+    target.search_text = search_text(
+        target.item_number, target.name, target.description, target.properties
+    )
 
 
 class ItemDocumentLink(IdMixin, Base):

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
 
 from yuantus.core import error_codes as ec
@@ -16,13 +16,13 @@ from yuantus.core.errors import (
     Conflict,
     InvalidState,
     Unprocessable,
-    invalid_filter,
     not_found,
 )
 from yuantus.core.hooks import HookRegistry, Transition, run_transition
 from yuantus.core.orm import flush_or_conflict, get_or_404
 from yuantus.core.pagination import PageParams, paginate
 from yuantus.core.transitions import Rule, TransitionOptions
+from yuantus.core.sorting import SortOrder
 from yuantus.identity.models import User
 from yuantus.item import (
     changes,
@@ -37,13 +37,16 @@ from yuantus.item import (
 )
 from yuantus.item.copying import revision_copiers
 
+# the filtered, searched item list lives in listing.py
+from yuantus.item.listing import list_items as list_items
+
 # column-level bulk lookups for other domains (BOM): kept in lookups.py, re-exported here
 from yuantus.item.lookups import ItemRow as ItemRow
 from yuantus.item.lookups import all_revisions as all_revisions
 from yuantus.item.lookups import current_revision_rows as current_revision_rows
 from yuantus.item.lookups import current_revisions as current_revisions
 from yuantus.item.lookups import revisions_under as revisions_under
-from yuantus.item.models import FROZEN_STATES, ITEM_TYPES, OPEN_STATES, STATES, Item
+from yuantus.item.models import FROZEN_STATES, OPEN_STATES, Item
 from yuantus.item.revision_rules import RevisionRule as RevisionRule
 from yuantus.item.revision_rules import parse_rule as parse_rule
 from yuantus.item.revision_rules import rule_for as rule_for
@@ -150,44 +153,11 @@ def list_revisions(session: Session, config_id: str) -> list[Item]:
 
 
 def list_revisions_page(
-    session: Session, config_id: str, page: PageParams
+    session: Session, config_id: str, page: PageParams, sort: SortOrder | None = None
 ) -> tuple[list[Item], int]:
     """One page of an item's revisions, oldest first, and their count."""
     query = select(Item).where(Item.config_id == config_id).order_by(Item.generation, Item.id)
-    return paginate(session, query, page)
-
-
-def list_items(
-    session: Session,
-    page: PageParams,
-    *,
-    item_type: str | None = None,
-    state: str | None = None,
-    q: str | None = None,
-    current_only: bool = True,
-) -> tuple[list[Item], int]:
-    """Items filtered by type, state and a number/name search, ordered by number."""
-    query: Select[Any] = select(Item)
-    if item_type:
-        if item_type not in ITEM_TYPES:
-            raise invalid_filter("item_type", ITEM_TYPES)
-        query = query.where(Item.item_type == item_type)
-    if state:
-        if state not in STATES:
-            raise invalid_filter("state", STATES)
-        query = query.where(Item.state == state)
-    if q:
-        term = q.strip()
-        query = query.where(
-            or_(
-                Item.item_number.icontains(term, autoescape=True),
-                Item.name.icontains(term, autoescape=True),
-            )
-        )
-    if current_only:
-        query = query.where(Item.is_current)
-    query = query.order_by(Item.item_type, Item.item_number, Item.generation, Item.id)
-    return paginate(session, query, page)
+    return paginate(session, query, page, sort)
 
 
 def create(

@@ -16,6 +16,7 @@ from yuantus.identity.models import User
 from yuantus.job import service
 from yuantus.job.models import JOB_TRANSITIONS
 from yuantus.job.schemas import JobRead
+from yuantus.job.sorts import JobSort
 
 router = APIRouter(route_class=TransactionalRoute, tags=["job"])
 # cancel and retry share their roles (job/models.py JOB_TRANSITIONS)
@@ -27,6 +28,7 @@ def list_jobs(
     session: SessionDep,
     _user: CurrentUser,
     page: PageDep,
+    sort: JobSort,
     state: Annotated[
         str | None, Query(description="pending, processing, completed, failed or canceled")
     ] = None,
@@ -42,6 +44,7 @@ def list_jobs(
         task_type=task_type,
         created_from=created_from,
         created_to=created_to,
+        sort=sort,
     )
     return Page.of([JobRead.model_validate(r) for r in rows], total, page)
 

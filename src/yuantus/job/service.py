@@ -28,6 +28,7 @@ from yuantus.core.db import new_id, utcnow
 from yuantus.core.errors import Conflict, InvalidState, Unprocessable, invalid_filter
 from yuantus.core.orm import get_or_404
 from yuantus.core.pagination import PageParams, paginate
+from yuantus.core.sorting import SortOrder
 from yuantus.job import codes
 from yuantus.job.backoff import ClaimRecord, with_history
 from yuantus.job.backoff import backoff_delay as backoff_delay  # part of the JobService API
@@ -301,6 +302,7 @@ def list_jobs(
     task_type: str | None = None,
     created_from: datetime | None = None,
     created_to: datetime | None = None,
+    sort: SortOrder | None = None,
 ) -> tuple[list[Job], int]:
     """Jobs, newest first, filtered by state, task type and creation time."""
     query = select(Job).order_by(Job.created_at.desc(), Job.id)
@@ -314,4 +316,4 @@ def list_jobs(
         query = query.where(Job.created_at >= _aware(created_from, "created_from"))
     if created_to is not None:
         query = query.where(Job.created_at <= _aware(created_to, "created_to"))
-    return paginate(session, query, page)
+    return paginate(session, query, page, sort)

@@ -41,6 +41,7 @@ from yuantus.manufacturing.schemas import (
     WorkOrderState,
     WorkOrderTransitionRead,
 )
+from yuantus.manufacturing.sorts import RoutingSort, WorkCenterSort, WorkOrderSort
 
 router = APIRouter(route_class=TransactionalRoute, tags=["manufacturing"])
 Writer = Annotated[User, Depends(require_role("engineer", "production"))]
@@ -55,10 +56,14 @@ def create_workcenter(body: WorkCenterCreate, session: SessionDep, _user: Writer
 
 @router.get("/workcenters", response_model=Page[WorkCenterRead])
 def list_workcenters(
-    session: SessionDep, _user: CurrentUser, page: PageDep, is_active: bool | None = None
+    session: SessionDep,
+    _user: CurrentUser,
+    page: PageDep,
+    sort: WorkCenterSort,
+    is_active: bool | None = None,
 ) -> Page[WorkCenterRead]:
     """Work centers by code, optionally filtered by is_active."""
-    rows, total = workcenter_service.list_workcenters(session, page, is_active=is_active)
+    rows, total = workcenter_service.list_workcenters(session, page, is_active=is_active, sort=sort)
     return Page.of([WorkCenterRead.model_validate(r) for r in rows], total, page)
 
 
@@ -96,13 +101,14 @@ def list_routings(
     session: SessionDep,
     _user: CurrentUser,
     page: PageDep,
+    sort: RoutingSort,
     product_id: str | None = None,
     state: Annotated[RoutingState | None, Query()] = None,
     routing_code: str | None = None,
 ) -> Page[RoutingRead]:
     """Routings filtered by product (any revision id), state and code."""
     rows, total = routing_service.list_routings(
-        session, page, product_id=product_id, state=state, routing_code=routing_code
+        session, page, product_id=product_id, state=state, routing_code=routing_code, sort=sort
     )
     return Page.of([RoutingRead.model_validate(r) for r in rows], total, page)
 
@@ -201,12 +207,13 @@ def list_workorders(
     session: SessionDep,
     _user: CurrentUser,
     page: PageDep,
+    sort: WorkOrderSort,
     state: Annotated[WorkOrderState | None, Query()] = None,
     product_id: str | None = None,
 ) -> Page[WorkOrderRead]:
     """Work orders filtered by state and product (any revision id), newest first."""
     rows, total = workorder_service.list_workorders(
-        session, page, state=state, product_id=product_id
+        session, page, state=state, product_id=product_id, sort=sort
     )
     return Page.of([WorkOrderRead.model_validate(r) for r in rows], total, page)
 

@@ -17,6 +17,7 @@ from yuantus.core.hooks import Transition, run_transition
 from yuantus.core.orm import flush_or_conflict, get_or_404
 from yuantus.core.pagination import PageParams, paginate
 from yuantus.core.transitions import TransitionOptions
+from yuantus.core.sorting import SortOrder
 from yuantus.identity.models import User
 from yuantus.item import service as item_service
 from yuantus.item.models import Item
@@ -64,6 +65,7 @@ def list_routings(
     product_id: str | None = None,
     state: str | None = None,
     routing_code: str | None = None,
+    sort: SortOrder | None = None,
 ) -> tuple[list[Routing], int]:
     """Routings filtered by product (any revision id), state and code; by code and version."""
     query: Select[Any] = select(Routing)
@@ -77,7 +79,7 @@ def list_routings(
         query = query.where(Routing.state == state)
     if routing_code:
         query = query.where(Routing.routing_code == routing_code)
-    return paginate(session, query.order_by(Routing.routing_code, Routing.version), page)
+    return paginate(session, query.order_by(Routing.routing_code, Routing.version), page, sort)
 
 
 def list_operations(session: Session, routing: Routing) -> list[Operation]:

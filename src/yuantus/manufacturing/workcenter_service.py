@@ -12,6 +12,7 @@ from yuantus.core.db import utcnow
 from yuantus.core.errors import Conflict
 from yuantus.core.orm import flush_or_conflict, get_or_404
 from yuantus.core.pagination import PageParams, paginate
+from yuantus.core.sorting import SortOrder
 from yuantus.manufacturing import codes
 from yuantus.manufacturing.models import WorkCenter
 
@@ -22,13 +23,17 @@ def get(session: Session, workcenter_id: str) -> WorkCenter:
 
 
 def list_workcenters(
-    session: Session, page: PageParams, *, is_active: bool | None = None
+    session: Session,
+    page: PageParams,
+    *,
+    is_active: bool | None = None,
+    sort: SortOrder | None = None,
 ) -> tuple[list[WorkCenter], int]:
     """Work centers ordered by code, optionally only the active (or inactive) ones."""
     query = select(WorkCenter).order_by(WorkCenter.code)
     if is_active is not None:
         query = query.where(WorkCenter.is_active == is_active)
-    return paginate(session, query, page)
+    return paginate(session, query, page, sort)
 
 
 def create(

@@ -20,6 +20,7 @@ from yuantus.core.hooks import Transition, run_transition
 from yuantus.core.orm import flush_or_conflict, get_or_404
 from yuantus.core.pagination import PageParams, paginate
 from yuantus.core.transitions import TransitionOptions
+from yuantus.core.sorting import SortOrder
 from yuantus.identity.models import User
 from yuantus.item import service as item_service
 from yuantus.item.models import Item
@@ -64,6 +65,7 @@ def list_workorders(
     *,
     state: str | None = None,
     product_id: str | None = None,
+    sort: SortOrder | None = None,
 ) -> tuple[list[WorkOrder], int]:
     """Work orders filtered by state and product (any revision id), newest number first."""
     query: Select[Any] = select(WorkOrder)
@@ -74,7 +76,7 @@ def list_workorders(
     if product_id:
         config_id = item_service.get(session, product_id).config_id
         query = query.where(WorkOrder.product_config_id == config_id)
-    return paginate(session, query.order_by(WorkOrder.number.desc()), page)
+    return paginate(session, query.order_by(WorkOrder.number.desc()), page, sort)
 
 
 def create(

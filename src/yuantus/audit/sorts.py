@@ -1,0 +1,16 @@
+"""The `sort` allow-list of the audit list."""
+
+from typing import Annotated
+
+from yuantus.audit.models import AuditEvent
+from yuantus.core.sorting import SortOrder, sort_dependency
+
+AUDIT_COLUMNS = {
+    "created_at": AuditEvent.created_at,
+    "action": AuditEvent.action,
+    "object_type": AuditEvent.object_type,
+    "actor_name": AuditEvent.actor_name,
+}
+AuditSort = Annotated[
+    SortOrder, sort_dependency(AUDIT_COLUMNS, default="-created_at", tiebreak=AuditEvent.id)
+]
