@@ -1,4 +1,5 @@
 """Run one benchmark: python -m bench jobs|bom|bom_import|reads|breakage|events|docpack [args]."""
+"""Run one benchmark: python -m bench jobs | bom | reads | breakage | events | docpack | search."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import importlib
 import sys
 
 BENCHMARKS = ("jobs", "bom", "bom_import", "reads", "breakage", "events", "docpack")
+BENCHMARKS = ("jobs", "bom", "reads", "breakage", "events", "docpack", "search")
 
 
 def main(argv: list[str]) -> int:
