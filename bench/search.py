@@ -66,7 +66,7 @@ def build(db: Database, count: int) -> float:
     with db.scope() as session:
         for first in range(1, count + 1, CHUNK):
             rows = [_row(n, rng) for n in range(first, min(count, first + CHUNK - 1) + 1)]
-            session.execute(insert(Item.__table__), rows)
+            session.execute(insert(Item), rows)
     with db.engine.connect() as conn:
         conn.execute(text("ANALYZE meta_items" if db.dialect == "postgresql" else "ANALYZE"))
         conn.commit()
@@ -111,6 +111,7 @@ def run_backend(backend: str, count: int, runs: int, admin_url: str) -> list[str
             migrate.upgrade(db.engine)
             build_s = build(db, count)
             middle = f"P-{count // 2:06d}"
+            s355 = [("material", "S355")]
 
             def baseline(session: Session) -> Any:
                 return session.scalars(select(Item).where(Item.item_number == middle)).all()
@@ -122,7 +123,7 @@ def run_backend(backend: str, count: int, runs: int, admin_url: str) -> list[str
                 ("q=brass washer", lambda s: list_items(s, page, q="brass washer")),
                 ("q=bracket (10% match)", lambda s: list_items(s, page, q="bracket")),
                 ("q=42 (2 chars: scan)", lambda s: list_items(s, page, q="42")),
-                ("prop.material=S355", lambda s: list_items(s, page, properties=[("material", "S355")])),
+                ("prop.material=S355", lambda s: list_items(s, page, properties=s355)),
                 ("no index: LIKE inconel", _scan("inconel")),
             ]  # fmt: skip
             out = [

@@ -24,13 +24,17 @@ from yuantus.core.deps import DatabaseDep, SessionDep
 from yuantus.core.http import TransactionalRoute
 from yuantus.core.pagination import PageDep
 from yuantus.core.schemas import Page
-from yuantus.core.sorting import SortOrder, sort_dependency
+from yuantus.core.sorting import SortOrder, single_sort_dependency, sort_dependency
 from yuantus.core.transitions import TransitionOptions, TransitionRequest
 from yuantus.identity.deps import CurrentUser, require_role
 from yuantus.identity.models import User
 
 router = APIRouter(route_class=TransactionalRoute, tags=["breakage"])
 Writer = Annotated[User, Depends(require_role(*WRITER_ROLES))]
+# the order of the metric groups; ties by key
+GroupSort = Annotated[
+    str, single_sort_dependency(("count", "repeat_rate", "latest", "key"), default="-count")
+]
 _SORTS = {
     "occurred_at": BreakageIncident.occurred_at,
     "number": BreakageIncident.number,
@@ -113,12 +117,7 @@ def get_metric_groups(
     where: FilterDep,
     page: PageDep,
     group_by: Annotated[metrics.GroupBy, Query(description="the grouping dimension")],
-    sort: Annotated[
-        Literal[
-            "count", "-count", "repeat_rate", "-repeat_rate", "latest", "-latest", "key", "-key"
-        ],
-        Query(description="order of the groups; ties by key"),
-    ] = "-count",
+    sort: GroupSort,
 ) -> Page[MetricsGroup]:
     """Counts, repeat rate and the latest occurrence per product, component, batch, ..."""
     rows, total = metrics.groups(session, where, group_by, sort, page)

@@ -78,3 +78,28 @@ def sort_dependency(
         return parse_sort(sort or default, columns, tiebreak)
 
     return Depends(sort_order)
+
+
+def single_sort_dependency(fields: tuple[str, ...], *, default: str) -> Any:
+    """A `sort` of one field (`-` for descending) for lists ordered outside SQL columns.
+
+    Answers the validated token; 422 invalid_sort like `sort_dependency` otherwise.
+    """
+    query = Query(
+        max_length=64,
+        description=f"one field, `-` for descending; one of: {', '.join(fields)}",
+        examples=[default],
+    )
+
+    def sort_field(sort: Annotated[str | None, query] = None) -> str:
+        """The asked sort token, or the default."""
+        token = (sort or default).strip()
+        if token.removeprefix("-") not in fields:
+            raise Unprocessable(
+                f"sort {token!r} is not one field of: {', '.join(fields)}",
+                code=ec.INVALID_SORT,
+                context={"field": token, "allowed": list(fields)},
+            )
+        return token
+
+    return Depends(sort_field)
