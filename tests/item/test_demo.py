@@ -71,7 +71,11 @@ def test_demo_is_idempotent(session: Session, settings: Settings) -> None:
     files_before = session.scalar(select(func.count()).select_from(FileObject))
     ctx = _run(session, settings)
     assert session.scalar(select(func.count()).select_from(FileObject)) == files_before
-    assert "(exist)" in ctx.report[-1]
+    assert "(exist)" in ctx.report[-2]
+    # the demo shows the search on its own data (hand-checked: the two Al 6061-T6 parts)
+    assert (
+        ctx.report[-1] == "  search: q=6061 finds FRAME-2000, TUBE-3001; prop.make_buy=buy: 5 parts"
+    )
     product = service.get_by_number(session, "Part", "BIKE-1000")
     assert ctx.objects["product"].id == product.id
     assert len(service.list_revisions(session, product.config_id)) == 1

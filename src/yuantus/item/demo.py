@@ -14,11 +14,12 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.orm import Session
 
 from yuantus.core.errors import NotFound
+from yuantus.core.pagination import PageParams
 from yuantus.core.settings import Settings
 from yuantus.file import service as file_service
 from yuantus.file.samples import ModelNode, glb_model, pdf_printout
 from yuantus.file.storage import Storage, get_storage
-from yuantus.item import documents, service
+from yuantus.item import documents, listing, service
 from yuantus.item.models import Item
 
 if TYPE_CHECKING:
@@ -112,6 +113,13 @@ def load(session: Session, ctx: DemoContext) -> None:
     ctx.report.append(
         f"  items: {len(parts)} parts, 2 documents "
         + (f"({len(created)} created)" if created else "(exist)")
+    )
+    # what `GET /items?q=6061` and `?prop.make_buy=buy` answer on this data
+    found, _ = listing.list_items(session, PageParams(limit=10), q="6061")
+    _, bought = listing.list_items(session, PageParams(limit=1), properties=[("make_buy", "buy")])
+    ctx.report.append(
+        f"  search: q=6061 finds {', '.join(i.item_number for i in found)}; "
+        f"prop.make_buy=buy: {bought} parts"
     )
 
 
