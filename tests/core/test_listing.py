@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from yuantus.core.errors import Unprocessable
-from yuantus.core.sorting import SortOrder, parse_sort, sort_dependency
+from yuantus.core.sorting import SortOrder, parse_sort, single_sort_dependency, sort_dependency
 from yuantus.item.models import Item
 
 
@@ -61,3 +61,27 @@ def test_a_route_with_a_sort_dependency_parses_sort_over_http() -> None:
     with TestClient(app) as client:
         assert client.get("/things").json() == ["name"]
         assert client.get("/things", params={"sort": "-name"}).json() == ["-name"]
+
+
+def test_a_list_may_break_ties_by_descending_id() -> None:
+    order = parse_sort("-name", {"name": Item.name}, Item.id, tiebreak_descending=True)
+    assert [str(c) for c in order.clauses] == ["meta_items.name DESC", "meta_items.id DESC"]
+
+
+def test_a_single_field_sort_names_the_allowed_fields() -> None:
+    app = FastAPI()
+
+    @app.get("/groups")
+    def groups(
+        sort: Annotated[str, single_sort_dependency(("count", "key"), default="-count")],
+    ) -> str:
+        return sort
+
+    with TestClient(app) as client:
+        assert client.get("/groups").json() == "-count"
+        assert client.get("/groups", params={"sort": "key"}).json() == "key"
+        # a bare app has no error handlers: the refusal surfaces as the exception
+        with pytest.raises(Unprocessable) as caught:
+            client.get("/groups", params={"sort": "count,key"})
+    assert caught.value.code == "invalid_sort"
+    assert caught.value.context == {"field": "count,key", "allowed": ["count", "key"]}

@@ -11,6 +11,10 @@ AUDIT_COLUMNS = {
     "object_type": AuditEvent.object_type,
     "actor_name": AuditEvent.actor_name,
 }
+# newest first, and the higher id first among rows of the same microsecond (as before sort)
 AuditSort = Annotated[
-    SortOrder, sort_dependency(AUDIT_COLUMNS, default="-created_at", tiebreak=AuditEvent.id)
+    SortOrder,
+    sort_dependency(
+        AUDIT_COLUMNS, default="-created_at", tiebreak=AuditEvent.id, tiebreak_descending=True
+    ),
 ]

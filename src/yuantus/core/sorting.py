@@ -34,6 +34,8 @@ def parse_sort(
     raw: str,
     columns: Mapping[str, Sortable],
     tiebreak: Sortable,
+    *,
+    tiebreak_descending: bool = False,
 ) -> SortOrder:
     """Parse `a,-b` against the allow-list; 422 invalid_sort for an unknown or repeated field."""
     fields: list[str] = []
@@ -53,7 +55,7 @@ def parse_sort(
         column = columns[name]
         clauses.append(column.desc() if token.startswith("-") else column.asc())
     # a unique last key: pages never overlap or skip rows that tie on the asked fields
-    clauses.append(tiebreak.asc())
+    clauses.append(tiebreak.desc() if tiebreak_descending else tiebreak.asc())
     return SortOrder(tuple(fields), tuple(clauses))
 
 
@@ -62,10 +64,12 @@ def sort_dependency(
     *,
     default: str,
     tiebreak: Sortable,
+    tiebreak_descending: bool = False,
 ) -> Any:
     """A `sort` query parameter for one list: `Annotated[SortOrder, sort_dependency(...)]`."""
     allowed = ", ".join(columns)
-    parse_sort(default, columns, tiebreak)  # a bad default fails at import, not per request
+    # a bad default fails at import, not per request
+    parse_sort(default, columns, tiebreak, tiebreak_descending=tiebreak_descending)
 
     query = Query(
         max_length=300,
@@ -75,7 +79,9 @@ def sort_dependency(
 
     def sort_order(sort: Annotated[str | None, query] = None) -> SortOrder:
         """The list's ORDER BY from `sort`, or its default."""
-        return parse_sort(sort or default, columns, tiebreak)
+        return parse_sort(
+            sort or default, columns, tiebreak, tiebreak_descending=tiebreak_descending
+        )
 
     return Depends(sort_order)
 

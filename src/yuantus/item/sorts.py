@@ -35,6 +35,7 @@ HistorySort = Annotated[
         {"created_at": AuditEvent.created_at, "action": AuditEvent.action},
         default="-created_at",
         tiebreak=AuditEvent.id,
+        tiebreak_descending=True,
     ),
 ]
 DocumentLinkSort = Annotated[
