@@ -31,7 +31,7 @@ def alembic_config(engine: Engine) -> Config:
 
 
 # schema objects the migrations create outside the models: the item search index (PostgreSQL)
-# and the FTS5 table, its shadow tables and its rowid map (SQLite), see migration 0016
+# and the FTS5 table, its shadow tables and its rowid map (SQLite), see migration 0018
 _UNMODELLED_PREFIXES = ("meta_items_fts", "ix_meta_items_search_trgm")
 
 

@@ -83,7 +83,7 @@ class Item(IdMixin, TimestampMixin, Base):
     submitted_by: Mapped[str | None] = mapped_column(ForeignKey("meta_users.id"))
     released_by: Mapped[str | None] = mapped_column(ForeignKey("meta_users.id"))
     # what `q` searches (item/searchtext.py), set on every insert and update; PostgreSQL
-    # indexes it with pg_trgm, SQLite mirrors it into an FTS5 table by triggers (migration 0016)
+    # indexes it with pg_trgm, SQLite mirrors it into an FTS5 table by triggers (migration 0018)
     search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     # names beside the ids: batched per session, one query per page (core/names.py)

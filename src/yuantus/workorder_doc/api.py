@@ -19,6 +19,7 @@ from yuantus.manufacturing import routing_service
 from yuantus.workorder_doc import exports, pdfbook, service, views
 from yuantus.workorder_doc.models import DocumentPackExport, DocumentPackExportItem
 from yuantus.workorder_doc.schemas import ExportFormat, ExportRead, LinkRead, LinkWrite
+from yuantus.workorder_doc.sorts import ExportSort
 
 router = APIRouter(route_class=TransactionalRoute, tags=["workorder-docs"])
 Writer = Annotated[User, Depends(require_role("engineer", "production"))]
@@ -133,6 +134,7 @@ def list_exports(
     session: SessionDep,
     _user: CurrentUser,
     page: PageDep,
+    sort: ExportSort,
     document_id: Annotated[
         str | None, Query(max_length=36, description="exports holding this document")
     ] = None,
@@ -152,5 +154,5 @@ def list_exports(
     if workorder_id:
         query = query.where(DocumentPackExport.workorder_id == workorder_id)
     query = query.order_by(DocumentPackExport.generated_at.desc(), DocumentPackExport.id)
-    rows, total = paginate(session, query, page)
+    rows, total = paginate(session, query, page, sort)
     return Page.of(views.exports(session, rows), total, page)

@@ -1,8 +1,8 @@
 """item search: meta_items.search_text, a pg_trgm GIN index (PostgreSQL), FTS5 + triggers (SQLite)
 
-Revision ID: 0016_item_search
-Revises: 0015_workflow_actions
-Create Date: 2026-12-02 15:10:00
+Revision ID: 0018_item_search
+Revises: 0017_workorder_doc_packs
+Create Date: 2026-12-02 16:00:00
 
 SQLite: `meta_items_fts` (FTS5, trigram tokenizer: substring matches) holds each revision's
 search text under the rowid `meta_items_fts_map` gives its id (an INTEGER PRIMARY KEY, which
@@ -19,8 +19,8 @@ from alembic import op
 
 from yuantus.item.searchtext import search_text
 
-revision: str = "0016_item_search"
-down_revision: str | None = "0015_workflow_actions"
+revision: str = "0018_item_search"
+down_revision: str | None = "0017_workorder_doc_packs"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
