@@ -13,7 +13,7 @@ JobSort = Annotated[
             "scheduled_at": Job.scheduled_at,
             "completed_at": Job.completed_at,
             "priority": Job.priority,
-            "status": Job.status,
+            "state": Job.status,
             "task_type": Job.task_type,
         },
         default="-created_at",

@@ -32,7 +32,7 @@ WorkOrderSort = Annotated[
     sort_dependency(
         {
             "number": WorkOrder.number,
-            "status": WorkOrder.status,
+            "state": WorkOrder.state,
             "due_date": WorkOrder.due_date,
             "created_at": WorkOrder.created_at,
             "released_at": WorkOrder.released_at,

@@ -1,7 +1,7 @@
 """item search: meta_items.search_text, a pg_trgm GIN index (PostgreSQL), FTS5 + triggers (SQLite)
 
-Revision ID: 0018_item_search
-Revises: 0017_workorder_doc_packs
+Revision ID: 0019_item_search
+Revises: 0018_job_canceled
 Create Date: 2026-12-02 16:00:00
 
 SQLite: `meta_items_fts` (FTS5, trigram tokenizer: substring matches) holds each revision's
@@ -19,8 +19,8 @@ from alembic import op
 
 from yuantus.item.searchtext import search_text
 
-revision: str = "0018_item_search"
-down_revision: str | None = "0017_workorder_doc_packs"
+revision: str = "0019_item_search"
+down_revision: str | None = "0018_job_canceled"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
