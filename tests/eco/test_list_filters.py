@@ -24,7 +24,7 @@ def ecos(as_user: Client, database: Database, users: dict[str, User]) -> dict[st
         ),
         create_eco(engineer, pump, name="Pump impeller", priority="urgent"),
     ]
-    cancel = engineer.post(f"{ECO}/{made[1]['id']}/cancel")
+    cancel = engineer.post(f"{ECO}/{made[1]['id']}/transitions", json={"action": "cancel"})
     assert cancel.status_code == 200, cancel.text
     return {row["name"]: row["number"] for row in made}
 

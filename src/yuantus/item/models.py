@@ -15,17 +15,15 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
     select,
     text,
 )
-from sqlalchemy.orm import Mapped, Session, mapped_column
-    event,
-from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Mapper, Session, mapped_column
 
 import yuantus.identity.models  # noqa: F401  (registers the "user" names)
 from yuantus.core import names
 from yuantus.core.db import Base, IdMixin, JSONType, TimestampMixin, UTCDateTime, utcnow
-from yuantus.identity.models import User
 from yuantus.item.searchtext import search_text
 
 ITEM_TYPES = ("Part", "Document")

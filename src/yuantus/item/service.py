@@ -21,8 +21,8 @@ from yuantus.core.errors import (
 from yuantus.core.hooks import HookRegistry, Transition, run_transition
 from yuantus.core.orm import flush_or_conflict, get_or_404
 from yuantus.core.pagination import PageParams, paginate
-from yuantus.core.transitions import Rule, TransitionOptions
 from yuantus.core.sorting import SortOrder
+from yuantus.core.transitions import Rule, TransitionOptions
 from yuantus.identity.models import User
 from yuantus.item import (
     changes,

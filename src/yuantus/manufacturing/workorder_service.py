@@ -19,8 +19,8 @@ from yuantus.core.errors import Conflict, InvalidState, Unprocessable, invalid_f
 from yuantus.core.hooks import Transition, run_transition
 from yuantus.core.orm import flush_or_conflict, get_or_404
 from yuantus.core.pagination import PageParams, paginate
-from yuantus.core.transitions import TransitionOptions
 from yuantus.core.sorting import SortOrder
+from yuantus.core.transitions import TransitionOptions
 from yuantus.identity.models import User
 from yuantus.item import service as item_service
 from yuantus.item.models import Item
