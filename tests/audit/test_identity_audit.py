@@ -85,7 +85,7 @@ def test_tokens_created_and_revoked_are_audited_without_their_secret(
     as_user: Callable[[str], TestClient], users: dict[str, User], database: Database
 ) -> None:
     engineer = as_user("engineer")
-    r = engineer.post("/api/v1/auth/tokens", json={"name": "ci"})
+    r = engineer.post("/api/v1/auth/tokens", json={"name": "ci", "never_expires": True})
     assert r.status_code == 201, r.text
     token_id, secret = r.json()["id"], r.json()["token"]
     assert engineer.delete(f"/api/v1/auth/tokens/{token_id}").status_code == 200

@@ -167,7 +167,7 @@ def test_approval_needs_a_stage_role(as_user: Client, users: dict[str, User], pr
                 403,
                 "role_required",
             )
-            assert detail["context"]["required_roles"] == ["approver"]
+            assert detail["context"]["required_roles"] == ["approver", "admin"]
             assert "approver" in detail["message"]
     assert snapshot(eng) == before
     assert ok(eng.get(f"{ECO}/{eco['id']}/approvals"))["total"] == 0

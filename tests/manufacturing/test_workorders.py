@@ -295,7 +295,7 @@ def test_operations_with_planned_times_for_the_order_quantity(eng: TestClient, r
     assert plan["total_cost"] == "75"
 
 
-def test_planned_figures_are_rounded_once_to_six_places(
+def test_planned_figures_are_rounded_once_to_minutes_and_cents(
     eng: TestClient, database: Database, workcenter: Factory, routing: Factory
 ) -> None:
     product = make_part(database, "SLOW-1")
@@ -311,13 +311,13 @@ def test_planned_figures_are_rounded_once_to_six_places(
     )
     plan = ok(eng.get(f"{WO}/{create(eng, product['id'], 3)['id']}/operations"))
     (feed,) = plan["items"]
-    # 0.1 min x 3 / 0.9 = 0.3333... -> 0.333333 min; / 60 x 7 per h = 0.03888885 -> 0.038889
+    # 0.1 min x 3 / 0.9 = 0.3333... -> 0.33 min; 0.33 / 60 x 7 per h = 0.0385 -> 0.04
     assert (feed["run_time"], feed["planned_run_minutes"], feed["planned_cost"]) == (
         "0.1",
-        "0.333333",
-        "0.038889",
+        "0.33",
+        "0.04",
     )
-    assert (plan["total_minutes"], plan["total_cost"]) == ("0.333333", "0.038889")
+    assert (plan["total_minutes"], plan["total_cost"]) == ("0.33", "0.04")
 
 
 def test_operations_of_an_order_without_routing_are_empty(

@@ -97,18 +97,16 @@ def add_child(
     value = check_quantity(quantity)
     lock_structure(session)
     ensure_no_cycle(session, parent, child)
+    find_num = norm_find_num(find_num)
     if sequence is None:
-        last = session.scalar(
-            select(func.max(BomLine.sequence)).where(BomLine.parent_item_id == parent.id)
-        )
-        sequence = (last or 0) + SEQUENCE_STEP
+        sequence = _default_sequence(session, parent, find_num)
     line = BomLine(
         id=new_id(),
         parent_item_id=parent.id,
         child_config_id=child.config_id,
         quantity=value,
         uom=norm_uom(uom),
-        find_num=norm_find_num(find_num),
+        find_num=find_num,
         refdes=norm_refdes(refdes),
         sequence=sequence,
         notes=notes,
@@ -118,6 +116,16 @@ def add_child(
     session.flush()
     _notify(session, parent, line, "add", None, line_snapshot(line), user)
     return line
+
+
+def _default_sequence(session: Session, parent: Item, find_num: str | None) -> int:
+    """A numeric find number is the line's sequence (lines list in drawing order); else last + 10."""
+    if find_num is not None and find_num.isascii() and find_num.isdigit() and len(find_num) <= 9:
+        return int(find_num)
+    last = session.scalar(
+        select(func.max(BomLine.sequence)).where(BomLine.parent_item_id == parent.id)
+    )
+    return (last or 0) + SEQUENCE_STEP
 
 
 def update_line(

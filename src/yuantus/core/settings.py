@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     jwt_ttl_minutes: int = Field(default=60, ge=1, le=60 * 24 * 30)
     encryption_keys: Annotated[list[str], NoDecode] = Field(default_factory=list)
     admin_password: str | None = None
+    # API tokens expire after this many days unless their creator asks for no expiry
+    api_token_default_days: int = Field(default=90, ge=1, le=3650)
     max_upload_bytes: int = Field(default=512 * 1024 * 1024, ge=1)
     # BOM spreadsheet imports are read whole into memory: a far smaller limit
     bom_import_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1)

@@ -83,10 +83,14 @@ def rule_for(kind: str, table: Mapping[str, Rule], action: str) -> Rule:
 def ensure_role(action: str, rule: Rule, user: User) -> None:
     """403 role_required unless the user holds one of the rule's roles (admin always does)."""
     if not user.has_role(*rule.roles):
+        # the same answer as identity's role guards: every role that passes, admin included
+        required = [*dict.fromkeys(rule.roles)]
+        if "admin" not in required:
+            required.append("admin")
         raise PermissionDenied(
-            f"{action} needs one of the roles: {', '.join(rule.roles)}",
+            f"{action} needs one of the roles: {', '.join(required)}",
             code=ec.ROLE_REQUIRED,
-            context={"required_roles": list(rule.roles), "user_roles": list(user.roles)},
+            context={"required_roles": required, "user_roles": list(user.roles)},
         )
 
 

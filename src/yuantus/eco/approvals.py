@@ -12,11 +12,10 @@ import logging
 
 from sqlalchemy.orm import Session
 
-from yuantus.core import error_codes as ec
 from yuantus.core import hooks
 from yuantus.core.context import current_request_id
 from yuantus.core.db import new_id
-from yuantus.core.errors import Conflict, InvalidState, PermissionDenied, YuantusError
+from yuantus.core.errors import Conflict, InvalidState, YuantusError
 from yuantus.core.orm import flush_or_conflict
 from yuantus.core.rollback import write_in_savepoint
 from yuantus.eco import codes
@@ -26,6 +25,7 @@ from yuantus.eco.flow import ensure_open, get_for_update, move, set_state, touch
 from yuantus.eco.history import record_event, visit_decisions
 from yuantus.eco.hooks import eco_transition, make_transition
 from yuantus.eco.models import Eco, EcoApproval, EcoStage
+from yuantus.identity import rules
 from yuantus.identity.models import User
 
 log = logging.getLogger("yuantus.eco")
@@ -86,11 +86,11 @@ def _check_decision(session: Session, eco: Eco, user: User) -> None:
             context={"stage": stage.name},
         )
     if not user.has_role(*stage.approval_roles):
-        roles = list(stage.approval_roles) or ["admin"]
-        raise PermissionDenied(
-            f"approving stage {stage.name} needs one of the roles: {', '.join(roles)}",
-            code=ec.ROLE_REQUIRED,
-            context={"required_roles": roles, "user_roles": list(user.roles), "stage": stage.name},
+        raise rules.role_required(
+            stage.approval_roles,
+            user.roles,
+            action=f"approving stage {stage.name}",
+            stage=stage.name,
         )
     if any(d.user_id == user.id for d in visit_decisions(session, eco)):
         raise _already_decided(eco, user)

@@ -12,7 +12,7 @@ from yuantus.core.pagination import PageDep
 from yuantus.core.schemas import Page
 from yuantus.core.security import create_access_token
 from yuantus.identity import service
-from yuantus.identity.deps import CurrentUser, require_role
+from yuantus.identity.deps import CurrentUser, SignedInUser, require_role
 from yuantus.identity.models import User
 from yuantus.identity.schemas import (
     ApiTokenCreate,
@@ -39,17 +39,22 @@ def login(body: LoginRequest, session: SessionDep, settings: SettingsDep) -> Tok
 
 
 @router.get("/auth/me", response_model=UserRead)
-def me(user: CurrentUser) -> User:
-    """The signed-in user."""
+def me(user: SignedInUser) -> User:
+    """The signed-in user; the one answer a user without roles gets (to see what it lacks)."""
     return user
 
 
 @router.post("/auth/tokens", response_model=ApiTokenCreated, status_code=status.HTTP_201_CREATED)
-def create_token(body: ApiTokenCreate, session: SessionDep, user: CurrentUser) -> ApiTokenCreated:
-    """Create an API token for the signed-in user; the secret is shown only here."""
-    row, secret = service.create_api_token(
-        session, user, body.name, body.expires_in_days, actor=user
-    )
+def create_token(
+    body: ApiTokenCreate, session: SessionDep, settings: SettingsDep, user: CurrentUser
+) -> ApiTokenCreated:
+    """Create an API token for the signed-in user; the secret is shown only here.
+
+    It expires after `expires_in_days`, by default YUANTUS_API_TOKEN_DEFAULT_DAYS; only
+    `never_expires: true` makes one without expiry.
+    """
+    days = body.days(settings.api_token_default_days)
+    row, secret = service.create_api_token(session, user, body.name, days, actor=user)
     return ApiTokenCreated(**ApiTokenRead.model_validate(row).model_dump(), token=secret)
 
 

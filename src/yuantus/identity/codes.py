@@ -20,3 +20,6 @@ USERNAME_TAKEN = ErrorCode("username_taken", 409, "another user has that usernam
 LAST_ADMIN = ErrorCode("last_admin", 409, "the change would leave no active admin")
 TOKEN_REVOKED = ErrorCode("token_revoked", 409, "the API token is already revoked")
 UNKNOWN_ROLE = ErrorCode("unknown_role", 422, "a role name that does not exist; `context.allowed`")
+NO_ROLE = ErrorCode(
+    "no_role", 403, "the signed-in user has no role yet and may do nothing; ask an admin for one"
+)

@@ -12,23 +12,23 @@ from typing import Annotated
 from fastapi import Depends
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from yuantus.core import error_codes as ec
 from yuantus.core.db import READ_ONLY
 from yuantus.core.deps import DatabaseDep, SessionDep, SettingsDep
-from yuantus.core.errors import PermissionDenied, Unauthorized
+from yuantus.core.errors import Unauthorized
+from yuantus.identity import rules
 from yuantus.identity import service as identity_service
 from yuantus.identity.models import User
 
 _bearer = HTTPBearer(auto_error=False, description="JWT from /auth/login or an API token")
 
 
-def get_current_user(
+def get_signed_in_user(
     session: SessionDep,
     database: DatabaseDep,
     settings: SettingsDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> User:
-    """The authenticated, active user; 401 otherwise."""
+    """The authenticated, active user (roles or not); 401 otherwise."""
     if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
         raise Unauthorized("authentication required: send Authorization: Bearer <token>")
     user, token_id = identity_service.authenticate_bearer(
@@ -45,6 +45,17 @@ def get_current_user(
     return user
 
 
+SignedInUser = Annotated[User, Depends(get_signed_in_user)]
+
+
+def get_current_user(user: SignedInUser) -> User:
+    """The signed-in user holding at least one role; 403 no_role for a user without any."""
+    if not user.roles:
+        raise rules.no_role()
+    return user
+
+
+# every read and write needs a role: a user created without one sees nothing but /auth/me
 CurrentUser = Annotated[User, Depends(get_current_user)]
 
 
@@ -53,11 +64,7 @@ def require_role(*roles: str) -> Callable[..., User]:
 
     def guard(user: CurrentUser) -> User:
         if not user.has_role(*roles):
-            raise PermissionDenied(
-                f"this action needs one of the roles: {', '.join(roles)}",
-                code=ec.ROLE_REQUIRED,
-                context={"required_roles": list(roles), "user_roles": list(user.roles)},
-            )
+            raise rules.role_required(roles, user.roles)
         return user
 
     return guard

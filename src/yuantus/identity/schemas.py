@@ -3,18 +3,47 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Self
 
-from pydantic import EmailStr, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    EmailStr,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+    model_validator,
+)
 
 from yuantus.core.schemas import PatchSchema, ReadSchema, Schema
+from yuantus.identity import rules
 
 RoleName = Literal["admin", "engineer", "approver", "production", "quality", "viewer"]
+# the rules are functions shared with the CLI (identity/rules.py); the schema documents them
 Username = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[\w.@-]+$"),
+    AfterValidator(rules.check_username),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": rules.USERNAME_MAX,
+            "pattern": rules.USERNAME_PATTERN,
+        }
+    ),
 ]
-Password = Annotated[str, StringConstraints(min_length=8, max_length=256)]
+Password = Annotated[
+    str,
+    AfterValidator(rules.check_password),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "format": "password",
+            "minLength": rules.PASSWORD_MIN,
+            "maxLength": rules.PASSWORD_MAX,
+            "writeOnly": True,
+        }
+    ),
+]
 
 
 class LoginRequest(Schema):
@@ -69,7 +98,21 @@ class ApiTokenCreate(Schema):
     """A new API token for the calling user."""
 
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-    expires_in_days: int | None = Field(default=None, ge=1, le=3650)
+    expires_in_days: int | None = Field(
+        default=None, ge=1, le=3650, description="Omitted: YUANTUS_API_TOKEN_DEFAULT_DAYS (90)."
+    )
+    never_expires: bool = Field(default=False, description="A token without expiry (explicit).")
+
+    @model_validator(mode="after")
+    def _one_expiry(self) -> Self:
+        """An expiry and no expiry at once is a contradiction."""
+        if self.never_expires and self.expires_in_days is not None:
+            raise ValueError("give expires_in_days or never_expires, not both")
+        return self
+
+    def days(self, default_days: int) -> int | None:
+        """The token's lifetime in days; None for no expiry."""
+        return rules.token_days(self.expires_in_days, self.never_expires, default_days)
 
 
 class ApiTokenRead(ReadSchema):

@@ -279,9 +279,14 @@ class PlannedOperation:
     work_instructions: str | None
 
 
-def _planned(value: Decimal) -> Decimal:
-    """A planned figure to 6 places (half up): dividing by an efficiency or by 60 need not end."""
-    return value.quantize(decimals.QUANTUM, rounding=ROUND_HALF_UP)
+# planned figures are estimates: minutes to 0.01 (under a second), money to 0.01 (a cent)
+MINUTES_QUANTUM = Decimal("0.01")
+COST_QUANTUM = Decimal("0.01")
+
+
+def _planned(value: Decimal, quantum: Decimal) -> Decimal:
+    """A planned figure rounded half up to its quantum: dividing by an efficiency or 60 need not end."""
+    return value.quantize(quantum, rounding=ROUND_HALF_UP)
 
 
 def planned_operations(session: Session, order: WorkOrder) -> list[PlannedOperation]:
@@ -295,9 +300,10 @@ def planned_operations(session: Session, order: WorkOrder) -> list[PlannedOperat
         center = workcenter_service.get(session, op.workcenter_id)
         # each figure is rounded once, and totals add the rounded figures: what is shown adds up
         with localcontext(prec=_PLANNING_DIGITS):
-            run = _planned(op.run_time * qty / center.efficiency)
-            total = op.setup_time + run
-            cost = _planned(total * center.cost_rate / 60)
+            setup = _planned(op.setup_time, MINUTES_QUANTUM)
+            run = _planned(op.run_time * qty / center.efficiency, MINUTES_QUANTUM)
+            total = setup + run
+            cost = _planned(total * center.cost_rate / 60, COST_QUANTUM)
         out.append(
             PlannedOperation(
                 operation_id=op.id,
@@ -308,7 +314,7 @@ def planned_operations(session: Session, order: WorkOrder) -> list[PlannedOperat
                 workcenter_code=center.code,
                 setup_time=op.setup_time,
                 run_time=op.run_time,
-                planned_setup_minutes=op.setup_time,
+                planned_setup_minutes=setup,
                 planned_run_minutes=run,
                 planned_total_minutes=total,
                 planned_cost=cost,
