@@ -44,7 +44,7 @@ def create_app(
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         stop_worker: Callable[[], None] | None = None
         if run_worker:
-            from yuantus.job.worker import start_embedded_worker
+            from yuantus.job.runner import start_embedded_worker
 
             stop_worker = start_embedded_worker(db, settings)
         try:

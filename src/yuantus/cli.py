@@ -1,29 +1,32 @@
-"""The `yuantus` command: start, worker, db, user, token, demo, version."""
+"""The `yuantus` command: start, worker, demo, db, user, token, jobs, domains, version."""
 
 from __future__ import annotations
 
 import json
 from typing import Annotated
 
+import click
 import typer
-from rich.console import Console
-from rich.table import Table
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from sqlalchemy.orm import Session
 
 from yuantus import __version__
 from yuantus.bom import cli as bom_cli
 from yuantus.core import migrate
+from yuantus.core.console import EXIT_USAGE, console, fail, say, set_database_opener
 from yuantus.core.db import Database
+from yuantus.core.demo import DemoContext
 from yuantus.core.settings import ConfigurationError, Settings
 from yuantus.domains import describe, load_domains
+from yuantus.identity.cli import token_app, user_app
+from yuantus.job.cli import jobs_app
 
 app = typer.Typer(help="Yuantus PLM service.", no_args_is_help=True)
 db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
-user_app = typer.Typer(help="Users.", no_args_is_help=True)
-token_app = typer.Typer(help="API tokens.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
-console = Console()
+app.add_typer(jobs_app, name="jobs")
 
 
 def _database() -> Database:
@@ -31,12 +34,16 @@ def _database() -> Database:
     try:
         settings = Settings()
         settings.secrets  # noqa: B018 - validates production secrets early
-    except ConfigurationError as exc:
-        console.print(f"[red]configuration error:[/red] {exc}")
-        raise typer.Exit(2) from exc
+    except (ConfigurationError, ValueError) as exc:
+        fail(f"configuration error: {exc}", EXIT_USAGE)
     # every command sees the same domains as the API: tables, task types, hooks
     load_domains(settings.extra_domains)
-    return Database(settings)
+    db = Database(settings)
+    context = click.get_current_context(silent=True)
+    if context is not None:
+        # pooled connections close with the command, not whenever the engine is collected
+        context.call_on_close(db.dispose)
+    return db
 
 
 def _ensure_schema(db: Database) -> None:
@@ -46,8 +53,35 @@ def _ensure_schema(db: Database) -> None:
         return
     current, head = migrate.current_revision(db.engine), migrate.head_revision(db.engine)
     if current != head:
-        console.print(f"[red]database at {current}, code needs {head}: run `yuantus db upgrade`")
-        raise typer.Exit(2)
+        fail(f"database at {current}, code needs {head}: run `yuantus db upgrade`", EXIT_USAGE)
+
+
+def _ready_database() -> Database:
+    """The configured database with its schema at the code's revision."""
+    db = _database()
+    _ensure_schema(db)
+    return db
+
+
+set_database_opener(_ready_database)
+
+
+def _load_demo_with_progress(session: Session, settings: Settings) -> DemoContext:
+    """Load the demo data, one progress step per domain."""
+    from yuantus.demo import demo_domains, load_demo
+
+    with Progress(
+        TextColumn("demo data"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=console,
+    ) as progress:
+        step = progress.add_task("", total=len(demo_domains()))
+        return load_demo(
+            session, settings, lambda name: progress.update(step, advance=1, description=name)
+        )
 
 
 def _schema_ready() -> Database:
@@ -71,16 +105,19 @@ def start(
     import uvicorn
 
     from yuantus.app import create_app
+    from yuantus.identity import rules
     from yuantus.identity import service as identity_service
 
-    db = _database()
+    db = _ready_database()
     settings = db.settings
-    _ensure_schema(db)
+    if settings.admin_password is not None:
+        try:
+            rules.check_password(settings.admin_password)
+        except ValueError as exc:
+            fail(f"configuration error: YUANTUS_ADMIN_PASSWORD: {exc}", EXIT_USAGE)
     with db.scope() as session:
         if demo:
-            from yuantus.demo import load_demo
-
-            ctx = load_demo(session, db.settings)
+            ctx = _load_demo_with_progress(session, db.settings)
             console.print("Demo logins:")
             for line in ctx.report:
                 console.print(line, markup=False)
@@ -106,30 +143,36 @@ def worker(
     ] = None,
     once: Annotated[bool, typer.Option("--once", help="Drain due jobs, then exit.")] = False,
     poll_interval: Annotated[float, typer.Option(min=0.05, help="Idle poll seconds.")] = 1.0,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="A line per completed batch.")
+    ] = False,
 ) -> None:
-    """Run job workers in this process until SIGTERM/SIGINT."""
-    from yuantus.job.worker import run_worker
+    """Run job workers in this process until SIGTERM/SIGINT (or, with --once, drained)."""
+    from yuantus.job.registry import UnknownTaskTypes
+    from yuantus.job.runner import run_worker
 
-    db = _database()
-    _ensure_schema(db)
-    run_worker(
-        db,
-        concurrency=concurrency,
-        task_types=task_type or None,
-        once=once,
-        poll_interval=poll_interval,
-    )
+    db = _ready_database()
+
+    try:
+        run_worker(
+            db,
+            concurrency=concurrency,
+            task_types=task_type or None,
+            once=once,
+            poll_interval=poll_interval,
+            announce=say,
+            on_batch=(lambda report: say(report.line())) if verbose else None,
+        )
+    except UnknownTaskTypes as exc:
+        fail(f"unknown task types: {', '.join(exc.unknown)}; known: {', '.join(exc.known)}", 2)
 
 
 @app.command()
 def demo() -> None:
     """Load the demo data (idempotent) and print the demo logins."""
-    from yuantus.demo import load_demo
-
-    db = _database()
-    _ensure_schema(db)
+    db = _ready_database()
     with db.scope() as session:
-        ctx = load_demo(session, db.settings)
+        ctx = _load_demo_with_progress(session, db.settings)
     for line in ctx.report:
         console.print(line, markup=False)
 
@@ -162,94 +205,6 @@ def db_current() -> None:
     console.print(
         f"current: {migrate.current_revision(db.engine)}  head: {migrate.head_revision(db.engine)}"
     )
-
-
-@user_app.command("create")
-def user_create(
-    username: str,
-    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)],
-    role: Annotated[list[str] | None, typer.Option("--role", help="Repeat for roles.")] = None,
-    email: str | None = None,
-    full_name: str | None = None,
-) -> None:
-    """Create a user."""
-    from yuantus.audit.service import console_actor
-    from yuantus.core.errors import YuantusError
-    from yuantus.identity import service
-
-    db = _database()
-    _ensure_schema(db)
-    try:
-        with db.scope() as session:
-            user = service.create_user(
-                session,
-                username,
-                password,
-                email=email,
-                full_name=full_name,
-                roles=role or [],
-                actor=console_actor(),
-            )
-            console.print(f"created {user.username} ({', '.join(user.roles) or 'no roles'})")
-    except YuantusError as exc:
-        console.print(f"[red]{exc.message}[/red]")
-        raise typer.Exit(1) from exc
-
-
-@user_app.command("list")
-def user_list() -> None:
-    """List users."""
-    from yuantus.core.pagination import PageParams
-    from yuantus.identity import service
-
-    db = _database()
-    table = Table("username", "roles", "active", "email")
-    with db.scope() as session:
-        users, _ = service.list_users(session, PageParams(limit=10_000))
-        for u in users:
-            table.add_row(u.username, ",".join(u.roles), str(u.is_active), u.email or "")
-    console.print(table)
-
-
-@user_app.command("set-password")
-def user_set_password(
-    username: str,
-    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)],
-) -> None:
-    """Set a user's password."""
-    from yuantus.audit.service import console_actor
-    from yuantus.identity import service
-
-    db = _database()
-    with db.scope() as session:
-        user = service.get_by_username(session, username)
-        if user is None:
-            console.print(f"[red]no user {username}[/red]")
-            raise typer.Exit(1)
-        service.update_user(session, user, password=password, actor=console_actor())
-    console.print(f"password of {username} changed")
-
-
-@token_app.command("create")
-def token_create(
-    user: Annotated[str, typer.Option("--user", help="The token's owner.")],
-    name: Annotated[str, typer.Option(help="What the token is for.")] = "cli",
-    expires_in_days: Annotated[int | None, typer.Option(min=1)] = None,
-) -> None:
-    """Create an API token and print it once."""
-    from yuantus.audit.service import console_actor
-    from yuantus.identity import service
-
-    db = _database()
-    with db.scope() as session:
-        owner = service.get_by_username(session, user)
-        if owner is None:
-            console.print(f"[red]no user {user}[/red]")
-            raise typer.Exit(1)
-        _, secret = service.create_api_token(
-            session, owner, name, expires_in_days, actor=console_actor()
-        )
-    print(secret)
 
 
 if __name__ == "__main__":

@@ -119,7 +119,7 @@ def add_child(
 
 
 def _default_sequence(session: Session, parent: Item, find_num: str | None) -> int:
-    """A numeric find number is the line's sequence (lines list in drawing order); else last + 10."""
+    """A numeric find number is the sequence (lines list in drawing order); else last + 10."""
     if find_num is not None and find_num.isascii() and find_num.isdigit() and len(find_num) <= 9:
         return int(find_num)
     last = session.scalar(

@@ -45,10 +45,78 @@ class ValidationErrorBody(BaseModel):
     detail: ValidationDetail
 
 
+# fields whose values are secrets: their errors never repeat what was sent, not even inside
+# a validator's message (see is_secret_field for the name patterns)
+SECRET_FIELDS = frozenset(
+    {
+        "password",
+        "current_password",
+        "new_password",
+        "old_password",
+        "secret",
+        "token",
+        "access_token",
+        "refresh_token",
+        "auth_secret",
+        "client_secret",
+        "api_key",
+        "apikey",
+        "private_key",
+        "passphrase",
+        "s3_secret_access_key",
+        "secret_access_key",
+    }
+)
+_SECRET_SUFFIXES = ("password", "secret", "_token", "api_key", "passphrase", "private_key")
+
+
+def is_secret_field(name: str) -> bool:
+    """True for a field that carries a secret (password, token, api key, ...)."""
+    lowered = name.lower()
+    return lowered in SECRET_FIELDS or lowered.endswith(_SECRET_SUFFIXES)
+
+
+# shorter values are no secret worth the name, and would match messages by coincidence
+_MIN_SECRET_CHARS = 4
+
+
+def _safe_msg(error: Any) -> str:
+    """pydantic's message, or a neutral one when it would quote a secret that was sent."""
+    msg = str(error.get("msg", ""))
+    loc = error.get("loc", ())
+    own = any(isinstance(part, str) and is_secret_field(part) for part in loc)
+    secrets = _secret_texts(error.get("input"), own)
+    if any(text in msg for text in secrets):
+        return "invalid value (not repeated: the field holds a secret)"
+    return msg
+
+
+def _secret_texts(value: object, secret: bool) -> set[str]:
+    """The strings sent under secret names inside a value (all of it when `secret`)."""
+    found: set[str] = set()
+    stack: list[tuple[object, bool]] = [(value, secret)]
+    while stack:
+        item, hidden = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(
+                (v, hidden or (isinstance(k, str) and is_secret_field(k))) for k, v in item.items()
+            )
+        elif isinstance(item, (list, tuple)):
+            stack.extend((v, hidden) for v in item)
+        elif hidden and isinstance(item, (str, int, float)) and not isinstance(item, bool):
+            text = str(item)
+            if len(text) >= _MIN_SECRET_CHARS:
+                found.add(text)
+    return found
+
+
 def field_errors(errors: Sequence[Any]) -> list[dict[str, Any]]:
-    """Location, message and type of each error; never `input` or `ctx` (they echo the request)."""
+    """Location, message and type of each error; never `input` or `ctx` (they echo the request).
+
+    A message that would quote a secret sent (a validator may) is replaced by a neutral one.
+    """
     return [
-        {"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": str(e.get("type"))}
+        {"loc": list(e.get("loc", ())), "msg": _safe_msg(e), "type": str(e.get("type"))}
         for e in errors
     ]
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from yuantus.audit import service as audit
 from yuantus.audit.service import Actor
@@ -17,6 +17,7 @@ from yuantus.core.db import utcnow
 from yuantus.core.errors import (
     Conflict,
     InvalidState,
+    NotFound,
     Unauthorized,
     Unprocessable,
     not_found,
@@ -290,11 +291,43 @@ def list_api_tokens(
     return paginate(session, query, page, sort)
 
 
+def all_api_tokens(session: Session, owner: User | None = None) -> list[ApiToken]:
+    """Every API token (of one owner), newest first, with its user loaded (the console's list)."""
+    query = select(ApiToken).options(joinedload(ApiToken.user))
+    if owner is not None:
+        query = query.where(ApiToken.user_id == owner.id)
+    return list(session.scalars(query.order_by(ApiToken.created_at.desc(), ApiToken.id)))
+
+
 def revoke_api_token(session: Session, user: User, token_id: str) -> ApiToken:
     """Revoke one of the user's tokens (admins may revoke any)."""
     row = session.get(ApiToken, token_id)
     if row is None or (row.user_id != user.id and not user.has_role("admin")):
         raise not_found("api_token", token_id)
+    return _revoke(session, row, user)
+
+
+def revoke_api_token_by_console(session: Session, token: str, *, actor: Actor) -> ApiToken:
+    """Revoke any token by its id, its prefix or its secret (`yuantus token revoke`)."""
+    if token.startswith(security.API_TOKEN_PREFIX) and len(token) > 12:
+        # a pasted secret: found by its hash and never repeated in the answer
+        where = ApiToken.token_hash == security.hash_api_token(token)
+        shown = f"{token[:12]}..."
+    else:
+        where = (ApiToken.id == token) | (ApiToken.token_prefix == token)
+        shown = token
+    rows = session.scalars(select(ApiToken).where(where).limit(2)).all()
+    if len(rows) != 1:
+        raise NotFound(
+            f"no single API token {shown}",
+            code=codes.API_TOKEN_NOT_FOUND,
+            context={"token": shown, "matches": len(rows)},
+        )
+    return _revoke(session, rows[0], actor)
+
+
+def _revoke(session: Session, row: ApiToken, actor: Actor) -> ApiToken:
+    """Stamp the token revoked now, audited; 409 token_revoked when it already is."""
     if row.revoked_at is not None:
         raise InvalidState(
             "token already revoked", code=codes.TOKEN_REVOKED, context={"id": row.id}
@@ -308,7 +341,7 @@ def revoke_api_token(session: Session, user: User, token_id: str) -> ApiToken:
         action="revoked",
         before={"revoked_at": None},
         after={"user_id": row.user_id, "name": row.name, "revoked_at": row.revoked_at},
-        actor=user,
+        actor=actor,
     )
     return row
 

@@ -309,3 +309,23 @@ def checked_result(result: object) -> dict[str, Any] | None:
     except (TypeError, ValueError) as exc:
         raise JobFatalError(f"handler result is not JSON-serializable: {exc}") from exc
     return result
+
+
+@dataclass(frozen=True)
+class BatchReport:
+    """What one claimed batch came to: for `yuantus worker -v` and monitoring."""
+
+    worker_id: str
+    claimed: int
+    completed: int
+    failed: int
+    seconds: float
+    task_types: dict[str, int]
+
+    def line(self) -> str:
+        """One human line, e.g. `job-0: batch of 3 (echo 2, noop 1): 3 completed, 0 failed`."""
+        kinds = ", ".join(f"{name} {count}" for name, count in sorted(self.task_types.items()))
+        return (
+            f"{self.worker_id}: batch of {self.claimed} ({kinds}): {self.completed} completed,"
+            f" {self.failed} failed in {self.seconds:.3f} s"
+        )

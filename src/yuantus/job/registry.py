@@ -69,3 +69,23 @@ def get_handler(name: str) -> Handler | None:
 def registered_task_types() -> list[str]:
     """Every task type a loaded module registers, sorted."""
     return sorted(_handlers)
+
+
+class UnknownTaskTypes(ValueError):
+    """A worker was asked for task types no loaded module has a handler for."""
+
+    def __init__(self, unknown: list[str], known: list[str]) -> None:
+        super().__init__(
+            f"no handler for task types {', '.join(unknown)}; known: {', '.join(known)}"
+        )
+        self.unknown = unknown
+        self.known = known
+
+
+def resolve_task_types(requested: list[str] | None) -> list[str]:
+    """The task types a worker claims: those asked for (all known when none); UnknownTaskTypes."""
+    known = registered_task_types()
+    unknown = sorted(set(requested or ()) - set(known))
+    if unknown:
+        raise UnknownTaskTypes(unknown, known)
+    return sorted(set(requested)) if requested else known

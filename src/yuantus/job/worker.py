@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import logging
 import os
-import signal
 import socket
 import threading
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable
-from types import FrameType
 from typing import Any
 
 from sqlalchemy import Connection
@@ -19,14 +18,11 @@ from sqlalchemy.orm import Session
 from yuantus.core import manifest
 from yuantus.core.db import Database
 from yuantus.core.rollback import write_in_savepoint
-from yuantus.core.settings import Settings
 from yuantus.job import batch, service
+from yuantus.job.batch import BatchReport as BatchReport
 from yuantus.job.config import JobSettings
-from yuantus.job.registry import (
-    JobFatalError,
-    TaskContext,
-    registered_task_types,
-)
+from yuantus.job.registry import JobFatalError, TaskContext, resolve_task_types
+from yuantus.job.registry import UnknownTaskTypes as UnknownTaskTypes
 
 log = logging.getLogger("yuantus.job.worker")
 
@@ -43,20 +39,18 @@ class Worker:
         once: bool = False,
         poll_interval: float = 1.0,
         config: JobSettings | None = None,
+        on_batch: Callable[[batch.BatchReport], None] | None = None,
     ) -> None:
         # without the manifests this worker would miss task types and ECO gates alike
         manifest.require_loaded("a job worker")
-        known = registered_task_types()
-        unknown = sorted(set(task_types or ()) - set(known))
-        if unknown:
-            raise ValueError(f"no handler for task types {unknown}; known: {known}")
         # claim only what this process can run: a job is never failed for a missing handler
-        self.task_types = sorted(set(task_types)) if task_types else known
+        self.task_types = resolve_task_types(task_types)
         self.db = db
         self.concurrency = concurrency
         self.once = once
         self.poll_interval = poll_interval
         self.config = config or JobSettings()
+        self.on_batch = on_batch
         self.name = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.completed = 0
         self.failed = 0
@@ -86,8 +80,14 @@ class Worker:
             )
         for thread in (*self._slots, *self._helpers):
             thread.start()
-        log.info(
-            "worker %s: %d threads, task types %s", self.name, self.concurrency, self.task_types
+        log.info("%s", self.describe())
+
+    def describe(self) -> str:
+        """The start line: name, task types, concurrency and database (password masked)."""
+        url = self.db.engine.url.render_as_string(hide_password=True)
+        return (
+            f"worker {self.name}: task types {', '.join(self.task_types)};"
+            f" concurrency {self.concurrency}; database {url}"
         )
 
     def counts(self) -> tuple[int, int]:
@@ -158,17 +158,38 @@ class Worker:
                 # claimed but not started yet counts as running: heart-beaten, and requeued
                 # by stale detection elsewhere if this process dies
                 self._running.update((job.id, job) for job in jobs)
+            started = time.perf_counter()
             try:
-                self._run_batch(conn, jobs)
+                completed, failed = self._run_batch(conn, jobs)
             finally:
                 with self._lock:
                     for job in jobs:
                         self._running.pop(job.id, None)
+            if self.on_batch is not None:
+                self.on_batch(
+                    batch.BatchReport(
+                        worker_id=worker_id,
+                        claimed=len(jobs),
+                        completed=completed,
+                        failed=failed,
+                        seconds=time.perf_counter() - started,
+                        task_types=dict(Counter(job.task_type for job in jobs)),
+                    )
+                )
             limit = self.pacer.next_limit(limit)
 
-    def _run_batch(self, conn: Connection, jobs: list[batch.ClaimedJob]) -> None:
-        """Run a claimed batch: quick jobs share a transaction, the others get their own."""
+    def _run_batch(self, conn: Connection, jobs: list[batch.ClaimedJob]) -> tuple[int, int]:
+        """Run a claimed batch: quick jobs share a transaction, the others get their own.
+
+        Answers how many of its jobs completed and failed (the rest were released or lost).
+        """
         group = batch.Group(conn, self.pacer.interval)
+        completed = failed = 0
+
+        def add(outcome: tuple[int, int]) -> None:
+            nonlocal completed, failed
+            completed, failed = completed + outcome[0], failed + outcome[1]
+
         try:
             for index, job in enumerate(jobs):
                 if self._stop.is_set():
@@ -178,21 +199,23 @@ class Worker:
                 if self.pacer.is_quick(job.task_type):
                     self._run_grouped(group, job)
                     if group.due():
-                        self._commit(group)
+                        add(self._commit(group))
                 else:
-                    self._commit(group)
-                    self._run_alone(conn, job)
-            self._commit(group)
+                    add(self._commit(group))
+                    add(self._run_alone(conn, job))
+            add(self._commit(group))
         finally:
             group.close()
+        return completed, failed
 
-    def _commit(self, group: batch.Group) -> None:
+    def _commit(self, group: batch.Group) -> tuple[int, int]:
         """Commit the shared transaction: its jobs' effects and outcomes become visible."""
         completed, failed = group.commit()
         if completed or failed:
             with self._lock:
                 self.completed += completed
                 self.failed += failed
+        return completed, failed
 
     def _context(self, job: batch.ClaimedJob, session: Session) -> TaskContext:
         """The handler's view of its job."""
@@ -230,24 +253,27 @@ class Worker:
                     group.failed += 1
         self.pacer.record(job.task_type, time.perf_counter() - started)
 
-    def _run_alone(self, conn: Connection, job: batch.ClaimedJob) -> None:
+    def _run_alone(self, conn: Connection, job: batch.ClaimedJob) -> tuple[int, int]:
         """Run a job in its own transaction; its writes and its completion commit together."""
         handler = batch.handler_of(job)
         started = time.perf_counter()
+        outcome = (0, 0)
         with Session(bind=conn, expire_on_commit=False) as session:
             try:
                 result = batch.checked_result(handler(self._context(job, session)))
                 session.flush()
                 batch.complete(session.connection(), job, result)
                 session.commit()
-                with self._lock:
-                    self.completed += 1
+                outcome = (1, 0)
             except Exception as exc:
                 session.rollback()
                 if self._finish_failed(session, job, exc):
-                    with self._lock:
-                        self.failed += 1
+                    outcome = (0, 1)
+        with self._lock:
+            self.completed += outcome[0]
+            self.failed += outcome[1]
         self.pacer.record(job.task_type, time.perf_counter() - started)
+        return outcome
 
     def _finish_failed(self, session: Session, job: batch.ClaimedJob, exc: Exception) -> bool:
         """After the handler's rollback: the error's after-rollback writes and the failure.
@@ -347,63 +373,3 @@ class Worker:
             except psycopg.Error:
                 log.warning("LISTEN connection lost; reconnecting", exc_info=True)
                 self._stop.wait(self.poll_interval)
-
-
-def start_embedded_worker(db: Database, settings: Settings) -> Callable[[], None]:
-    """Start a worker thread inside the API process; answers a function that stops it."""
-    worker = Worker(db, concurrency=1, poll_interval=1.0)
-    worker.start()
-
-    def stop() -> None:
-        if not worker.stop(timeout=30):
-            log.warning("embedded worker: jobs still running at shutdown; they will be requeued")
-
-    return stop
-
-
-def run_worker(
-    db: Database,
-    *,
-    concurrency: int,
-    task_types: list[str] | None,
-    once: bool,
-    poll_interval: float,
-    config: JobSettings | None = None,
-) -> None:
-    """Run workers until stopped (SIGTERM/SIGINT finish running jobs) or, with once, drained."""
-    worker = Worker(
-        db,
-        concurrency=concurrency,
-        task_types=task_types,
-        once=once,
-        poll_interval=poll_interval,
-        config=config,
-    )
-    restore = _install_signal_handlers(worker)
-    worker.start()
-    try:
-        while not worker.join(timeout=0.5):
-            pass
-    finally:
-        restore()
-    log.info("worker %s stopped: %d completed, %d failed", worker.name, *worker.counts())
-
-
-def _install_signal_handlers(worker: Worker) -> Callable[[], None]:
-    """SIGTERM/SIGINT stop gracefully; a second signal gets the default (immediate) behaviour."""
-    if threading.current_thread() is not threading.main_thread():
-        return lambda: None
-    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
-
-    def restore() -> None:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler if handler is not None else signal.SIG_DFL)
-
-    def on_signal(signum: int, _frame: FrameType | None) -> None:
-        log.warning("signal %d: finishing running jobs, claiming nothing new", signum)
-        restore()
-        worker.request_stop()
-
-    for sig in previous:
-        signal.signal(sig, on_signal)
-    return restore

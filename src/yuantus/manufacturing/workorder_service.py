@@ -285,7 +285,7 @@ COST_QUANTUM = Decimal("0.01")
 
 
 def _planned(value: Decimal, quantum: Decimal) -> Decimal:
-    """A planned figure rounded half up to its quantum: dividing by an efficiency or 60 need not end."""
+    """A planned figure rounded half up (dividing by an efficiency or 60 need not end)."""
     return value.quantize(quantum, rounding=ROUND_HALF_UP)
 
 
