@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from tests.cli_harness import Cli, cli  # noqa: F401 - the fixture
+from tests.cli_harness import Cli
 from yuantus.audit.models import AuditEvent
 from yuantus.core.db import Database, utcnow
 from yuantus.identity import service

@@ -1,0 +1,3 @@
+"""Fixtures of the identity tests."""
+
+from tests.cli_harness import cli as cli  # the `yuantus` command on the test database
