@@ -73,3 +73,6 @@ def lines(path: Path) -> list[list[str]]:
     if not path.exists():
         return []
     return [line.split() for line in path.read_text().splitlines()]
+
+
+from tests.cli_harness import cli as cli  # noqa: E402 - the `yuantus` command on the test database

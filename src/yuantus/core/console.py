@@ -51,14 +51,14 @@ def fail(message: str, code: int = EXIT_REFUSED) -> NoReturn:
     raise typer.Exit(code)
 
 
-# columns people copy from (ids, token prefixes) are never cut; the others wrap
+# columns people copy from (ids, token prefixes) are never cut
 _WHOLE = {"id": 36, "prefix": 12}
 
 
-def table(*headers: str, title: str | None = None) -> Table:
-    """A Rich table whose id-like columns stay whole however narrow the terminal."""
+def table(*headers: str, wrap: tuple[str, ...] = (), title: str | None = None) -> Table:
+    """A Rich table on one line per row; only the `wrap` columns (free text) may wrap."""
     columns = [
-        Column(h, no_wrap=True, min_width=_WHOLE[h]) if h in _WHOLE else Column(h) for h in headers
+        Column(h, no_wrap=h not in wrap, min_width=_WHOLE.get(h), overflow="fold") for h in headers
     ]
     return Table(*columns, title=title)
 

@@ -71,7 +71,9 @@ def user_create(
 @user_app.command("list")
 def user_list() -> None:
     """List users."""
-    table = make_table("username", "roles", "active", "email", "full name")
+    table = make_table(
+        "username", "roles", "active", "email", "full name", wrap=("email", "full name")
+    )
     with database().scope() as session:
         users, _ = service.list_users(session, PageParams(limit=10_000))
         for u in users:
@@ -167,7 +169,9 @@ def token_list(
     active: Annotated[bool, typer.Option("--active", help="Only usable tokens.")] = False,
 ) -> None:
     """List API tokens (never their secrets), newest first."""
-    table = make_table("id", "user", "name", "prefix", "created", "expires", "last used", "state")
+    table = make_table(
+        "id", "user", "name", "prefix", "created", "expires", "last used", "state", wrap=("name",)
+    )
     with database().scope() as session:
         owner = _user(session, user) if user is not None else None
         for row in service.all_api_tokens(session, owner):

@@ -29,7 +29,16 @@ def jobs_list(
     offset: Annotated[int, typer.Option(min=0)] = 0,
 ) -> None:
     """Jobs, newest first."""
-    table = make_table("id", "task type", "status", "attempts", "created", "finished", "last error")
+    table = make_table(
+        "id",
+        "task type",
+        "status",
+        "attempts",
+        "created",
+        "finished",
+        "last error",
+        wrap=("last error",),
+    )
     with refusals(), database().scope() as session:
         rows, total = service.list_jobs(
             session, PageParams(limit=limit, offset=offset), status=status, task_type=task_type
@@ -80,7 +89,7 @@ def jobs_show(job_id: str) -> None:
                 console.print(f"[bold]{title}[/bold]")
                 console.print(dumps(data), markup=False, highlight=False)
         if job.error_history:
-            errors = make_table("attempt", "at", "worker", "error", title="errors")
+            errors = make_table("attempt", "at", "worker", "error", wrap=("error",), title="errors")
             for entry in job.error_history:
                 errors.add_row(
                     str(entry.get("attempt", "")),
