@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from typing import Annotated
 
-import click
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy.orm import Session
@@ -39,11 +38,23 @@ def _database() -> Database:
     # every command sees the same domains as the API: tables, task types, hooks
     load_domains(settings.extra_domains)
     db = Database(settings)
-    context = click.get_current_context(silent=True)
-    if context is not None:
-        # pooled connections close with the command, not whenever the engine is collected
-        context.call_on_close(db.dispose)
+    _opened.append(db)
     return db
+
+
+# databases opened by the running command; their pooled connections close with it
+_opened: list[Database] = []
+
+
+@app.callback()
+def _root(ctx: typer.Context) -> None:
+    """Yuantus PLM service."""
+    ctx.call_on_close(_close_opened)
+
+
+def _close_opened() -> None:
+    while _opened:
+        _opened.pop().dispose()
 
 
 def _ensure_schema(db: Database) -> None:
