@@ -177,3 +177,13 @@ def test_token_list_and_revoke(cli: Cli, database: Database) -> None:
     assert "revoked" in cli("token", "list", "--user", "wang").output
     assert "ci" not in cli("token", "list", "--active").output.replace("cli", "")
     assert [a for a, _ in _actions(database, ci_id)] == ["created", "revoked"]
+
+
+def test_start_refuses_a_configured_admin_password_the_rules_refuse(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("YUANTUS_ADMIN_PASSWORD", "Zq7!")
+    r = cli("start", "--port", "1")
+    assert r.exit_code == 2
+    assert "YUANTUS_ADMIN_PASSWORD: password must have at least 8 characters" in r.output
+    assert "Zq7!" not in r.output
