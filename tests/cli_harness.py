@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from click.testing import Result
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from tests.conftest import ENCRYPTION_KEY, JWT_SECRET, TEST_DOMAINS
 from yuantus.cli import app

@@ -162,7 +162,7 @@ RUNNABLE = [
     if _resolve(e.args)[0] in EXECUTED and not any(PLACEHOLDER.match(a) for a in e.args)
 ]
 # examples the docs show being refused, with the exit code they document
-REFUSED = {("user", "create", "wang", "--password", "a"): 2}
+REFUSED: dict[tuple[str, ...], int] = {("user", "create", "wang", "--password", "a"): 2}
 DOCUMENTS = sorted({e.where.split(":")[0] for e in RUNNABLE})
 
 

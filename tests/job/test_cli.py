@@ -24,7 +24,7 @@ def _enqueue(database: Database, task_type: str, payload: dict[str, object], **k
 
 def _job(database: Database, job_id: str) -> Job:
     with database.scope() as s:
-        job = s.get_one(Job, job_id)
+        job: Job = s.get_one(Job, job_id)
         s.expunge(job)
         return job
 
