@@ -39,7 +39,7 @@ def test_role_errors_name_every_passing_role_in_one_format(
     assert item["context"]["user_roles"] == ["viewer"]
     part = as_user("engineer").post(f"{API}/items", json={"item_type": "Part", "name": "X"}).json()
     submit = as_user("approver").post(
-        f"{API}/items/{part['id']}/lifecycle", json={"transition": "submit"}
+        f"{API}/items/{part['id']}/transitions", json={"action": "submit"}
     )
     detail = _forbidden(submit)
     assert detail["message"] == "submit needs one of the roles: engineer, admin"

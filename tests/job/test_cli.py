@@ -85,13 +85,13 @@ def test_jobs_list_show_retry_cancel(cli: Cli, database: Database) -> None:
     assert "failed (dead letter)" in listed.output
     assert "cannot ever work" in listed.output
     assert "2 of 2 jobs" in listed.output
-    only = cli("jobs", "list", "--status", "failed")
+    only = cli("jobs", "list", "--state", "failed")
     assert fatal in only.output
     assert pending not in only.output
     assert "1 of 1 jobs" in only.output
-    bad = cli("jobs", "list", "--status", "lost")
+    bad = cli("jobs", "list", "--state", "lost")
     assert bad.exit_code == 2
-    assert "unknown status filter value" in bad.output
+    assert "unknown state filter value" in bad.output
     shown = cli("jobs", "show", fatal)
     assert shown.exit_code == 0, shown.output
     assert "test_fatal" in shown.output
@@ -104,12 +104,12 @@ def test_jobs_list_show_retry_cancel(cli: Cli, database: Database) -> None:
     retried = cli("jobs", "retry", fatal)
     assert retried.exit_code == 0, retried.output
     assert f"job {fatal} (test_fatal) is pending, attempts 1/2" in retried.output
-    cancelled = cli("jobs", "cancel", pending)
-    assert f"job {pending} (echo) is cancelled" in cancelled.output
+    canceled = cli("jobs", "cancel", pending)
+    assert f"job {pending} (echo) is canceled" in canceled.output
     again = cli("jobs", "cancel", pending)
     assert again.exit_code == 1
-    assert "only a pending job can be cancelled" in again.output
+    assert "only a pending job can be canceled" in again.output
     assert cli("jobs", "retry", fatal).exit_code == 1
     with database.scope() as s:
         statuses = {row[0]: row[1] for row in s.execute(select(Job.id, Job.status))}
-    assert statuses == {pending: "cancelled", fatal: "pending"}
+    assert statuses == {pending: "canceled", fatal: "pending"}

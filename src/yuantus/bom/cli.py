@@ -53,7 +53,7 @@ def build(open_database: Callable[[], Database]) -> typer.Typer:
 
     @app.command("import")
     def import_command(
-        file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="CSV or XLSX.")],
+        file: Annotated[Path, typer.Argument(help="CSV or XLSX.")],
         parent: Annotated[str, typer.Option("--parent", help="Part number of the Draft parent.")],
         dry_run: Annotated[
             bool, typer.Option("--dry-run", help="Check only; write nothing.")
@@ -70,6 +70,10 @@ def build(open_database: Callable[[], Database]) -> typer.Typer:
         from yuantus.identity import service as identity_service
         from yuantus.item import service as item_service
 
+        # checked here, not by the parser: a documented example parses without the file
+        if not file.is_file():
+            console.print(f"no such file: {file}")
+            raise typer.Exit(2)
         db = open_database()
         content = file.read_bytes()
         with _progress() as bar:

@@ -23,7 +23,7 @@ def _attempts(job: Job) -> str:
 
 @jobs_app.command("list")
 def jobs_list(
-    status: Annotated[str | None, typer.Option(help=f"One of: {', '.join(JOB_STATUSES)}.")] = None,
+    state: Annotated[str | None, typer.Option(help=f"One of: {', '.join(JOB_STATUSES)}.")] = None,
     task_type: Annotated[str | None, typer.Option(help="Only this task type.")] = None,
     limit: Annotated[int, typer.Option(min=1, max=1000, help="At most this many.")] = 50,
     offset: Annotated[int, typer.Option(min=0)] = 0,
@@ -32,7 +32,7 @@ def jobs_list(
     table = make_table(
         "id",
         "task type",
-        "status",
+        "state",
         "attempts",
         "created",
         "finished",
@@ -41,7 +41,7 @@ def jobs_list(
     )
     with refusals(), database().scope() as session:
         rows, total = service.list_jobs(
-            session, PageParams(limit=limit, offset=offset), status=status, task_type=task_type
+            session, PageParams(limit=limit, offset=offset), state=state, task_type=task_type
         )
         for job in rows:
             error = (job.last_error or "").splitlines()[0][:60] if job.last_error else ""
@@ -68,7 +68,7 @@ def jobs_show(job_id: str) -> None:
         for name, value in (
             ("id", job.id),
             ("task type", job.task_type),
-            ("status", job.status + (" (dead letter)" if job.is_dead_letter else "")),
+            ("state", job.status + (" (dead letter)" if job.is_dead_letter else "")),
             ("priority", str(job.priority)),
             ("attempts", _attempts(job)),
             ("dedupe key", job.dedupe_key or ""),
@@ -102,7 +102,7 @@ def jobs_show(job_id: str) -> None:
 
 @jobs_app.command("retry")
 def jobs_retry(job_id: str) -> None:
-    """Run a failed or cancelled job again (attempts keep counting, one more granted)."""
+    """Run a failed or canceled job again (attempts keep counting, one more granted)."""
     with refusals(), database().scope() as session:
         job = service.retry(session, job_id)
         console.print(f"job {job.id} ({job.task_type}) is {job.status}, attempts {_attempts(job)}")
