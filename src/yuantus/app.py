@@ -10,12 +10,12 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from yuantus import __version__
+from yuantus.core import docs_ui, openapi
 from yuantus.core.db import Database
 from yuantus.core.health import router as health_router
 from yuantus.core.http import RequestIdMiddleware, install_error_handlers
 from yuantus.core.query import StrictQuery
 from yuantus.core.settings import Settings
-from yuantus.core.validation import document_validation_errors
 from yuantus.domains import load_domains
 
 API_PREFIX = "/api/v1"
@@ -62,11 +62,15 @@ def create_app(
         lifespan=lifespan,
         # every route refuses a query parameter it does not declare (422 unknown_parameter)
         dependencies=[StrictQuery],
+        # served from installed assets by core/docs_ui.py, never from a CDN
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.db = db
     install_error_handlers(app)
-    document_validation_errors(app)
+    openapi.install(app)
+    docs_ui.install(app)
     app.add_middleware(RequestIdMiddleware)
     app.include_router(health_router, prefix=API_PREFIX)
     for manifest in manifests:

@@ -19,7 +19,6 @@ from yuantus.identity.deps import require_role
 router = APIRouter(route_class=TransactionalRoute, tags=["audit"])
 # typed as object: audit sits below identity and does not import its User
 AdminUser = Annotated[object, Depends(require_role("admin"))]
-Text = Annotated[str | None, Query(max_length=64)]
 
 
 @router.get("/audit", response_model=Page[AuditEventRead])
@@ -34,7 +33,9 @@ def list_audit_events(
         str | None, Query(max_length=64, description="e.g. an item's config_id: all its revisions")
     ] = None,
     actor: Annotated[str | None, Query(max_length=36, description="the actor's user id")] = None,
-    action: Text = None,
+    action: Annotated[
+        str | None, Query(max_length=64, description="what was done, e.g. create, update")
+    ] = None,
     since: Annotated[datetime | None, Query(description="ISO 8601; from this time on")] = None,
     until: Annotated[datetime | None, Query(description="ISO 8601; before this time")] = None,
 ) -> Page[AuditEventRead]:

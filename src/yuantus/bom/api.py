@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from yuantus.bom import delta, exporting, importing, service, sheets
 from yuantus.bom.compare import COMPARE_MODES, LINE_KEYS, compare_by_ids
+from yuantus.bom.compare_schemas import BomCompare, DeltaApplied, DeltaPreview
 from yuantus.bom.schemas import (
     BomImportRead,
     BomLineCreate,
@@ -85,19 +86,34 @@ def _json(result: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-@router.get("/bom/compare")
+@router.get("/bom/compare", response_model=BomCompare, response_model_exclude_unset=True)
 def compare(q: CompareDep, session: SessionDep, _user: CurrentUser) -> dict[str, Any]:
     """Compare the exploded BOMs of two revisions: summary, added, removed, changed lines."""
     return _json(q.run(session))
 
 
-@router.get("/bom/compare/delta/preview")
+@router.get(
+    "/bom/compare/delta/preview", response_model=DeltaPreview, response_model_exclude_unset=True
+)
 def delta_preview(q: CompareDep, session: SessionDep, _user: CurrentUser) -> dict[str, Any]:
     """The compare as ordered add/remove/update operations with severity and risk."""
     return _json(delta.preview_by_ids(session, q.run))
 
 
-@router.get("/bom/compare/delta/export")
+@router.get(
+    "/bom/compare/delta/export",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "bom-delta-preview.json, .csv or .md as an attachment",
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/DeltaPreview"}},
+                "text/csv": {"schema": {"type": "string"}},
+                "text/markdown": {"schema": {"type": "string"}},
+            },
+        }
+    },
+)
 def delta_export(
     q: CompareDep,
     session: SessionDep,
@@ -113,7 +129,7 @@ def delta_export(
     )
 
 
-@router.post("/bom/compare/delta/apply")
+@router.post("/bom/compare/delta/apply", response_model=DeltaApplied)
 def delta_apply(body: DeltaApply, session: SessionDep, user: Engineer) -> dict[str, Any]:
     """Apply delta operations to an editable revision in one transaction (409 on a mismatch)."""
     return _json(
@@ -184,7 +200,7 @@ def flat(
     rule: RuleDep,
     levels: Levels = -1,
     limit: Annotated[int | None, Query(ge=1, description="rows per page; all when omitted")] = None,
-    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="rows to skip")] = 0,
     fmt: Annotated[
         Literal["json", "csv", "xlsx"],
         Query(alias="format", description="json (default), or a csv/xlsx download"),

@@ -156,7 +156,7 @@ _MEDIA = {
 @router.get(
     "/breakages/export",
     response_class=StreamingResponse,
-    responses={200: {"content": {media: {} for media in _MEDIA.values()}}},
+    responses={200: {"content": {media: {} for media in _MEDIA.values()} | export.JSON_CONTENT}},
 )
 def export_incidents(
     session: SessionDep,

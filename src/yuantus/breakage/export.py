@@ -63,6 +63,23 @@ def csv_stream(db: Database, conds: list[ColumnElement[bool]]) -> Iterator[bytes
     yield buffer.getvalue().encode()
 
 
+# the OpenAPI description of json_stream's answer: an array of rows (times as ISO 8601 text)
+JSON_CONTENT = {
+    "application/json": {
+        "schema": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    c: {"type": "integer" if c == "quantity" else ["string", "null"]}
+                    for c in COLUMNS
+                },
+            },
+        }
+    }
+}
+
+
 def json_stream(db: Database, conds: list[ColumnElement[bool]]) -> Iterator[bytes]:
     """A JSON array of objects, one incident at a time."""
     yield b"["

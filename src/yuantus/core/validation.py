@@ -1,11 +1,10 @@
-"""Request validation errors in the house shape, and their truthful OpenAPI description."""
+"""Request validation errors in the house shape (core/openapi.py documents them)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from fastapi import FastAPI
 from pydantic import BaseModel
 
 from yuantus.core import error_codes as ec
@@ -157,35 +156,3 @@ def validation_body(errors: Sequence[Any]) -> dict[str, Any]:
 
 def _where_what(error: dict[str, Any]) -> str:
     return f"{'.'.join(str(p) for p in error['loc'])}: {error['msg']}"
-
-
-def document_validation_errors(app: FastAPI) -> None:
-    """Make /openapi.json describe the real 422 body instead of FastAPI's HTTPValidationError."""
-
-    generate = app.openapi
-    patched: list[bool] = []
-
-    def openapi() -> dict[str, Any]:
-        schema = generate()  # FastAPI caches it in app.openapi_schema
-        if not patched:
-            _describe_422(schema)
-            patched.append(True)
-        return schema
-
-    app.openapi = openapi  # type: ignore[method-assign]
-
-
-def _describe_422(schema: dict[str, Any]) -> None:
-    """Point every documented 422 answer at ValidationErrorBody."""
-    schemas = schema.setdefault("components", {}).setdefault("schemas", {})
-    body = ValidationErrorBody.model_json_schema(ref_template="#/components/schemas/{model}")
-    schemas.update(body.pop("$defs", {}))
-    schemas[ValidationErrorBody.__name__] = body
-    ref = {"$ref": f"#/components/schemas/{ValidationErrorBody.__name__}"}
-    for operations in schema.get("paths", {}).values():
-        for operation in operations.values():
-            answer = operation.get("responses", {}).get("422")
-            if answer is not None:
-                answer["content"] = {"application/json": {"schema": ref}}
-    for old in ("HTTPValidationError", "ValidationError"):
-        schemas.pop(old, None)

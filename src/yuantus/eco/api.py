@@ -19,6 +19,7 @@ from yuantus.eco import transitions as eco_transitions
 from yuantus.eco.models import Eco
 from yuantus.eco.schemas import (
     EcoApprovalRead,
+    EcoBomChanges,
     EcoCreate,
     EcoEventRead,
     EcoRead,
@@ -86,8 +87,12 @@ def list_ecos(
     page: PageDep,
     sort: EcoSort,
     state: EcoState | None = None,
-    stage_id: Annotated[str | None, Query(max_length=36)] = None,
-    product_id: Annotated[str | None, Query(max_length=36)] = None,
+    stage_id: Annotated[
+        str | None, Query(max_length=36, description="the current stage's id")
+    ] = None,
+    product_id: Annotated[
+        str | None, Query(max_length=36, description="the product revision's id")
+    ] = None,
     priority: Priority | None = None,
     waiting_for_me: Annotated[bool, Query(description="only ECOs awaiting my decision")] = False,
     number: Annotated[str | None, Query(max_length=32, description="the ECO number")] = None,
@@ -179,7 +184,12 @@ def list_events(
     return Page.of([EcoEventRead.model_validate(r) for r in rows], total, page)
 
 
-@router.get("/eco/{eco_id}/bom-changes", response_model=dict[str, Any])
+@router.get(
+    "/eco/{eco_id}/bom-changes",
+    response_model=EcoBomChanges,
+    response_model_exclude_unset=True,
+    responses={409: {"description": "The ECO has no target revision yet (no_target_revision)."}},
+)
 def bom_changes(
     eco_id: str,
     session: SessionDep,

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import BaseModel, Field, StringConstraints, model_validator
 
+from yuantus.bom.compare_schemas import BomCompare, DeltaPreview, RuleUsed
 from yuantus.core.schemas import PatchSchema, ReadSchema, Schema, WithWarnings
 from yuantus.core.transitions import TransitionRequest
 
@@ -173,3 +174,17 @@ class EcoEventRead(ReadSchema):
     to_value: str | None
     data: dict[str, Any]
     created_at: datetime
+
+
+class EcoBomChanges(BaseModel):
+    """The BOM compare and delta preview of an ECO's source revision against its target."""
+
+    eco_id: str
+    source_item_id: str
+    source_revision: str
+    target_item_id: str
+    target_revision: str
+    source_rule: RuleUsed
+    target_rule: RuleUsed
+    compare: BomCompare
+    delta: DeltaPreview

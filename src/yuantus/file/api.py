@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, Header, Response, UploadFile, status
+from fastapi import APIRouter, Depends, File, Form, Header, Query, Response, UploadFile, status
 
 from yuantus.core.deps import SessionDep, SettingsDep
 from yuantus.core.http import TransactionalRoute
@@ -30,6 +30,7 @@ def storage_dep(settings: SettingsDep) -> Storage:
 
 
 StorageDep = Annotated[Storage, Depends(storage_dep)]
+_BINARY = {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}
 
 
 @router.post(
@@ -80,15 +81,31 @@ def get_file(file_id: str, session: SessionDep, _user: CurrentUser) -> FileObjec
     return service.get_file(session, file_id)
 
 
-@router.get("/files/{file_id}/content", response_class=Response)
+@router.get(
+    "/files/{file_id}/content",
+    response_class=Response,
+    responses={
+        200: {"description": "The whole content, typed as stored.", "content": _BINARY},
+        206: {"description": "The asked byte range (Content-Range).", "content": _BINARY},
+        304: {"description": "Unchanged since the If-None-Match ETag."},
+        403: {"description": "A download guard refuses the file to the user (file/guards.py)."},
+        416: {"description": "The range is outside the file (Content-Range: bytes */size)."},
+    },
+)
 def download_file(
     file_id: str,
     session: SessionDep,
     storage: StorageDep,
     user: CurrentUser,
-    range_header: Annotated[str | None, Header(alias="Range")] = None,
-    if_none_match: Annotated[str | None, Header()] = None,
-    inline: bool = False,
+    range_header: Annotated[
+        str | None, Header(alias="Range", description="one byte range, e.g. bytes=0-1023")
+    ] = None,
+    if_none_match: Annotated[
+        str | None, Header(description="an ETag from an earlier answer: 304 when unchanged")
+    ] = None,
+    inline: Annotated[
+        bool, Query(description="Content-Disposition inline instead of attachment")
+    ] = False,
 ) -> Response:
     """Stream a file's content (ETag = sha256; single Range requests answer 206)."""
     file_obj = service.get_file(session, file_id)

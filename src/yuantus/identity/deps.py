@@ -15,6 +15,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from yuantus.core.db import READ_ONLY
 from yuantus.core.deps import DatabaseDep, SessionDep, SettingsDep
 from yuantus.core.errors import Unauthorized
+from yuantus.core.openapi import raises
 from yuantus.identity import rules
 from yuantus.identity import service as identity_service
 from yuantus.identity.models import User
@@ -22,6 +23,7 @@ from yuantus.identity.models import User
 _bearer = HTTPBearer(auto_error=False, description="JWT from /auth/login or an API token")
 
 
+@raises(401)
 def get_signed_in_user(
     session: SessionDep,
     database: DatabaseDep,
@@ -48,6 +50,7 @@ def get_signed_in_user(
 SignedInUser = Annotated[User, Depends(get_signed_in_user)]
 
 
+@raises(401, 403)
 def get_current_user(user: SignedInUser) -> User:
     """The signed-in user holding at least one role; 403 no_role for a user without any."""
     if not user.roles:
@@ -62,6 +65,7 @@ CurrentUser = Annotated[User, Depends(get_current_user)]
 def require_role(*roles: str) -> Callable[..., User]:
     """A dependency answering the current user when it holds one of the roles (or admin)."""
 
+    @raises(403)
     def guard(user: CurrentUser) -> User:
         if not user.has_role(*roles):
             raise rules.role_required(roles, user.roles)

@@ -66,7 +66,9 @@ def list_items(
     item_type: ItemType | None = None,
     state: ItemState | None = None,
     q: Annotated[str | None, Query(max_length=200, description=Q_HELP)] = None,
-    current_only: bool = True,
+    current_only: Annotated[
+        bool, Query(description="only current revisions; false lists every revision")
+    ] = True,
     created_by: Annotated[
         str | None, Query(max_length=64, description="the creator's user id or username")
     ] = None,
@@ -93,7 +95,9 @@ def get_item_by_number(
     item_number: str,
     session: SessionDep,
     _user: CurrentUser,
-    revision: Annotated[str | None, Query(max_length=8)] = None,
+    revision: Annotated[
+        str | None, Query(max_length=8, description="the revision; the current one when omitted")
+    ] = None,
 ) -> Item:
     """The current revision of an item by its number, or the given ?revision=."""
     return service.get_by_number(session, item_type, item_number, revision)

@@ -23,7 +23,8 @@ from yuantus.item.schemas import (
 )
 from yuantus.item.sorts import DocumentLinkSort, LinkedPartSort
 
-router = APIRouter(route_class=TransactionalRoute, tags=["item"])
+# included in the item router, whose "item" tag it takes
+router = APIRouter(route_class=TransactionalRoute)
 Engineer = Annotated[User, Depends(require_role("engineer"))]
 
 

@@ -32,7 +32,9 @@ def list_jobs(
     state: Annotated[
         str | None, Query(description="pending, processing, completed, failed or canceled")
     ] = None,
-    task_type: Annotated[str | None, Query(max_length=100)] = None,
+    task_type: Annotated[
+        str | None, Query(max_length=100, description="the task type the job runs")
+    ] = None,
     created_from: Annotated[datetime | None, Query(description="ISO 8601 with zone")] = None,
     created_to: Annotated[datetime | None, Query(description="ISO 8601 with zone")] = None,
 ) -> Page[JobRead]:

@@ -60,7 +60,7 @@ def list_workcenters(
     _user: CurrentUser,
     page: PageDep,
     sort: WorkCenterSort,
-    is_active: bool | None = None,
+    is_active: Annotated[bool | None, Query(description="only active (or inactive) ones")] = None,
 ) -> Page[WorkCenterRead]:
     """Work centers by code, optionally filtered by is_active."""
     rows, total = workcenter_service.list_workcenters(session, page, is_active=is_active, sort=sort)
@@ -102,9 +102,9 @@ def list_routings(
     _user: CurrentUser,
     page: PageDep,
     sort: RoutingSort,
-    product_id: str | None = None,
+    product_id: Annotated[str | None, Query(description="any revision id of the product")] = None,
     state: Annotated[RoutingState | None, Query()] = None,
-    routing_code: str | None = None,
+    routing_code: Annotated[str | None, Query(description="the routing code")] = None,
 ) -> Page[RoutingRead]:
     """Routings filtered by product (any revision id), state and code."""
     rows, total = routing_service.list_routings(
@@ -208,8 +208,8 @@ def list_workorders(
     _user: CurrentUser,
     page: PageDep,
     sort: WorkOrderSort,
-    state: Annotated[WorkOrderState | None, Query()] = None,
-    product_id: str | None = None,
+    state: Annotated[WorkOrderState | None, Query(description="draft, released, in_progress, done or canceled")] = None,
+    product_id: Annotated[str | None, Query(description="any revision id of the product")] = None,
 ) -> Page[WorkOrderRead]:
     """Work orders filtered by state and product (any revision id), newest first."""
     rows, total = workorder_service.list_workorders(
