@@ -129,7 +129,9 @@ def delta_export(
     )
 
 
-@router.post("/bom/compare/delta/apply", response_model=DeltaApplied)
+@router.post(
+    "/bom/compare/delta/apply", response_model=DeltaApplied, response_model_exclude_unset=True
+)
 def delta_apply(body: DeltaApply, session: SessionDep, user: Engineer) -> dict[str, Any]:
     """Apply delta operations to an editable revision in one transaction (409 on a mismatch)."""
     return _json(

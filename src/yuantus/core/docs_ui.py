@@ -43,6 +43,8 @@ def install(app: FastAPI, *, openapi_url: str = "/openapi.json") -> None:
             swagger_js_url=f"{root}{ASSETS_URL}/swagger-ui-bundle.js",
             swagger_css_url=f"{root}{ASSETS_URL}/swagger-ui.css",
             swagger_favicon_url=f"{root}{ASSETS_URL}/favicon.png",
+            # no badge fetched from the public validator: the page must work offline
+            swagger_ui_parameters={"validatorUrl": None},
         )
 
     @app.get(OAUTH2_REDIRECT_URL, include_in_schema=False)
