@@ -19,6 +19,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 import yuantus.models  # noqa: F401 - full metadata for truncation
+from tests.documented_errors import check_documented_errors
 from yuantus.app import create_app
 from yuantus.core import migrate, security
 from yuantus.core.db import Base, Database
@@ -146,8 +147,8 @@ def session(database: Database) -> Iterator[Session]:
 
 @pytest.fixture
 def app(settings: Settings, database: Database) -> FastAPI:
-    """The application on the test database."""
-    return create_app(settings, database=database)
+    """The application on the test database; an undeclared 4xx answer fails the test."""
+    return check_documented_errors(create_app(settings, database=database))
 
 
 @pytest.fixture

@@ -206,3 +206,26 @@ def test_docs_pages_load_every_asset_from_the_service(client: TestClient, page: 
     assert {".js", ".json"} <= kinds
     if page == "/docs":
         assert ".css" in kinds
+
+
+def test_an_undeclared_error_answer_fails_the_request(app: FastAPI) -> None:
+    from tests.documented_errors import undocumented
+
+    # the test apps carry the check (tests/documented_errors.py): a declared status passes
+    assert undocumented("GET", "/api/v1/items/abc", 404) is None
+    assert undocumented("GET", "/api/v1/items/abc", 409) == "GET /api/v1/items/{item_id}: 409"
+    assert undocumented("GET", "/docs-assets/swagger-ui.css", 404) is None
+
+
+def test_the_check_fails_a_test_that_gets_an_undeclared_error(
+    app: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests import documented_errors
+
+    rows = [
+        (m, p, t, s - {"401"}) if (m, t) == ("GET", "/api/v1/items") else (m, p, t, s)
+        for m, p, t, s in documented_errors._documented
+    ]
+    monkeypatch.setattr(documented_errors, "_documented", rows)
+    with TestClient(app) as c, pytest.raises(AssertionError, match="GET /api/v1/items: 401"):
+        c.get("/api/v1/items")

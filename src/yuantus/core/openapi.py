@@ -5,8 +5,11 @@ documents them without writing any:
 
 - 401 / 403: a dependency marked with `raises(401)` / `raises(403)` (identity's current
   user and role guards) anywhere in the route's dependency tree;
-- 404: a path with a parameter (the object it names may not exist);
+- 404: an id in the path, the query (`?product_id=`) or the body (`child_id`): the object it
+  names may not exist;
 - 409: a write (the request transaction can lose a race; states refuse actions);
+- 403 and 409: a state change (a body extending core/transitions.TransitionRequest): its
+  actions are for some roles, from some states;
 - 413: a file upload;
 - 422: every route (strict query strings are app-wide; bodies and params are validated).
 
@@ -21,13 +24,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from typing import Any, Protocol, TypeVar, cast
+from typing import Any, Protocol, TypeVar, cast, get_args
 
 from fastapi import FastAPI, params, routing
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
 
+from yuantus.core.transitions import TransitionRequest
 from yuantus.core.validation import ValidationErrorBody
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -37,7 +41,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 DESCRIPTIONS: dict[int, str] = {
     401: "Not authenticated: the bearer token is missing, malformed, expired or revoked.",
     403: "The user lacks a role the action needs (`context.required_roles`).",
-    404: "An object named in the path (or the body) does not exist.",
+    404: "An object named in the path, the query or the body does not exist.",
     409: "The object's state or a concurrent change conflicts with the request.",
     413: "The upload is over the configured size limit.",
     422: "The query, path or body is invalid: an unknown parameter, a failed check or a rule.",
@@ -101,15 +105,40 @@ def _is_upload(route: RouteLike) -> bool:
     return any(isinstance(f.field_info, params.File) for f in route.dependant.body_params)
 
 
+def _body_models(route: RouteLike) -> list[type[BaseModel]]:
+    out = []
+    for field in route.dependant.body_params:
+        annotation = field.field_info.annotation
+        for candidate in (annotation, *get_args(annotation)):
+            if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+                out.append(candidate)
+    return out
+
+
+def _names_an_id(route: RouteLike) -> bool:
+    """A path parameter, or a query parameter or body field ending in `_id`."""
+    if route.dependant.path_params:
+        return True
+    queries = {p.alias for d in _dependants(route.dependant) for p in d.query_params}
+    fields = {name for model in _body_models(route) for name in model.model_fields}
+    return any(name.endswith("_id") for name in queries | fields)
+
+
+def _is_transition(route: RouteLike) -> bool:
+    return any(issubclass(model, TransitionRequest) for model in _body_models(route))
+
+
 def error_statuses(route: RouteLike) -> set[int]:
     """The error statuses a route can answer, derived from its dependencies, path and method."""
     statuses = {422}
     for dependant in _dependants(route.dependant):
         statuses |= getattr(dependant.call, _RAISES_ATTR, frozenset())
-    if route.dependant.path_params:
+    if _names_an_id(route):
         statuses.add(404)
     if route.methods & WRITE_METHODS:
         statuses.add(409)
+    if _is_transition(route):
+        statuses |= {403, 409}
     if _is_upload(route):
         statuses.add(413)
     return statuses

@@ -40,6 +40,9 @@ from yuantus.item.deps import RuleDep
 router = APIRouter(route_class=TransactionalRoute, tags=["eco"])
 AdminUser = Annotated[User, Depends(require_role("admin"))]
 EngineerUser = Annotated[User, Depends(require_role("engineer"))]
+_STAGE_ROLES: dict[int | str, dict[str, Any]] = {
+    403: {"description": "The user holds none of the stage's approval roles."}
+}
 
 
 def _answer(session: Session, eco: Eco) -> EcoTransitionRead:

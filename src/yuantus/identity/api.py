@@ -30,7 +30,11 @@ router = APIRouter(route_class=TransactionalRoute, tags=["identity"])
 AdminUser = Annotated[User, Depends(require_role("admin"))]
 
 
-@router.post("/auth/login", response_model=TokenAnswer)
+@router.post(
+    "/auth/login",
+    response_model=TokenAnswer,
+    responses={401: {"description": "Wrong username or password, or an inactive user."}},
+)
 def login(body: LoginRequest, session: SessionDep, settings: SettingsDep) -> TokenAnswer:
     """Exchange a username and password for a bearer access token."""
     user = service.authenticate(session, body.username, body.password)

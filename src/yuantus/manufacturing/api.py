@@ -265,6 +265,7 @@ def workorder_operations(
 @router.get(
     "/workorders/{workorder_id}/materials",
     response_model=WorkOrderMaterials,
+    responses={409: {"description": "A rule was asked of a released order's snapshot."}},
 )
 def workorder_materials(
     workorder_id: str, session: SessionDep, _user: CurrentUser, page: PageDep, rule: RuleDep
