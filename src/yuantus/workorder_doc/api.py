@@ -18,7 +18,13 @@ from yuantus.identity.models import User
 from yuantus.manufacturing import routing_service
 from yuantus.workorder_doc import exports, pdfbook, service, views
 from yuantus.workorder_doc.models import DocumentPackExport, DocumentPackExportItem
-from yuantus.workorder_doc.schemas import ExportFormat, ExportRead, LinkRead, LinkWrite
+from yuantus.workorder_doc.schemas import (
+    ExportFormat,
+    ExportRead,
+    LinkRead,
+    LinkWrite,
+    PackManifest,
+)
 from yuantus.workorder_doc.sorts import ExportSort
 
 router = APIRouter(route_class=TransactionalRoute, tags=["workorder-docs"])
@@ -28,8 +34,9 @@ PartDocs = Annotated[
     bool, Query(description="also the documents linked to the routing's product part")
 ]
 MEDIA = {"zip": "application/zip", "pdf": "application/pdf", "json": "application/json"}
+# the json export is the pack's manifest; zip and pdf are binary
 _RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: {"content": {media: {} for media in MEDIA.values()}}
+    200: {"model": PackManifest, "content": {media: {} for media in MEDIA.values()}}
 }
 
 
