@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Response, status
 
@@ -28,6 +28,13 @@ from yuantus.item.revision_rules import RevisionRule
 router = APIRouter(route_class=TransactionalRoute, tags=["cad-3d"])
 Engineer = Annotated[User, Depends(require_role("engineer"))]
 DocumentId = Annotated[str, Path(max_length=36, description="the document revision's id")]
+_DENIED: dict[int | str, dict[str, Any]] = {
+    403: {"description": "The overlay's roles do not admit the user (overlay_access_denied)."}
+}
+_RESOLVE: dict[int | str, dict[str, Any]] = {
+    **_DENIED,
+    413: {"description": "More than 5,000 refs in one request."},
+}
 
 
 def _rule(asked: RevisionRule | None) -> RevisionRule:
@@ -52,7 +59,7 @@ def upsert_overlay(
     return views.overlay(session, row)
 
 
-@router.get("/cad-3d/overlays/{document_id}", response_model=OverlayRead)
+@router.get("/cad-3d/overlays/{document_id}", response_model=OverlayRead, responses=_DENIED)
 def get_overlay(document_id: DocumentId, session: SessionDep, user: CurrentUser) -> OverlayRead:
     """A document's overlay; 403 overlay_access_denied for a role it does not admit."""
     return views.overlay(session, _visible(session, document_id, user))
@@ -61,6 +68,7 @@ def get_overlay(document_id: DocumentId, session: SessionDep, user: CurrentUser)
 @router.get(
     "/cad-3d/overlays/{document_id}/components/{component_ref:path}",
     response_model=ComponentLookup,
+    responses=_DENIED,
 )
 def get_component(
     document_id: DocumentId,
@@ -74,7 +82,11 @@ def get_component(
     return service.lookup(session, overlay, component_ref, _rule(rule))
 
 
-@router.post("/cad-3d/overlays/{document_id}/components/resolve", response_model=ResolveResult)
+@router.post(
+    "/cad-3d/overlays/{document_id}/components/resolve",
+    response_model=ResolveResult,
+    responses=_RESOLVE,
+)
 def resolve_components(
     document_id: DocumentId,
     body: ResolveRequest,
