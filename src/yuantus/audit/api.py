@@ -27,8 +27,10 @@ def list_audit_events(
     _admin: AdminUser,
     page: PageDep,
     sort: AuditSort,
-    object_type: Text = None,
-    object_id: Text = None,
+    object_type: Annotated[
+        str | None, Query(max_length=64, description="the kind of object, e.g. item, bom_line")
+    ] = None,
+    object_id: Annotated[str | None, Query(max_length=64, description="the object's id")] = None,
     scope_id: Annotated[
         str | None, Query(max_length=64, description="e.g. an item's config_id: all its revisions")
     ] = None,

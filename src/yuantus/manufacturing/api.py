@@ -208,7 +208,9 @@ def list_workorders(
     _user: CurrentUser,
     page: PageDep,
     sort: WorkOrderSort,
-    state: Annotated[WorkOrderState | None, Query(description="draft, released, in_progress, done or canceled")] = None,
+    state: Annotated[
+        WorkOrderState | None, Query(description="draft, released, in_progress, done or canceled")
+    ] = None,
     product_id: Annotated[str | None, Query(description="any revision id of the product")] = None,
 ) -> Page[WorkOrderRead]:
     """Work orders filtered by state and product (any revision id), newest first."""
