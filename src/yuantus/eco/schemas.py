@@ -180,10 +180,15 @@ class EcoBomChanges(BaseModel):
     """The BOM compare and delta preview of an ECO's source revision against its target."""
 
     eco_id: str
+    eco_number: str | None = None
     source_item_id: str
+    source_number: str | None = None
     source_revision: str
+    source_name: str | None = None
     target_item_id: str
+    target_number: str | None = None
     target_revision: str
+    target_name: str | None = None
     source_rule: RuleUsed
     target_rule: RuleUsed
     compare: BomCompare
