@@ -18,6 +18,7 @@ from yuantus.breakage.manifest import MANIFEST as BREAKAGE
 from yuantus.cad3d.manifest import MANIFEST as CAD3D
 from yuantus.core.manifest import DomainManifest, load
 from yuantus.eco.manifest import MANIFEST as ECO
+from yuantus.eco_activity.manifest import MANIFEST as ECO_ACTIVITY
 from yuantus.event.manifest import MANIFEST as EVENT
 from yuantus.file.manifest import MANIFEST as FILE
 from yuantus.identity.manifest import MANIFEST as IDENTITY
@@ -38,6 +39,7 @@ DOMAINS: tuple[DomainManifest, ...] = (
     JOB,
     MANUFACTURING,
     ECO,
+    ECO_ACTIVITY,
     EVENT,
     WORKFLOW_ACTION,
     BREAKAGE,

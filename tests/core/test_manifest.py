@@ -87,7 +87,8 @@ def test_a_worker_process_sees_the_apps_domains_task_types_and_hooks(
     ]
     assert "example_census" in census["task_types"]
     assert census["hooks"]["eco_gate"] == [
-        {"phase": "before", "name": "tests.core.example_domain.gate.hold_gate", "priority": 100}
+        {"phase": "before", "name": "eco_activity.gate", "priority": 100},
+        {"phase": "before", "name": "tests.core.example_domain.gate.hold_gate", "priority": 100},
     ]
     assert census["revision_copiers"] == ["file_links", "bom_lines", "document_links"]
 
@@ -105,7 +106,10 @@ def test_the_older_job_task_modules_setting_still_adds_task_types(database: Data
     ]
     assert {"noop", "echo", "test_count"} <= set(census["task_types"])
     assert "example_census" not in census["task_types"]
-    assert "eco_gate" not in census["hooks"]
+    # only the product's own gate (eco_activity), not the example domain's
+    assert census["hooks"]["eco_gate"] == [
+        {"phase": "before", "name": "eco_activity.gate", "priority": 100}
+    ]
 
 
 def test_a_worker_refuses_to_start_without_the_domain_list() -> None:

@@ -86,3 +86,8 @@ APPROVED_CONTENT_CHANGED = ErrorCode(
     409,
     "the target's content digest differs from what the approvals signed; nothing was applied",
 )
+INVALID_ACTIVITY_TEMPLATES = ErrorCode(
+    "invalid_activity_templates",
+    422,
+    "a stage's activity templates repeat a name, depend on an unknown template or form a cycle",
+)

@@ -47,6 +47,9 @@ class EcoStage(IdMixin, TimestampMixin, Base):
     fold: Mapped[bool] = mapped_column(Boolean, default=False)
     auto_progress: Mapped[bool] = mapped_column(Boolean, default=False)
     description: Mapped[str | None] = mapped_column(Text)
+    # the activities an ECO gets on entering the stage (eco_activity creates them), each
+    # {name, is_blocking, depends_on (template names), assignee_role, due_in_days}
+    activity_templates: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
 
     @property
     def takes_approvals(self) -> bool:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from yuantus.core.errors import InvalidState
@@ -20,6 +21,16 @@ from yuantus.item.service import RevisionRule
 
 # states in which an ECO can still be signed
 DECIDABLE_STATES = ("draft", "progress", "approved")
+
+# other domains add what else an ECO may wait for the user on (eco_activity: open activities
+# assigned to the user or the user's roles), as a condition on Eco
+WaitingSource = Callable[[Session, User], ColumnElement[bool]]
+_waiting_sources: dict[str, WaitingSource] = {}
+
+
+def register_waiting_source(name: str, source: WaitingSource) -> None:
+    """Have `waiting_for_me` also list the ECOs a condition selects (idempotent per name)."""
+    _waiting_sources[name] = source
 
 
 def list_ecos(
@@ -70,7 +81,7 @@ def list_ecos(
 
 
 def _waiting_for(session: Session, query: Select[Any], user: User) -> Select[Any]:
-    """ECOs in a stage the user may sign, on whose current visit the user has not decided."""
+    """ECOs in a stage the user may sign, undecided by the user; or waiting through a source."""
     # stages are few: pick the ones whose roles the user holds in Python, portable across backends
     stage_ids = [
         s.id
@@ -85,11 +96,13 @@ def _waiting_for(session: Session, query: Select[Any], user: User) -> Select[Any
             EcoApproval.user_id == user.id,
         )
     )
-    return query.where(
+    awaiting_decision = and_(
         Eco.stage_id.in_(stage_ids),
         Eco.state.in_(DECIDABLE_STATES),
         ~decided,
     )
+    others = [source(session, user) for _, source in sorted(_waiting_sources.items())]
+    return query.where(or_(awaiting_decision, *others))
 
 
 def bom_changes(

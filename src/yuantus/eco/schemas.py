@@ -98,6 +98,20 @@ class EcoTransitionRead(EcoRead, WithWarnings):
     """An ECO after a transition, with the warnings its hooks gave."""
 
 
+class ActivityTemplate(Schema):
+    """An activity an ECO gets on entering the stage; depends_on names other templates."""
+
+    name: Name
+    is_blocking: bool = True
+    depends_on: list[Name] = Field(default_factory=list, max_length=50)
+    assignee_role: RoleName | None = None
+    due_in_days: float | None = Field(default=None, gt=0, le=3650)
+    description: Text | None = None
+
+
+ActivityTemplates = Annotated[list[ActivityTemplate], Field(max_length=50)]
+
+
 class EcoStageCreate(Schema):
     """A new ECO stage (admin)."""
 
@@ -111,6 +125,7 @@ class EcoStageCreate(Schema):
     fold: bool = False
     auto_progress: bool = False
     description: Text | None = None
+    activity_templates: ActivityTemplates = Field(default_factory=list)
 
 
 class EcoStageUpdate(PatchSchema):
@@ -128,6 +143,7 @@ class EcoStageUpdate(PatchSchema):
     fold: bool | None = None
     auto_progress: bool | None = None
     description: Text | None = None
+    activity_templates: ActivityTemplates | None = None
 
 
 class EcoStageRead(ReadSchema):
@@ -144,6 +160,7 @@ class EcoStageRead(ReadSchema):
     fold: bool
     auto_progress: bool
     description: str | None
+    activity_templates: list[ActivityTemplate]
 
 
 class EcoApprovalRead(ReadSchema):

@@ -46,7 +46,7 @@ from yuantus.eco.hooks import (
     make_transition,
 )
 from yuantus.eco.models import ECO_TYPES, PRIORITIES, Eco
-from yuantus.eco.queries import bom_changes, list_ecos
+from yuantus.eco.queries import bom_changes, list_ecos, register_waiting_source
 from yuantus.eco.stages import ensure_default_stages
 from yuantus.identity.models import User
 from yuantus.item import service as item_service
@@ -65,11 +65,13 @@ __all__ = [
     "eco_gate_hooks",
     "eco_hooks",
     "ensure_default_stages",
+    "ensure_not_closed",
     "get",
     "get_for_update",
     "list_ecos",
     "move_to_stage",
     "record_conflict",
+    "register_waiting_source",
     "reject",
     "update_eco",
 ]

@@ -44,6 +44,7 @@ STAGE_FIELDS = (
     "fold",
     "auto_progress",
     "description",
+    "activity_templates",
 )
 
 
@@ -71,6 +72,7 @@ def _with_defaults(values: dict[str, Any]) -> dict[str, Any]:
         "fold": False,
         "auto_progress": False,
         "description": None,
+        "activity_templates": [],
     }
     base.update(values)
     return base
@@ -189,6 +191,63 @@ def _check_rule(stage: EcoStage) -> None:
             code=codes.INVALID_STAGE,
             context={"name": stage.name},
         )
+    _check_templates(stage)
+
+
+def _check_templates(stage: EcoStage) -> None:
+    """Template names are unique, depend on templates of the stage and form no cycle."""
+    templates = stage.activity_templates or []
+    if templates and stage.is_final:
+        raise _bad_templates("a final stage takes no activity templates", {"name": stage.name})
+    names = [t["name"] for t in templates]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise _bad_templates("activity template names repeat", {"repeated": repeated})
+    unknown = sorted({d for t in templates for d in t["depends_on"] if d not in names})
+    if unknown:
+        raise _bad_templates(
+            "activity templates depend on templates the stage does not have", {"unknown": unknown}
+        )
+    graph = {t["name"]: list(t["depends_on"]) for t in templates}
+    cycle = find_cycle(graph)
+    if cycle:
+        raise _bad_templates(
+            "activity templates depend on each other in a cycle: " + " -> ".join(cycle),
+            {"path": cycle},
+        )
+
+
+def find_cycle(graph: dict[str, list[str]]) -> list[str] | None:
+    """A cycle of a dependency graph (node -> what it depends on), first node repeated last."""
+    done: set[str] = set()
+    path: list[str] = []
+    on_path: set[str] = set()
+
+    def visit(node: str) -> list[str] | None:
+        if node in on_path:
+            return [*path[path.index(node) :], node]
+        if node in done:
+            return None
+        path.append(node)
+        on_path.add(node)
+        for dependency in graph.get(node, []):
+            found = visit(dependency)
+            if found:
+                return found
+        path.pop()
+        on_path.discard(node)
+        done.add(node)
+        return None
+
+    for start in sorted(graph):
+        found = visit(start)
+        if found:
+            return found
+    return None
+
+
+def _bad_templates(message: str, context: dict[str, Any]) -> Unprocessable:
+    return Unprocessable(message, code=codes.INVALID_ACTIVITY_TEMPLATES, context=context)
 
 
 def _ensure_name_free(session: Session, name: str, own_id: str | None) -> None:
