@@ -217,8 +217,11 @@ def _check_templates(stage: EcoStage) -> None:
         )
 
 
-def find_cycle(graph: dict[str, list[str]]) -> list[str] | None:
-    """A cycle of a dependency graph (node -> what it depends on), first node repeated last."""
+def find_cycle(graph: dict[str, list[str]], start: str | None = None) -> list[str] | None:
+    """A cycle of a dependency graph (node -> what it depends on), first node repeated last.
+
+    The search begins at `start` (e.g. the node just changed), so the cycle reads from it.
+    """
     done: set[str] = set()
     path: list[str] = []
     on_path: set[str] = set()
@@ -239,8 +242,8 @@ def find_cycle(graph: dict[str, list[str]]) -> list[str] | None:
         done.add(node)
         return None
 
-    for start in sorted(graph):
-        found = visit(start)
+    for node in [*([start] if start is not None else []), *sorted(graph)]:
+        found = visit(node)
         if found:
             return found
     return None

@@ -129,7 +129,7 @@ def _check_no_cycle(session: Session, activity: EcoActivityGate, depends_on: lis
     """409 activity_cycle when the activity's new dependencies lead back to it."""
     graph = {a.id: list(a.depends_on) for a in activities_of(session, activity.eco_id)}
     graph[activity.id] = depends_on
-    cycle = find_cycle(graph)
+    cycle = find_cycle(graph, activity.id)
     if cycle:
         names: dict[str, str] = dict(
             session.execute(
