@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from httpx import Response
 
 from tests.eco.conftest import ECO, create_eco, error, ok, product, stages
 from yuantus.eco_activity import blockers
@@ -24,12 +23,12 @@ Client = Callable[[str], TestClient]
 ACT = "/api/v1/eco-activities"
 
 
-def eco_move(client: TestClient, eco_id: str, stage_id: str) -> Response:
+def eco_move(client: TestClient, eco_id: str, stage_id: str) -> Any:
     """Ask to move an ECO to a stage; the raw response."""
     return client.post(f"{ECO}/{eco_id}/move-stage", json={"stage_id": stage_id})
 
 
-def eco_apply(client: TestClient, eco_id: str) -> Response:
+def eco_apply(client: TestClient, eco_id: str) -> Any:
     """Ask to apply an ECO; the raw response."""
     return client.post(f"{ECO}/{eco_id}/apply")
 
@@ -55,7 +54,7 @@ def add(client: TestClient, eco_id: str, name: str, *deps: str, **body: Any) -> 
     return ok(client.post(ACT, json=payload), 201)
 
 
-def move(client: TestClient, activity_id: str, to_status: str, reason: str | None = None) -> Response:
+def move(client: TestClient, activity_id: str, to_status: str, reason: str | None = None) -> Any:
     """The seed's transition call; the raw response."""
     body: Json = {"to_status": to_status}
     if reason is not None:

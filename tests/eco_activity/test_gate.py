@@ -6,6 +6,7 @@ from tests.eco_activity.conftest import (
     ACT,
     ECO,
     Client,
+    Json,
     add,
     eco,
     eco_apply,
@@ -21,7 +22,7 @@ from yuantus.core.db import Database
 from yuantus.identity.models import User
 
 
-def _blocker(activity: dict, reason: str, unmet: list[dict], **fields: object) -> dict:
+def _blocker(activity: Json, reason: str, unmet: list[Json], **fields: object) -> Json:
     """The blocker the API must answer for an activity, field by field."""
     return {
         "activity_id": activity["id"],
@@ -89,9 +90,7 @@ def test_a_blocked_eco_is_refused_with_every_blocker_and_moves_once_unblocked(
     assert moved["stage_name"] == "Engineering Review"
 
 
-def test_moving_back_is_allowed_while_blockers_are_open(
-    as_user: Client, product: str
-) -> None:
+def test_moving_back_is_allowed_while_blockers_are_open(as_user: Client, product: str) -> None:
     eng = as_user("engineer")
     eco_id = open_eco(eng, product)
     st = stages(eng)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from itertools import permutations
 
 import pytest
+from fastapi.testclient import TestClient
 
 from tests.eco_activity.conftest import (
     ACT,
@@ -22,12 +23,12 @@ from tests.eco_activity.conftest import (
 DIAMOND = {"a": [], "b": ["a"], "c": ["a"], "d": ["b", "c"]}
 
 
-def diamond(client: object, eco_id: str) -> dict[str, Json]:
+def diamond(client: TestClient, eco_id: str) -> dict[str, Json]:
     """The four activities of the diamond, activated."""
     made: dict[str, Json] = {}
     for name, deps in DIAMOND.items():
-        made[name] = add(client, eco_id, name, *(made[d]["id"] for d in deps))  # type: ignore[arg-type]
-        ok(move(client, made[name]["id"], "active"))  # type: ignore[arg-type]
+        made[name] = add(client, eco_id, name, *(made[d]["id"] for d in deps))
+        ok(move(client, made[name]["id"], "active"))
     return made
 
 
@@ -112,13 +113,12 @@ def test_a_cycle_is_refused_with_its_path_and_nothing_changes(
     assert ok(eng.get(url))["depends_on"] == []
     # an acyclic change goes through: d waits for a and b (b already waits for a)
     d = add(eng, eco_id, "d")
-    changed = ok(eng.patch(f"{ACT}/activity/{d['id']}", json={"depends_on_activity_ids": [b["id"]]}))
+    body = {"depends_on_activity_ids": [b["id"]]}
+    changed = ok(eng.patch(f"{ACT}/activity/{d['id']}", json=body))
     assert changed["depends_on"] == [b["id"]]
 
 
-def test_dependencies_must_exist_and_belong_to_the_same_eco(
-    as_user: Client, product: str
-) -> None:
+def test_dependencies_must_exist_and_belong_to_the_same_eco(as_user: Client, product: str) -> None:
     eng = as_user("engineer")
     first = open_eco(eng, product, "first")
     second = open_eco(eng, product, "second", target=False)

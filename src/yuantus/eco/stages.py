@@ -134,8 +134,27 @@ def is_after(session: Session, stage: EcoStage, other: EcoStage) -> bool:
     return ids.index(stage.id) > ids.index(other.id)
 
 
+TEMPLATE_DEFAULTS: dict[str, Any] = {
+    "is_blocking": True,
+    "depends_on": [],
+    "assignee_role": None,
+    "due_in_days": None,
+    "description": None,
+}
+
+
+def _full_templates(values: dict[str, Any]) -> dict[str, Any]:
+    """Templates with every field present (a PATCH body leaves the unset ones out)."""
+    if values.get("activity_templates") is not None:
+        values["activity_templates"] = [
+            {**TEMPLATE_DEFAULTS, **t} for t in values["activity_templates"]
+        ]
+    return values
+
+
 def create_stage(session: Session, **values: Any) -> EcoStage:
     """A new stage (admin); 409 eco_stage_name_taken, 422 on an inconsistent approval rule."""
+    values = _full_templates(values)
     stage = EcoStage(id=new_id(), **_with_defaults(values))
     _check_rule(stage)
     _ensure_name_free(session, stage.name, None)
@@ -153,6 +172,7 @@ def update_stage(session: Session, stage: EcoStage, **changes: Any) -> EcoStage:
             code=ec.UNKNOWN_FIELDS,
             context={"fields": sorted(unknown)},
         )
+    changes = _full_templates(changes)
     if "name" in changes and changes["name"] != stage.name:
         _ensure_name_free(session, changes["name"], stage.id)
     # validate on a copy so a refused change leaves the row (and the session) untouched
