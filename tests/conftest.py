@@ -37,7 +37,11 @@ security.use_password_hasher(PasswordHasher.from_parameters(CHEAPEST))
 
 # test-only domains, loaded through their manifests by this process and (via
 # YUANTUS_EXTRA_DOMAINS) by every worker subprocess the tests start
-TEST_DOMAINS = ("tests.job.tasks_for_tests", "tests.core.example_domain.manifest")
+TEST_DOMAINS = (
+    "tests.job.tasks_for_tests",
+    "tests.core.example_domain.manifest",
+    "tests.eco_activity.tasks_for_tests",
+)
 load_domains(TEST_DOMAINS)
 
 

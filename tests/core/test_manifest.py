@@ -84,6 +84,7 @@ def test_a_worker_process_sees_the_apps_domains_task_types_and_hooks(
         *(m.name for m in DOMAINS),
         "job_test_tasks",
         "example",
+        "eco_activity_test_tasks",
     ]
     assert "example_census" in census["task_types"]
     assert census["hooks"]["eco_gate"] == [
@@ -126,7 +127,8 @@ def test_loading_again_is_a_no_op_and_a_name_is_one_manifest() -> None:
     before = loaded()
     assert load_domains(TEST_DOMAINS) == before
     assert [h["name"] for h in describe()["hooks"]["eco_gate"]] == [
-        "tests.core.example_domain.gate.hold_gate"
+        "eco_activity.gate",
+        "tests.core.example_domain.gate.hold_gate",
     ]
     with pytest.raises(ValueError, match="two different manifests are named 'example'"):
         load([DomainManifest(name="example", models="yuantus.item.models")])

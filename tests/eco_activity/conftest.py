@@ -1,7 +1,7 @@
 """Helpers of the activity gate tests: ECOs driven over HTTP, activities, stage lookups.
 
-Every ECO move and apply of these tests goes through `eco_move` / `eco_apply` (one place),
-so a change of the ECO endpoints changes these two functions only.
+Every ECO move, approval and apply of these tests goes through `eco_move`, `eco_approve`
+and `eco_apply` (one place), so a change of the ECO endpoints changes these functions only.
 """
 
 from __future__ import annotations
@@ -31,6 +31,11 @@ def eco_move(client: TestClient, eco_id: str, stage_id: str) -> Any:
 def eco_apply(client: TestClient, eco_id: str) -> Any:
     """Ask to apply an ECO; the raw response."""
     return client.post(f"{ECO}/{eco_id}/apply")
+
+
+def eco_approve(client: TestClient, eco_id: str) -> Any:
+    """Approve an ECO's current stage; the raw response."""
+    return client.post(f"{ECO}/{eco_id}/approve")
 
 
 def eco(client: TestClient, eco_id: str) -> Json:

@@ -10,6 +10,7 @@ from tests.eco_activity.conftest import (
     add,
     eco,
     eco_apply,
+    eco_approve,
     eco_move,
     error,
     finish,
@@ -109,7 +110,7 @@ def test_apply_is_refused_while_blocked_and_goes_through_once_unblocked(
     eco_id = open_eco(eng, product)
     st = stages(eng)
     ok(eco_move(eng, eco_id, st["Engineering Review"]["id"]))
-    ok(approver.post(f"{ECO}/{eco_id}/approve"))
+    ok(eco_approve(approver, eco_id))
     assert eco(eng, eco_id)["stage_name"] == "Ready to Apply"
     fai = add(eng, eco_id, "Sign first article", assignee_role="quality")
     detail = error(eco_apply(eng, eco_id), 409, "eco_blocked")
@@ -143,7 +144,7 @@ def test_an_approval_is_kept_when_its_automatic_move_is_blocked(
     st = stages(eng)
     ok(eco_move(eng, eco_id, st["Engineering Review"]["id"]))
     stock = add(eng, eco_id, "Check stock")
-    answer = ok(approver.post(f"{ECO}/{eco_id}/approve"))
+    answer = ok(eco_approve(approver, eco_id))
     assert (answer["state"], answer["stage_name"]) == ("approved", "Engineering Review")
     [warning] = answer["warnings"]
     assert "not moved to Ready to Apply" in warning

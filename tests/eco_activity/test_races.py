@@ -8,11 +8,11 @@ import pytest
 
 from tests.eco_activity.conftest import (
     ACT,
-    ECO,
     Client,
     add,
     eco,
     eco_apply,
+    eco_approve,
     eco_move,
     listing,
     move,
@@ -59,7 +59,7 @@ def test_an_apply_racing_a_new_blocker_never_lets_both_through(
     eco_id = open_eco(eng, product)
     st = stages(eng)
     ok(eco_move(eng, eco_id, st["Engineering Review"]["id"]))
-    ok(approver.post(f"{ECO}/{eco_id}/approve"))
+    ok(eco_approve(approver, eco_id))
     applied, created = race(
         lambda: eco_apply(eng, eco_id),
         lambda: eng.post(ACT, json={"eco_id": eco_id, "name": "late blocker"}),

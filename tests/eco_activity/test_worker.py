@@ -6,13 +6,12 @@ import json
 import subprocess
 from collections.abc import Callable
 
-from tests.conftest import TEST_DOMAINS
 from tests.eco_activity.conftest import (
-    ECO,
     Client,
     add,
     eco,
     eco_apply,
+    eco_approve,
     eco_move,
     error,
     finish,
@@ -23,14 +22,10 @@ from tests.eco_activity.conftest import (
 from tests.eco_activity.tasks_for_tests import APPLY_TASK
 from tests.job.conftest import spawn_worker, worker_env
 from yuantus.core.db import Database
-from yuantus.domains import load_domains
 from yuantus.job import service as job_service
 
 __all__ = ["spawn_worker"]
 
-TASKS = "tests.eco_activity.tasks_for_tests"
-DOMAINS = (*TEST_DOMAINS, TASKS)
-load_domains(DOMAINS)
 Spawn = Callable[..., subprocess.Popen[bytes]]
 
 
@@ -38,8 +33,8 @@ def _run_apply_job(database: Database, spawn: Spawn, eco_id: str) -> tuple[str, 
     """Enqueue the apply job, drain the queue with one worker process; (status, error)."""
     with database.scope() as s:
         job = job_service.create_job(s, APPLY_TASK, {"eco_id": eco_id})
+    # the worker loads the test domains (tests/conftest.py), this apply task among them
     env = worker_env(database.settings)
-    env["YUANTUS_EXTRA_DOMAINS"] = ",".join(DOMAINS)
     proc = spawn(env, "--once", "--poll-interval", "0.1")
     assert proc.wait(120) == 0
     with database.scope() as s:
@@ -54,7 +49,7 @@ def test_a_worker_apply_is_refused_the_same_way_and_succeeds_once_unblocked(
     eco_id = open_eco(eng, product)
     st = stages(eng)
     ok(eco_move(eng, eco_id, st["Engineering Review"]["id"]))
-    ok(approver.post(f"{ECO}/{eco_id}/approve"))
+    ok(eco_approve(approver, eco_id))
     fai = add(eng, eco_id, "Sign first article", assignee_role="quality")
     over_http = error(eco_apply(eng, eco_id), 409, "eco_blocked")
     status, last_error = _run_apply_job(database, spawn_worker, eco_id)
