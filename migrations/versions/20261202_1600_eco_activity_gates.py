@@ -1,7 +1,7 @@
 """ECO activity gates: meta_eco_activity_gates, their events, stage activity templates
 
-Revision ID: 0018_eco_activity_gates
-Revises: 0017_workorder_doc_packs
+Revision ID: 0020_eco_activity_gates
+Revises: 0018_job_canceled
 Create Date: 2026-12-02 16:00:00
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 from yuantus.core.db import JSONType, UTCDateTime
 
-revision: str = "0018_eco_activity_gates"
-down_revision: str | None = "0017_workorder_doc_packs"
+revision: str = "0020_eco_activity_gates"
+down_revision: str | None = "0018_job_canceled"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -14,6 +14,8 @@ from yuantus.breakage.models import WRITER_ROLES as BREAKAGE_ROLES
 from yuantus.core.transitions import Rule
 from yuantus.eco.models import DECISIONS, ECO_STATES
 from yuantus.eco.transitions import ECO_TRANSITIONS
+from yuantus.eco_activity.models import ACTIVITY_TRANSITIONS
+from yuantus.eco_activity.models import STATUSES as ACTIVITY_STATES
 from yuantus.item.models import STATES as ITEM_STATES
 from yuantus.item.service import LIFECYCLE
 from yuantus.job.models import JOB_STATUSES, JOB_TRANSITIONS
@@ -26,6 +28,7 @@ GLOSSARY = Path(__file__).resolve().parents[2] / "docs" / "glossary.md"
 OBJECTS: dict[str, tuple[tuple[str, ...], Mapping[str, Rule] | None]] = {
     "Item": (ITEM_STATES, LIFECYCLE),
     "ECO": (ECO_STATES, ECO_TRANSITIONS),
+    "ECO activity": (ACTIVITY_STATES, ACTIVITY_TRANSITIONS),
     "Approval": (DECISIONS, None),
     "Routing": (ROUTING_STATES, ROUTING_TRANSITIONS),
     "Work order": (WORKORDER_STATES, WORKORDER_TRANSITIONS),

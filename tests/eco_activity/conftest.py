@@ -25,17 +25,17 @@ ACT = "/api/v1/eco-activities"
 
 def eco_move(client: TestClient, eco_id: str, stage_id: str) -> Any:
     """Ask to move an ECO to a stage; the raw response."""
-    return client.post(f"{ECO}/{eco_id}/move-stage", json={"stage_id": stage_id})
+    return client.post(f"{ECO}/{eco_id}/transitions", json={"action": "move", "stage_id": stage_id})
 
 
 def eco_apply(client: TestClient, eco_id: str) -> Any:
     """Ask to apply an ECO; the raw response."""
-    return client.post(f"{ECO}/{eco_id}/apply")
+    return client.post(f"{ECO}/{eco_id}/transitions", json={"action": "apply"})
 
 
 def eco_approve(client: TestClient, eco_id: str) -> Any:
     """Approve an ECO's current stage; the raw response."""
-    return client.post(f"{ECO}/{eco_id}/approve")
+    return client.post(f"{ECO}/{eco_id}/transitions", json={"action": "approve"})
 
 
 def eco(client: TestClient, eco_id: str) -> Json:

@@ -78,6 +78,28 @@ def test_the_event_trail_is_complete_and_newest_first(
         (1, "a", None, "pending", "created", "engineer"),
     ]
     assert trail["items"][0]["user_id"] == users["engineer"].id
+    # each move is also a domain event about the ECO (creation is not a move)
+    logged = ok(eng.get("/api/v1/events", params={"type": "eco.activity_changed"}))
+    assert logged["total"] == 6
+    assert {(e["object_type"], e["object_id"]) for e in logged["items"]} == {("ECO", eco_id)}
+    assert sorted(
+        (
+            e["payload"]["name"],
+            e["payload"]["from_state"],
+            e["payload"]["to_state"],
+            e["payload"]["reason"] or "",
+            e["actor_name"],
+        )
+        for e in logged["items"]
+    ) == [
+        ("a", "active", "completed", "done at the bench", "engineer"),
+        ("a", "pending", "active", "started", "engineer"),
+        ("b", "active", "canceled", "not needed after all", "engineer"),
+        ("b", "active", "exception", "gauge broken", "quality"),
+        ("b", "exception", "active", "new gauge", "quality"),
+        ("b", "pending", "active", "", "quality"),
+    ]
+    assert {e["payload"]["activity_id"] for e in logged["items"]} == {a["id"], b["id"]}
     page = listing(eng, f"/{eco_id}/events", limit=3, offset=3)
     assert [e["seq"] for e in page["items"]] == [5, 4, 3]
     assert (page["total"], page["limit"], page["offset"]) == (8, 3, 3)

@@ -9,6 +9,7 @@ from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, Unique
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from yuantus.core.db import Base, IdMixin, JSONType, TimestampMixin, UTCDateTime, utcnow
+from yuantus.core.transitions import Rule
 from yuantus.identity.models import User
 
 STATUSES = ("pending", "active", "completed", "canceled", "exception")
@@ -21,6 +22,14 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     "exception": ("active", "canceled"),
     "completed": (),
     "canceled": (),
+}
+# who may move any activity; the assignee (user or role) may move their own
+MOVER_ROLES = ("engineer", "admin")
+# TRANSITIONS as the glossary lists it: each target status is the action that reaches it
+ACTIVITY_TRANSITIONS: dict[str, Rule] = {
+    to: Rule(tuple(s for s in STATUSES if to in TRANSITIONS[s]), to, MOVER_ROLES)
+    for to in STATUSES
+    if any(to in TRANSITIONS[s] for s in STATUSES)
 }
 
 

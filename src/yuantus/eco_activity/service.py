@@ -25,15 +25,15 @@ from yuantus.eco_activity import codes
 from yuantus.eco_activity.blockers import activities_of, unmet_dependencies
 from yuantus.eco_activity.models import (
     FINAL_STATUSES,
+    MOVER_ROLES,
     OPEN_STATUSES,
     TRANSITIONS,
     EcoActivityGate,
     EcoActivityGateEvent,
 )
+from yuantus.event import service as events
 from yuantus.identity.models import User
 
-# who may move any activity, whoever it is assigned to
-MOVER_ROLES = ("engineer", "admin")
 AUDIT_TYPE = "eco_activity"
 
 
@@ -297,6 +297,20 @@ def transition(
     activity.updated_at = utcnow()
     session.flush()
     record_event(session, activity, from_status, reason, user.id)
+    events.emit(
+        session,
+        "eco.activity_changed",
+        object_type="ECO",
+        object_id=activity.eco_id,
+        payload={
+            "activity_id": activity.id,
+            "name": activity.name,
+            "from_state": from_status,
+            "to_state": to_status,
+            "reason": reason,
+        },
+        actor=user,
+    )
     audit.record(
         session,
         object_type=AUDIT_TYPE,
