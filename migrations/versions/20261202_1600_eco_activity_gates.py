@@ -1,7 +1,7 @@
 """ECO activity gates: meta_eco_activity_gates, their events, stage activity templates
 
 Revision ID: 0020_eco_activity_gates
-Revises: 0018_job_canceled
+Revises: 0019_item_search
 Create Date: 2026-12-02 16:00:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from yuantus.core.db import JSONType, UTCDateTime
 
 revision: str = "0020_eco_activity_gates"
-down_revision: str | None = "0018_job_canceled"
+down_revision: str | None = "0019_item_search"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
