@@ -138,9 +138,13 @@ def list_activities(
     _user: CurrentUser,
     page: PageDep,
     sort: ActivitySort,
-    state: Status | None = None,
-    assignee_id: Annotated[str | None, Query(max_length=36)] = None,
-    is_blocking: bool | None = None,
+    state: Annotated[Status | None, Query(description="only activities in this state")] = None,
+    assignee_id: Annotated[
+        str | None, Query(max_length=36, description="only this user's activities")
+    ] = None,
+    is_blocking: Annotated[
+        bool | None, Query(description="only blocking (or non-blocking) activities")
+    ] = None,
 ) -> Page[ActivityRead]:
     """The ECO's activities, filtered by state, assignee or blocking."""
     rows, total = service.list_activities(
@@ -166,7 +170,9 @@ def list_events(
     _user: CurrentUser,
     page: PageDep,
     sort: EventSort,
-    activity_id: Annotated[str | None, Query(max_length=36)] = None,
+    activity_id: Annotated[
+        str | None, Query(max_length=36, description="only this activity's events")
+    ] = None,
 ) -> Page[EventRead]:
     """The ECO's activity trail, newest first."""
     rows, total = service.list_events(session, eco_id, page, sort, activity_id=activity_id)
