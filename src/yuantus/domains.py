@@ -16,6 +16,7 @@ from yuantus.audit.manifest import MANIFEST as AUDIT
 from yuantus.bom.manifest import MANIFEST as BOM
 from yuantus.breakage.manifest import MANIFEST as BREAKAGE
 from yuantus.cad3d.manifest import MANIFEST as CAD3D
+from yuantus.consumption.manifest import MANIFEST as CONSUMPTION
 from yuantus.core.manifest import DomainManifest, load
 from yuantus.eco.manifest import MANIFEST as ECO
 from yuantus.eco_activity.manifest import MANIFEST as ECO_ACTIVITY
@@ -45,6 +46,7 @@ DOMAINS: tuple[DomainManifest, ...] = (
     BREAKAGE,
     CAD3D,
     WORKORDER_DOC,
+    CONSUMPTION,
 )
 
 # tables core itself owns (number sequences)

@@ -1,0 +1,1 @@
+"""P1-E consumption plans: planned against actual material consumption."""
