@@ -50,7 +50,9 @@ def test_monthly_view_prorates_a_weekly_plan(prod: TestClient, make_plan: MakePl
     plan = make_plan()
     _load(prod, plan["id"])
     v = ok(prod.get(f"{API}/consumption/plans/{plan['id']}/variance", params={"bucket": "month"}))
-    rows = [(r["period"], r["planned"], r["actual"], r["delta_ratio"], r["status"]) for r in v["items"]]
+    rows = [
+        (r["period"], r["planned"], r["actual"], r["delta_ratio"], r["status"]) for r in v["items"]
+    ]
     # January holds 6 plan days (70 * 6/7 = 60) and 50 kg; February 8 days (80) and 115 kg
     assert rows == [
         ("2026-01", "60", "50", "-0.166667", "under"),
@@ -90,9 +92,7 @@ def test_negative_needs_a_correction_reference(prod: TestClient, make_plan: Make
     refused(actual(prod, plan["id"], "-5", corrects_id="nope"), 422, "correction_not_found")
     first = ok(actual(prod, plan["id"], "30", recorded_at="2026-01-27T12:00:00Z"), 201)
     fix = ok(
-        actual(
-            prod, plan["id"], "-5", corrects_id=first["id"], recorded_at="2026-01-27T13:00:00Z"
-        ),
+        actual(prod, plan["id"], "-5", corrects_id=first["id"], recorded_at="2026-01-27T13:00:00Z"),
         201,
     )
     assert fix["corrects_id"] == first["id"]
