@@ -29,8 +29,13 @@ def test_weekly_buckets_across_a_month_boundary(prod: TestClient, make_plan: Mak
     assert v["bucket"] == "week"
     assert v["item_number"] == "RESIN"
     rows = [
-        (r["period"], r["period_start"], r["planned"], r["actual"], r["delta"])
-        + (r["delta_ratio"], r["status"])
+        (
+            *tuple(
+                r[k]
+                for k in ("period", "period_start", "planned", "actual", "delta", "delta_ratio")
+            ),
+            r["status"],
+        )
         for r in v["items"]
     ]
     # W05: 30 + 20 + 15 = 65 of 70 (92.9 %); W06: 100 of 70 (142.9 %)

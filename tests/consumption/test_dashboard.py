@@ -38,7 +38,8 @@ def test_dashboard_worst_variance_first(prod: TestClient, make_plan: MakePlan) -
         ("RESIN", "2026-W06", "70", "100", "0.428571", "over"),
         ("RESIN", "2026-W05", "70", "65", "-0.071429", "on_track"),
     ]
-    assert page["total"] == 4 and page["items"][0]["plans"] == 1
+    assert page["total"] == 4
+    assert page["items"][0]["plans"] == 1
 
 
 def test_dashboard_filters_and_paging(prod: TestClient, plant: Plant, make_plan: MakePlan) -> None:
@@ -52,7 +53,8 @@ def test_dashboard_filters_and_paging(prod: TestClient, plant: Plant, make_plan:
     later = ok(prod.get(url, params={"from": "2026-02-02", "to": "2026-02-08"}))
     assert sorted(r["period"] for r in later["items"]) == ["2026-W06", "2026-W06"]
     month = ok(prod.get(url, params={"bucket": "month", "sort": "item_number", "limit": 1}))
-    assert month["total"] == 4 and month["items"][0]["item_number"] == "BOLT"
+    assert month["total"] == 4
+    assert month["items"][0]["item_number"] == "BOLT"
     refused(prod.get(url, params={"sort": "bogus"}), 422, "invalid_filter")
     refused(prod.get(url, params={"colour": "red"}), 422, "unknown_parameter")
 
@@ -72,7 +74,8 @@ def test_exports(prod: TestClient, make_plan: MakePlan) -> None:
     book = load_workbook(io.BytesIO(prod.get(url, params={"format": "xlsx"}).content))
     sheet = book["consumption"]
     values = [list(r) for r in sheet.iter_rows(values_only=True)]
-    assert values[0][0] == "item_number" and len(values) == 5
+    assert values[0][0] == "item_number"
+    assert len(values) == 5
     assert values[3][:2] == ["RESIN", "A"]
 
 

@@ -53,7 +53,8 @@ def test_two_materials_land_on_the_right_plans(
     assert _records(prod, resin_a) == [("2500", "G", "2.5", "workorder")]
     assert _records(prod, resin_b) == [("2500", "G", "2500", "workorder")]
     assert _records(prod, bolts) == [("40", "EA", "40", "workorder")]
-    assert _records(prod, draft) == [] and _records(prod, march) == []
+    assert _records(prod, draft) == []
+    assert _records(prod, march) == []
 
 
 def test_a_refused_line_writes_nothing(prod: TestClient, plant: Plant, make_plan: MakePlan) -> None:
