@@ -5,7 +5,17 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ("jobs", "bom", "bom_import", "reads", "breakage", "events", "docpack", "search")
+BENCHMARKS = (
+    "jobs",
+    "bom",
+    "bom_import",
+    "reads",
+    "breakage",
+    "events",
+    "docpack",
+    "search",
+    "consumption",
+)
 
 
 def main(argv: list[str]) -> int:

@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, Date, cast, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from yuantus.consumption import periods
-from yuantus.consumption.models import ConsumptionPlan, ConsumptionRecord
+from yuantus.consumption.models import (
+    DEFAULT_OVER,
+    DEFAULT_UNDER,
+    ConsumptionPlan,
+    ConsumptionRecord,
+)
 from yuantus.consumption.variance import Figures, figures
 from yuantus.core import decimals
 
 Record = ConsumptionRecord
 Plan = ConsumptionPlan
+_ZERO = Decimal(0)
 
 
 def bucket_sql(dialect: str, bucket: str) -> ColumnElement[Any]:
@@ -126,14 +132,26 @@ class DashboardFilter:
     last: date | None = None
 
 
-@dataclass(frozen=True)
-class DashboardCell:
-    """One material in one bucket, summed across plans."""
+class DashboardCell(NamedTuple):
+    """One material in one bucket, summed across plans (figures are made for answers only)."""
 
     config_id: str
     uom: str
+    start: date
+    planned: Decimal
+    actual: Decimal
     plans: int
-    period: Period
+    under: Decimal
+    over: Decimal
+
+    def period(self, bucket: str) -> Period:
+        """The cell's figures, label and days."""
+        return Period(
+            periods.label(self.start, bucket),
+            self.start,
+            periods.bucket_end(self.start, bucket),
+            figures(self.planned, self.actual, self.under, self.over),
+        )
 
 
 def _counted(where: DashboardFilter) -> list[ColumnElement[bool]]:
@@ -163,51 +181,66 @@ def dashboard_actuals(
     return {(c, u, _day(b)): _exact(s) for c, u, b, s in session.execute(query)}
 
 
-def _plans(session: Session, where: DashboardFilter) -> Iterable[Plan]:
+def _plans(session: Session, where: DashboardFilter) -> Sequence[Any]:
+    """The counted plans as plain rows (no ORM objects: the dashboard reads thousands)."""
     conds = _counted(where)
     if where.first:
         conds.append(Plan.period_end >= where.first)
     if where.last:
         conds.append(Plan.period_start <= where.last)
-    return session.scalars(select(Plan).where(*conds))
+    query = select(
+        Plan.item_config_id,
+        Plan.uom,
+        Plan.period_unit,
+        Plan.period_start,
+        Plan.period_end,
+        Plan.planned_quantity,
+        Plan.under_threshold,
+        Plan.over_threshold,
+    ).where(*conds)
+    return session.execute(query).all()
 
 
 def dashboard(session: Session, where: DashboardFilter) -> list[DashboardCell]:
     """Planned (from the plans) and actual (SQL sums) per material, uom and bucket."""
     actuals = dashboard_actuals(session, where)
-    planned: dict[tuple[str, str, date], Decimal] = defaultdict(Decimal)
-    plan_count: dict[tuple[str, str, date], int] = defaultdict(int)
-    under: dict[tuple[str, str], tuple[Decimal, Decimal]] = {}
-    for plan in _plans(session, where):
-        first = max(plan.period_start, where.first or plan.period_start)
-        last = min(plan.period_end, where.last or plan.period_end)
-        under.setdefault(
-            (plan.item_config_id, plan.uom), (plan.under_threshold, plan.over_threshold)
-        )
-        for start, end in periods.buckets(first, last, where.bucket):
-            inside = periods.overlap((start, end), (first, last))
-            if inside is None:
-                continue
-            key = (plan.item_config_id, plan.uom, start)
-            planned[key] += periods.planned_between(
-                plan.planned_quantity, plan.period_unit, *inside
-            )
-            plan_count[key] += 1
+    planned: dict[tuple[str, str, date], Decimal] = {}
+    plan_count: dict[tuple[str, str, date], int] = {}
+    limits: dict[tuple[str, str], tuple[Decimal, Decimal]] = {}
+    bucket = where.bucket
+    for config_id, uom, unit, p_start, p_end, rate, under, over in _plans(session, where):
+        first = max(p_start, where.first or p_start)
+        last = min(p_end, where.last or p_end)
+        limits.setdefault((config_id, uom), (under, over))
+        for start, end in periods.buckets(first, last, bucket):
+            key = (config_id, uom, start)
+            share = periods.planned_between(rate, unit, max(start, first), min(end, last))
+            planned[key] = planned.get(key, _ZERO) + share
+            plan_count[key] = plan_count.get(key, 0) + 1
     cells = []
+    default = (DEFAULT_UNDER, DEFAULT_OVER)
     for key in planned.keys() | actuals.keys():
         config_id, uom, start = key
-        low, high = under.get((config_id, uom), (Decimal("0.9"), Decimal("1.1")))
-        numbers = figures(planned.get(key, Decimal(0)), actuals.get(key, Decimal(0)), low, high)
-        end = periods.bucket_end(start, where.bucket)
-        period = Period(periods.label(start, where.bucket), start, end, numbers)
-        cells.append(DashboardCell(config_id, uom, plan_count.get(key, 0), period))
+        under, over = limits.get((config_id, uom), default)
+        cells.append(
+            DashboardCell(
+                config_id,
+                uom,
+                start,
+                planned.get(key, _ZERO),
+                actuals.get(key, _ZERO),
+                plan_count.get(key, 0),
+                under,
+                over,
+            )
+        )
     return cells
 
 
-def worst_first(cell: DashboardCell) -> tuple[Decimal, str, date]:
+def worst_first(cell: DashboardCell) -> tuple[float, str, date]:
     """Sort key: the largest |delta ratio| first (nothing planned but used: first of all)."""
-    ratio = cell.period.figures.delta_ratio
-    badness = abs(ratio) if ratio is not None else Decimal(0)
-    if ratio is None and cell.period.figures.actual:
-        badness = Decimal("Infinity")
-    return (-badness, cell.config_id, cell.period.start)
+    if cell.planned > 0:
+        badness = abs(float(cell.actual - cell.planned) / float(cell.planned))
+    else:
+        badness = math.inf if cell.actual else 0.0
+    return (-badness, cell.config_id, cell.start)

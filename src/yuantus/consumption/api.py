@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Literal
 
@@ -173,8 +174,18 @@ def plan_variance(
     )
 
 
-def _dashboard_rows(
-    session: SessionDep,
+@dataclass(frozen=True)
+class DashboardQuery:
+    """The dashboard's filters and order."""
+
+    item_id: str | None
+    first: date | None
+    last: date | None
+    bucket: PeriodUnit
+    sort: dashboard.DashboardSort
+
+
+def _dashboard_query(
     item_id: Annotated[str | None, Query(max_length=36, description="any revision")] = None,
     first: Annotated[date | None, Query(alias="from", description="first day")] = None,
     last: Annotated[date | None, Query(alias="to", description="last day")] = None,
@@ -182,19 +193,35 @@ def _dashboard_rows(
     sort: Annotated[
         dashboard.DashboardSort, Query(description="-variance: the worst |delta ratio| first")
     ] = "-variance",
-) -> list[DashboardRow]:
+) -> DashboardQuery:
+    return DashboardQuery(item_id, first, last, bucket, sort)
+
+
+QueryDep = Annotated[DashboardQuery, Depends(_dashboard_query)]
+
+
+def _rows(
+    session: SessionDep, q: DashboardQuery, offset: int = 0, limit: int | None = None
+) -> tuple[list[DashboardRow], int]:
     return dashboard.rows(
-        session, bucket=bucket, item_id=item_id, first=first, last=last, sort=sort
+        session,
+        bucket=q.bucket,
+        item_id=q.item_id,
+        first=q.first,
+        last=q.last,
+        sort=q.sort,
+        offset=offset,
+        limit=limit,
     )
 
 
-RowsDep = Annotated[list[DashboardRow], Depends(_dashboard_rows)]
-
-
 @router.get("/consumption/dashboard", response_model=Page[DashboardRow])
-def get_dashboard(_user: CurrentUser, rows: RowsDep, page: PageDep) -> Page[DashboardRow]:
+def get_dashboard(
+    session: SessionDep, _user: CurrentUser, q: QueryDep, page: PageDep
+) -> Page[DashboardRow]:
     """Per material and bucket, summed across active and closed plans; worst variance first."""
-    return Page.of(rows[page.offset : page.offset + page.limit], len(rows), page)
+    rows, count = _rows(session, q, page.offset, page.limit)
+    return Page.of(rows, count, page)
 
 
 _MEDIA = {
@@ -209,11 +236,13 @@ _MEDIA = {
     responses={200: {"content": {media: {} for media in _MEDIA.values()}}},
 )
 def export_dashboard(
+    session: SessionDep,
     _user: CurrentUser,
-    rows: RowsDep,
+    q: QueryDep,
     format: Annotated[Literal["csv", "xlsx"], Query(description="csv or xlsx")] = "csv",
 ) -> Response:
-    """Every dashboard row as a file."""
+    """Every dashboard row as a file, in the dashboard's order."""
+    rows, _count = _rows(session, q)
     content = export.csv_bytes(rows) if format == "csv" else export.xlsx_bytes(rows)
     return Response(
         content,

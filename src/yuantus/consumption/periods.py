@@ -61,6 +61,12 @@ def planned_between(quantity: Decimal, unit: str, first: date, last: date) -> De
     """
     if last < first:
         return Decimal(0)
+    days = _days(first, last)
+    if unit == "day" or (unit == "week" and days == 7):
+        # whole periods: no division (the common case, and the dashboard's hot path)
+        return quantity * (days if unit == "day" else 1)
+    if unit == "month" and first.day == 1 and last == bucket_end(first, "month"):
+        return quantity
     with localcontext(prec=60):
         if unit == "day":
             total = quantity * _days(first, last)

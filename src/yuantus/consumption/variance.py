@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import ROUND_HALF_UP, Decimal
 
 from yuantus.core import decimals
 
@@ -28,8 +28,10 @@ def figures(planned: Decimal, actual: Decimal, under: Decimal, over: Decimal) ->
     if planned <= 0:
         # nothing planned: any use is over, none is on track
         return Figures(planned, actual, delta, None, "over" if actual > 0 else "on_track")
-    with localcontext(prec=60):
-        share = actual / planned
-        ratio = (delta / planned).quantize(decimals.QUANTUM, rounding=ROUND_HALF_UP)
-    status = "under" if share < under else "over" if share > over else "on_track"
+    # 28 significant digits hold every quotient of two 18-digit quantities to well past the
+    # 6 places kept; the status compares products (exact), not the rounded ratio
+    ratio = (delta / planned).quantize(decimals.QUANTUM, rounding=ROUND_HALF_UP)
+    status = (
+        "under" if actual < under * planned else "over" if actual > over * planned else "on_track"
+    )
     return Figures(planned, actual, delta, ratio, status)
