@@ -55,7 +55,7 @@ def report(
 
 
 def backflush(session: Session, order: WorkOrder, at: datetime) -> list[str]:
-    """Record the order's snapshot requirements; the answer's messages say what happened."""
+    """Record the order's snapshot requirements; messages saying what happened (none: nothing)."""
     materials = session.scalars(
         select(WorkOrderMaterial)
         .where(WorkOrderMaterial.workorder_id == order.id)
@@ -74,6 +74,8 @@ def backflush(session: Session, order: WorkOrder, at: datetime) -> list[str]:
         recorded += len(rows)
         if not rows:
             unplanned.append(m.item_number or m.component_config_id)
+    if recorded == 0 and not refused:
+        return []  # no active plan covers any of the materials: nothing happened to tell
     notes = [
         f"backflush: no consumption was reported for {order.number}; recorded its "
         f"{len(materials)} snapshot materials as {recorded} consumption records"
@@ -91,13 +93,27 @@ def on_complete(session: Session, t: Transition) -> Ok | Warn:
     if service.reported(session, order):
         return Ok()
     if not ConsumptionSettings().backflush:
+        if not _planned(session, order):
+            return Ok()
         return Warn(
             [
                 f"backflush is off (YUANTUS_CONSUMPTION_BACKFLUSH): {order.number} reported "
                 "no consumption, none was recorded"
             ]
         )
-    return Warn(backflush(session, order, order.completed_at or utcnow()))
+    notes = backflush(session, order, order.completed_at or utcnow())
+    return Warn(notes) if notes else Ok()
+
+
+def _planned(session: Session, order: WorkOrder) -> bool:
+    """True when an active plan covers one of the order's snapshot materials today."""
+    day = (order.completed_at or utcnow()).date()
+    configs = session.scalars(
+        select(WorkOrderMaterial.component_config_id).where(
+            WorkOrderMaterial.workorder_id == order.id
+        )
+    )
+    return any(service.covering_plans(session, c, day) for c in configs)
 
 
 def register_hooks() -> None:
