@@ -1,7 +1,7 @@
 """consumption plans: meta_consumption_plans, meta_consumption_records
 
-Revision ID: 0018_consumption_plans
-Revises: 0017_workorder_doc_packs
+Revision ID: 0021_consumption_plans
+Revises: 0020_eco_activity_gates
 Create Date: 2026-12-02 16:00:00
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 from yuantus.core.db import JSONType, UTCDateTime
 from yuantus.core.decimals import ExactDecimal
 
-revision: str = "0018_consumption_plans"
-down_revision: str | None = "0017_workorder_doc_packs"
+revision: str = "0021_consumption_plans"
+down_revision: str | None = "0020_eco_activity_gates"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -101,19 +101,19 @@ def move_plan(client: TestClient, plan_id: str, action: str) -> Json:
     return ok(client.post(url, json={"action": action}))  # type: ignore[no-any-return]
 
 
-def move_workorder(client: TestClient, workorder_id: str, to_status: str) -> Any:
-    """Move a work order: the one place tests drive work-order moves (the API may change)."""
-    return client.post(f"{API}/workorders/{workorder_id}/transition", json={"to_status": to_status})
+def move_workorder(client: TestClient, workorder_id: str, action: str) -> Any:
+    """Take an action on a work order: the one place tests drive work-order moves."""
+    return client.post(f"{API}/workorders/{workorder_id}/transitions", json={"action": action})
 
 
-def new_workorder(client: TestClient, product_id: str, quantity: int, *statuses: str) -> Json:
-    """A work order created and moved through the given statuses."""
+def new_workorder(client: TestClient, product_id: str, quantity: int, *actions: str) -> Json:
+    """A work order created and moved by the given actions."""
     order: Json = ok(
         client.post(f"{API}/workorders", json={"product_id": product_id, "quantity": quantity}),
         201,
     )
-    for status in statuses:
-        ok(move_workorder(client, order["id"], status))
+    for action in actions:
+        ok(move_workorder(client, order["id"], action))
     return order
 
 

@@ -28,5 +28,5 @@ def test_demo_dashboard_shows_all_three_statuses(
     assert set(statuses) == {"under", "on_track", "over"}
     # 7 materials over 4 weeks
     assert board["total"] == 28
-    orders = ok(client.get(f"{API}/workorders", params={"status": "done", "limit": 100}))
+    orders = ok(client.get(f"{API}/workorders", params={"state": "done", "limit": 100}))
     assert orders["total"] == 8

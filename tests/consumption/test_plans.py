@@ -92,6 +92,8 @@ def test_state_moves(prod: TestClient, as_user: Any, make_plan: MakePlan) -> Non
     assert active["activated_at"]
     detail = refused(prod.post(url, json={"action": "activate"}), 409, "invalid_transition")
     assert detail["context"]["allowed"] == ["close"]
+    unknown = refused(prod.post(url, json={"action": "release"}), 422, "unknown_action")
+    assert unknown["context"]["allowed"] == ["activate", "close"]
     closed = move_plan(prod, plan["id"], "close")
     assert closed["state"] == "closed"
     assert closed["closed_at"]

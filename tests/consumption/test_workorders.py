@@ -32,7 +32,7 @@ def test_two_materials_land_on_the_right_plans(
     bolts = make_plan("BOLT", uom="EA", planned_quantity="100")
     draft = make_plan("RESIN", activate=False)
     march = make_plan("RESIN", period_start="2026-03-01", period_end="2026-03-31")
-    order = new_workorder(prod, plant.ids["BIKE"], 10, "released", "in_progress")
+    order = new_workorder(prod, plant.ids["BIKE"], 10, "release", "start")
     body = {
         "lines": [
             {"item_id": plant.ids["RESIN"], "quantity": "2500", "uom": "G"},
@@ -60,7 +60,7 @@ def test_two_materials_land_on_the_right_plans(
 def test_a_refused_line_writes_nothing(prod: TestClient, plant: Plant, make_plan: MakePlan) -> None:
     resin = make_plan("RESIN")
     make_plan("BOLT", uom="EA")
-    order = new_workorder(prod, plant.ids["BIKE"], 1, "released")
+    order = new_workorder(prod, plant.ids["BIKE"], 1, "release")
     body = {
         "lines": [
             {"item_id": plant.ids["RESIN"], "quantity": "1", "uom": "KG"},
@@ -82,7 +82,7 @@ def test_canceled_and_draft_orders_are_refused(prod: TestClient, plant: Plant) -
         409,
         "workorder_not_released",
     )
-    canceled = new_workorder(prod, plant.ids["BIKE"], 1, "released", "canceled")
+    canceled = new_workorder(prod, plant.ids["BIKE"], 1, "release", "cancel")
     refused(
         prod.post(f"{API}/workorders/{canceled['id']}/consumption", json=body),
         409,
@@ -105,9 +105,9 @@ def _current(make_plan: MakePlan, material: str, **fields: Any) -> Any:
 def test_backflush_on_done(prod: TestClient, plant: Plant, make_plan: MakePlan) -> None:
     resin = _current(make_plan, "RESIN", planned_quantity="5")
     bolts = _current(make_plan, "BOLT", uom="EA", planned_quantity="40")
-    order = new_workorder(prod, plant.ids["BIKE"], 10, "released", "in_progress")
-    done = ok(move_workorder(prod, order["id"], "done"))
-    assert done["status"] == "done"
+    order = new_workorder(prod, plant.ids["BIKE"], 10, "release", "start")
+    done = ok(move_workorder(prod, order["id"], "complete"))
+    assert done["state"] == "done"
     # 10 bikes: 10 x 0.5 KG resin, 10 x 4 bolts, from the release snapshot
     assert any("backflush" in w and "2 consumption records" in w for w in done["warnings"])
     assert _records(prod, resin) == [("5", "KG", "5", "workorder")]
@@ -116,10 +116,10 @@ def test_backflush_on_done(prod: TestClient, plant: Plant, make_plan: MakePlan) 
 
 def test_no_backflush_after_a_report(prod: TestClient, plant: Plant, make_plan: MakePlan) -> None:
     resin = _current(make_plan, "RESIN")
-    order = new_workorder(prod, plant.ids["BIKE"], 10, "released", "in_progress")
+    order = new_workorder(prod, plant.ids["BIKE"], 10, "release", "start")
     body = {"lines": [{"item_id": plant.ids["RESIN"], "quantity": "4.8", "uom": "KG"}]}
     ok(prod.post(f"{API}/workorders/{order['id']}/consumption", json=body), 201)
-    done = ok(move_workorder(prod, order["id"], "done"))
+    done = ok(move_workorder(prod, order["id"], "complete"))
     assert not any("backflush" in w for w in done["warnings"])
     assert _records(prod, resin) == [("4.8", "KG", "4.8", "workorder")]
 
@@ -129,7 +129,7 @@ def test_backflush_can_be_turned_off(
 ) -> None:
     monkeypatch.setenv("YUANTUS_CONSUMPTION_BACKFLUSH", "false")
     resin = _current(make_plan, "RESIN")
-    order = new_workorder(prod, plant.ids["BIKE"], 10, "released", "in_progress")
-    done = ok(move_workorder(prod, order["id"], "done"))
+    order = new_workorder(prod, plant.ids["BIKE"], 10, "release", "start")
+    done = ok(move_workorder(prod, order["id"], "complete"))
     assert any("backflush is off" in w for w in done["warnings"])
     assert _records(prod, resin) == []

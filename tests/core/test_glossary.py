@@ -11,6 +11,8 @@ import pytest
 from yuantus.breakage.models import STATES as BREAKAGE_STATES
 from yuantus.breakage.models import TRANSITIONS as BREAKAGE_TRANSITIONS
 from yuantus.breakage.models import WRITER_ROLES as BREAKAGE_ROLES
+from yuantus.consumption.models import STATES as PLAN_STATES
+from yuantus.consumption.models import TRANSITIONS as PLAN_TRANSITIONS
 from yuantus.core.transitions import Rule
 from yuantus.eco.models import DECISIONS, ECO_STATES
 from yuantus.eco.transitions import ECO_TRANSITIONS
@@ -37,6 +39,7 @@ OBJECTS: dict[str, tuple[tuple[str, ...], Mapping[str, Rule] | None]] = {
         BREAKAGE_STATES,
         {a: Rule(src, to, BREAKAGE_ROLES) for a, (src, to) in BREAKAGE_TRANSITIONS.items()},
     ),
+    "Consumption plan": (PLAN_STATES, PLAN_TRANSITIONS),
 }
 
 

@@ -89,8 +89,8 @@ def _order(
 
     assert isinstance(user, User)
     order = workorder_service.create(session, product_id, BIKES_PER_ORDER, user=user)
-    workorder_service.transition(session, order, "released", user)
-    workorder_service.transition(session, order, "in_progress", user)
+    workorder_service.transition(session, order, "release", user)
+    workorder_service.transition(session, order, "start", user)
     lines = [
         ConsumptionLine(
             item_id=n.component_id or "",
@@ -100,4 +100,4 @@ def _order(
         for index, n in enumerate(needs)
     ]
     feeding.report(session, order.id, WorkOrderConsumptionCreate(lines=lines, recorded_at=at), user)
-    workorder_service.transition(session, order, "done", user)
+    workorder_service.transition(session, order, "complete", user)

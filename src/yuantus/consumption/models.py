@@ -20,16 +20,17 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from yuantus.core.db import Base, IdMixin, JSONType, TimestampMixin, UTCDateTime
 from yuantus.core.decimals import ExactDecimal
+from yuantus.core.transitions import Rule
 
 PERIOD_UNITS = ("day", "week", "month")
 STATES = ("draft", "active", "closed")
 SOURCE_TYPES = ("workorder", "manual", "import")
-# action -> (from states, to state)
-TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
-    "activate": (("draft",), "active"),
-    "close": (("draft", "active"), "closed"),
-}
 WRITER_ROLES = ("production", "engineer")
+# action -> Rule(from states, to state, roles); docs/glossary.md repeats it (a test checks)
+TRANSITIONS: dict[str, Rule] = {
+    "activate": Rule(("draft",), "active", WRITER_ROLES),
+    "close": Rule(("draft", "active"), "closed", WRITER_ROLES),
+}
 DEFAULT_UNDER = Decimal("0.9")
 DEFAULT_OVER = Decimal("1.1")
 

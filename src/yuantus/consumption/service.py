@@ -16,19 +16,18 @@ from yuantus.consumption.models import (
     DEFAULT_OVER,
     DEFAULT_UNDER,
     TRANSITIONS,
-    WRITER_ROLES,
     ConsumptionPlan,
     ConsumptionRecord,
 )
 from yuantus.consumption.schemas import ActualCreate, PlanCreate, PlanFields, PlanUpdate
-from yuantus.core import decimals
+from yuantus.core import decimals, transitions
 from yuantus.core import error_codes as ec
 from yuantus.core.db import utcnow
 from yuantus.core.errors import Conflict, InvalidState, Unprocessable
 from yuantus.core.orm import flush_or_conflict, get_or_404
 from yuantus.core.pagination import PageParams, paginate
 from yuantus.core.sorting import SortOrder
-from yuantus.core.transitions import AllowedAction, TransitionOptions
+from yuantus.core.transitions import TransitionOptions
 from yuantus.identity.models import User
 from yuantus.item import service as item_service
 from yuantus.manufacturing.models import WorkOrder
@@ -211,20 +210,12 @@ def active_version(session: Session, key: str, *, lock: bool = False) -> Consump
 
 def allowed_actions(state: str) -> list[str]:
     """The actions the workflow allows from a state."""
-    return [action for action, (sources, _to) in TRANSITIONS.items() if state in sources]
+    return [action for action, rule in TRANSITIONS.items() if state in rule.from_states]
 
 
 def options(plan: ConsumptionPlan, user: User) -> TransitionOptions:
     """The plan's state and the actions the caller may take now."""
-    may_write = user.has_role(*WRITER_ROLES)
-    return TransitionOptions(
-        state=plan.state,
-        actions=[
-            AllowedAction(action=a, to_state=TRANSITIONS[a][1], roles=list(WRITER_ROLES))
-            for a in allowed_actions(plan.state)
-            if may_write
-        ],
-    )
+    return transitions.options(plan.state, TRANSITIONS, user)
 
 
 def _set_state(plan: ConsumptionPlan, state: str) -> None:
@@ -241,6 +232,8 @@ def transition(
     session: Session, plan_id: str, action: str, comment: str | None, user: User
 ) -> ConsumptionPlan:
     """activate (retiring the template's active version) or close; 409 names allowed actions."""
+    rule = transitions.rule_for("a consumption plan", TRANSITIONS, action)
+    transitions.ensure_role(action, rule, user)
     plan = get(session, plan_id, for_update=True)
     allowed = allowed_actions(plan.state)
     if action not in allowed:
@@ -264,7 +257,8 @@ def transition(
                 after={"state": "closed", "replaced_by": plan.id},
                 actor=user,
             )
-    _set_state(plan, TRANSITIONS[action][1])
+    assert rule.to_state is not None
+    _set_state(plan, rule.to_state)
     flush_or_conflict(
         session,
         Conflict(
@@ -417,17 +411,17 @@ def covering_plans(session: Session, config_id: str, day: date) -> list[Consumpt
 
 def check_consuming(order: WorkOrder) -> None:
     """409 unless the order was released and not canceled."""
-    if order.status == "canceled":
+    if order.state == "canceled":
         raise InvalidState(
             f"work order {order.number} is canceled",
             code=codes.WORKORDER_CANCELED,
-            context={"workorder_number": order.number, "status": order.status},
+            context={"workorder_number": order.number, "state": order.state},
         )
-    if order.status == "draft":
+    if order.state == "draft":
         raise InvalidState(
             f"work order {order.number} is a draft",
             code=codes.WORKORDER_NOT_RELEASED,
-            context={"workorder_number": order.number, "status": order.status},
+            context={"workorder_number": order.number, "state": order.state},
         )
 
 
