@@ -55,7 +55,7 @@ def test_dashboard_filters_and_paging(prod: TestClient, plant: Plant, make_plan:
     month = ok(prod.get(url, params={"bucket": "month", "sort": "item_number", "limit": 1}))
     assert month["total"] == 4
     assert month["items"][0]["item_number"] == "BOLT"
-    refused(prod.get(url, params={"sort": "bogus"}), 422, "invalid_filter")
+    refused(prod.get(url, params={"sort": "bogus"}), 422, "invalid_sort")
     refused(prod.get(url, params={"colour": "red"}), 422, "unknown_parameter")
 
 

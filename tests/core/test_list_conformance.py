@@ -28,6 +28,7 @@ STRUCTURES = {
     "/api/v1/bom/{item_id}/where-used": "levels up to the roots",
     "/api/v1/workorders/{workorder_id}/operations": "the routing's operation sequence",
     "/api/v1/workorders/{workorder_id}/materials": "the explosion's leaf order",
+    "/api/v1/consumption/plans/{plan_id}/variance": "the plan's buckets in period order",
 }
 
 

@@ -32,7 +32,7 @@ from yuantus.core.deps import SessionDep
 from yuantus.core.http import TransactionalRoute
 from yuantus.core.pagination import PageDep
 from yuantus.core.schemas import Page
-from yuantus.core.sorting import SortOrder, sort_dependency
+from yuantus.core.sorting import SortOrder, single_sort_dependency, sort_dependency
 from yuantus.core.transitions import TransitionOptions, TransitionRequest
 from yuantus.identity.deps import CurrentUser, require_role
 from yuantus.identity.models import User
@@ -41,6 +41,8 @@ from yuantus.item import service as item_service
 router = APIRouter(route_class=TransactionalRoute, tags=["consumption"])
 Writer = Annotated[User, Depends(require_role(*WRITER_ROLES))]
 Plan = ConsumptionPlan
+# `-variance` (the default): the worst |delta ratio| first
+DashboardSort = Annotated[str, single_sort_dependency(dashboard.SORT_FIELDS, default="-variance")]
 PlanSort = Annotated[
     SortOrder,
     sort_dependency(
@@ -182,17 +184,15 @@ class DashboardQuery:
     first: date | None
     last: date | None
     bucket: PeriodUnit
-    sort: dashboard.DashboardSort
+    sort: str
 
 
 def _dashboard_query(
+    sort: DashboardSort,
     item_id: Annotated[str | None, Query(max_length=36, description="any revision")] = None,
     first: Annotated[date | None, Query(alias="from", description="first day")] = None,
     last: Annotated[date | None, Query(alias="to", description="last day")] = None,
     bucket: Annotated[PeriodUnit, Query(description="day, week (ISO) or month")] = "week",
-    sort: Annotated[
-        dashboard.DashboardSort, Query(description="-variance: the worst |delta ratio| first")
-    ] = "-variance",
 ) -> DashboardQuery:
     return DashboardQuery(item_id, first, last, bucket, sort)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
 
 from sqlalchemy.orm import Session
 
@@ -12,7 +11,8 @@ from yuantus.consumption.schemas import DashboardRow
 from yuantus.item import service as item_service
 from yuantus.item.models import Item
 
-DashboardSort = Literal["-variance", "variance", "item_number", "-item_number", "period", "-period"]
+# `-variance`: the worst |delta ratio| first
+SORT_FIELDS = ("variance", "item_number", "period")
 
 
 def rows(
@@ -22,7 +22,7 @@ def rows(
     item_id: str | None,
     first: date | None,
     last: date | None,
-    sort: DashboardSort,
+    sort: str,
     offset: int = 0,
     limit: int | None = None,
 ) -> tuple[list[DashboardRow], int]:
