@@ -95,7 +95,9 @@ def list_plans(
     page: PageDep,
     item_id: Annotated[str | None, Query(max_length=36, description="any revision")] = None,
     state: State | None = None,
-    template_key: Annotated[str | None, Query(max_length=64)] = None,
+    template_key: Annotated[
+        str | None, Query(max_length=64, description="versions of this template only")
+    ] = None,
 ) -> Page[PlanRead]:
     """Plans, newest first by default."""
     rows, count = service.list_page(
