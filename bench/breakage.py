@@ -11,17 +11,15 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
 import tempfile
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import insert, text
 
-from bench.common import PG_ADMIN_URL, bench_settings, throwaway_database
+from bench.common import PG_ADMIN_URL, bench_settings, median_seconds, throwaway_database
 from yuantus.breakage import metrics
 from yuantus.breakage.models import RESPONSIBILITIES, SEVERITIES, STATES, BreakageIncident
 from yuantus.breakage.service import BreakageFilter
@@ -124,16 +122,6 @@ def _flush(db: Database, batch: list[dict[str, Any]]) -> None:
         batch.clear()
 
 
-def _median(fn: Callable[[], object], repeat: int) -> float:
-    fn()  # warm the caches and the statement cache once
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
-
-
 def _bare(db: Database, where: str, params: dict[str, Any]) -> None:
     raw = db.engine.raw_connection()
     try:
@@ -188,12 +176,12 @@ def run(backend: str, count: int, components: int, repeat: int) -> None:
                 with db.scope() as s:
                     metrics.metrics(s, w).model_dump()
 
-            ours = _median(service_call, repeat)
+            ours = median_seconds(service_call, repeat)
 
             def bare_call(sw: str = sql_where, p: dict[str, Any] = params) -> None:
                 _bare(db, sw, p)
 
-            bare = _median(bare_call, repeat)
+            bare = median_seconds(bare_call, repeat)
             print(
                 f"  {name:14s} metrics {ours * 1000:8.1f} ms   bare GROUP BY {bare * 1000:8.1f} ms"
                 f"   ratio {ours / bare:4.2f}x"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import statistics
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -41,3 +43,14 @@ def throwaway_database(backend: str, admin_url: str, workdir: Path, tag: str) ->
             yield f"{admin_url.rsplit('/', 1)[0]}/{name}"
         finally:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def median_seconds(fn: Callable[[], object], repeat: int) -> float:
+    """The median wall time of `repeat` calls, after one warm-up call (caches, statements)."""
+    fn()
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)

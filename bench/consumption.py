@@ -14,17 +14,16 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import insert, text
 
-from bench.common import PG_ADMIN_URL, bench_settings, throwaway_database
+from bench.common import PG_ADMIN_URL, bench_settings, median_seconds, throwaway_database
 from yuantus.consumption import dashboard
 from yuantus.consumption.models import ConsumptionPlan
 from yuantus.core import migrate
@@ -148,16 +147,6 @@ def _load_postgresql(db: Database, rows: Iterator[tuple[Any, ...]]) -> None:
         raw.close()
 
 
-def _median(fn: Callable[[], object], repeat: int) -> float:
-    fn()  # warm the caches once
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
-
-
 def run(backend: str, count: int, materials: int, repeat: int) -> None:
     """Fill one database and print the dashboard's time against the bare GROUP BY."""
     with (
@@ -202,7 +191,7 @@ def run(backend: str, count: int, materials: int, repeat: int) -> None:
                 raw.close()
 
         cells = ours()
-        mine, base = _median(ours, repeat), _median(bare, repeat)
+        mine, base = median_seconds(ours, repeat), median_seconds(bare, repeat)
         print(
             f"  dashboard ({cells:,} material-weeks) {mine * 1000:8.1f} ms   "
             f"bare GROUP BY {base * 1000:8.1f} ms   ratio {mine / base:4.2f}x"
