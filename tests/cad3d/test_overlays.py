@@ -239,3 +239,18 @@ def test_a_model_restricted_to_production_reaches_production_only(
     assert as_user("engineer").get(content).status_code == 403
     assert isinstance(as_user("admin"), TestClient)
     assert as_user("admin").get(content).status_code == 200
+
+
+def test_every_overlay_change_leaves_an_audit_row(as_user: Client, model: Model) -> None:
+    eng = as_user("engineer")
+    created = _ok(eng.post(OVERLAYS, json=overlay_body(model, ["engineer"])), 201)
+    _ok(eng.post(OVERLAYS, json=overlay_body(model, ["engineer", "production"])))
+    rows = _ok(as_user("admin").get(f"{API}/audit", params={"object_id": created["id"]}))
+    trail = sorted(rows["items"], key=lambda r: r["created_at"])
+    assert [(r["action"], r["actor_name"]) for r in trail] == [
+        ("create", "engineer"),
+        ("update", "engineer"),
+    ]
+    assert trail[1]["before"]["visibility_roles"] == ["engineer"]
+    assert trail[1]["after"]["visibility_roles"] == ["engineer", "production"]
+    assert trail[0]["after"]["components"][0][0] == "ASSY/FRAME"

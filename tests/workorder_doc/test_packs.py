@@ -213,3 +213,23 @@ def test_links_need_a_writer_and_a_document_on_the_routing(as_user: Client, shop
     ).json()
     assert eng.delete(f"{API}/workorder-docs/links/{created['id']}").status_code == 204
     assert eng.delete(f"{API}/workorder-docs/links/{created['id']}").status_code == 404
+
+
+def test_link_changes_leave_audit_rows(as_user: Client, shop: Shop) -> None:
+    eng = as_user("engineer")
+    body = {"routing_id": shop.ids["routing"], "document_item_id": shop.ids["DATASHEET"]}
+    link = _ok(eng.post(f"{API}/workorder-docs/links", json=body), 201).json()
+    _ok(eng.post(f"{API}/workorder-docs/links", json={**body, "visible_in_production": False}))
+    assert eng.delete(f"{API}/workorder-docs/links/{link['id']}").status_code == 204
+    rows = _ok(as_user("admin").get(f"{API}/audit", params={"object_id": link["id"]})).json()
+    trail = sorted(rows["items"], key=lambda r: r["created_at"])
+    assert [r["action"] for r in trail] == ["create", "update", "delete"]
+    assert (
+        trail[1]["before"]["visible_in_production"],
+        trail[1]["after"]["visible_in_production"],
+    ) == (
+        True,
+        False,
+    )
+    assert trail[2]["after"] is None
+    assert {r["actor_name"] for r in trail} == {"engineer"}

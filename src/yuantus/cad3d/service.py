@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from yuantus.audit import service as audit
 from yuantus.cad3d import codes
 from yuantus.cad3d.models import ThreeDOverlay, normalized_ref
 from yuantus.cad3d.schemas import ComponentLookup, LinkedDocument, LiveItem, OverlayWrite
@@ -92,6 +93,7 @@ def upsert(session: Session, body: OverlayWrite, user: User) -> ThreeDOverlay:
         select(ThreeDOverlay).where(ThreeDOverlay.document_item_id == document.id)
     )
     components = _components(session, body) if body.components is not None else None
+    before = snapshot(overlay) if overlay is not None else None
     now = utcnow()
     if overlay is None:
         overlay = ThreeDOverlay(
@@ -106,7 +108,28 @@ def upsert(session: Session, body: OverlayWrite, user: User) -> ThreeDOverlay:
         overlay.components = components
     overlay.updated_at = now
     session.flush()
+    audit.record(
+        session,
+        object_type="cad3d_overlay",
+        object_id=overlay.id,
+        action="create" if before is None else "update",
+        before=before,
+        after=snapshot(overlay),
+        actor=user,
+        scope_id=document.config_id,
+    )
     return overlay
+
+
+def snapshot(overlay: ThreeDOverlay) -> dict[str, Any]:
+    """The audited fields of an overlay: who may see it and which ref is which part."""
+    return {
+        "document_item_id": overlay.document_item_id,
+        "version_label": overlay.version_label,
+        "status": overlay.status,
+        "visibility_roles": list(overlay.visibility_roles),
+        "components": [[c["component_ref"], c["item_config_id"]] for c in overlay.components],
+    }
 
 
 def _live(row: ItemRow | None) -> LiveItem | None:

@@ -73,10 +73,9 @@ def list_links(
 
 
 @router.delete("/workorder-docs/links/{link_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_link(link_id: str, session: SessionDep, _user: Writer) -> Response:
+def delete_link(link_id: str, session: SessionDep, user: Writer) -> Response:
     """Remove a link (packs exported before keep what they held)."""
-    session.delete(service.get_link(session, link_id))
-    session.flush()
+    service.delete_link(session, link_id, user)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from yuantus.audit import service as audit
 from yuantus.core.db import utcnow
 from yuantus.core.errors import InvalidState, Unprocessable, not_found
 from yuantus.core.orm import get_or_404
@@ -72,6 +74,7 @@ def upsert_link(
         )
     )
     created = link is None
+    before = None if link is None else link_snapshot(link)
     if link is None:
         link = WorkorderDocumentLink(
             routing_id=routing.id,
@@ -85,7 +88,46 @@ def upsert_link(
     link.visible_in_production = body.visible_in_production
     link.sequence = body.sequence
     session.flush()
+    audit.record(
+        session,
+        object_type="workorder_doc_link",
+        object_id=link.id,
+        action="create" if created else "update",
+        before=before,
+        after=link_snapshot(link),
+        actor=user,
+        scope_id=routing.id,
+    )
     return link, created
+
+
+def link_snapshot(link: WorkorderDocumentLink) -> dict[str, Any]:
+    """The audited fields of a link."""
+    return {
+        "routing_id": link.routing_id,
+        "operation_id": link.operation_id,
+        "document_config_id": link.document_config_id,
+        "inherit_to_children": link.inherit_to_children,
+        "visible_in_production": link.visible_in_production,
+        "sequence": link.sequence,
+    }
+
+
+def delete_link(session: Session, link_id: str, user: User) -> None:
+    """Remove a link (packs exported before keep what they held), with its audit row."""
+    link = get_link(session, link_id)
+    before = link_snapshot(link)
+    session.delete(link)
+    session.flush()
+    audit.record(
+        session,
+        object_type="workorder_doc_link",
+        object_id=link_id,
+        action="delete",
+        before=before,
+        actor=user,
+        scope_id=before["routing_id"],
+    )
 
 
 def copy_links(session: Session, old: Routing, new: Routing, operations: dict[str, str]) -> None:
