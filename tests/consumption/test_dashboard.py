@@ -131,3 +131,46 @@ def test_impact_preview_before_activation(prod: TestClient, plant: Plant) -> Non
         404,
         "template_not_found",
     )
+
+
+def test_dashboard_prorates_plans_in_sql_like_the_variance(
+    prod: TestClient, plant: Plant, make_plan: MakePlan
+) -> None:
+    # 31 M a month from Jan 15 to Feb 14: a January day carries 1, a February day 31/28
+    cable = make_plan(
+        "CABLE",
+        uom="M",
+        period_unit="month",
+        planned_quantity="31",
+        period_start="2026-01-15",
+        period_end="2026-02-14",
+    )
+    make_plan(
+        "RESIN",
+        period_unit="day",
+        planned_quantity="10",
+        period_start="2026-01-26",
+        period_end="2026-01-28",
+    )
+    url = f"{API}/consumption/dashboard"
+
+    def planned(**params: str) -> list[tuple[str, str, str]]:
+        page = ok(prod.get(url, params={"bucket": "week", "sort": "period", **params}))
+        return [(r["item_number"], r["period"], r["planned"]) for r in page["items"]]
+
+    assert planned(item_id=plant.ids["CABLE"]) == [
+        ("CABLE", "2026-W03", "4"),  # Jan 15-18
+        ("CABLE", "2026-W04", "7"),
+        ("CABLE", "2026-W05", "7.107143"),  # Jan 26-31 and Feb 1: 6 + 31/28
+        ("CABLE", "2026-W06", "7.75"),  # 7 x 31/28
+        ("CABLE", "2026-W07", "6.642857"),  # Feb 9-14
+    ]
+    variance = ok(prod.get(f"{API}/consumption/plans/{cable['id']}/variance?bucket=week"))
+    assert [p["planned"] for p in variance["items"]] == ["4", "7", "7.107143", "7.75", "6.642857"]
+    assert planned(**{"from": "2026-01-28", "to": "2026-02-01"}) == [
+        ("CABLE", "2026-W05", "5.107143"),  # Jan 28-31 and Feb 1
+        ("RESIN", "2026-W05", "10"),  # Jan 28 only
+    ]
+    months = planned(bucket="month", item_id=plant.ids["CABLE"])
+    assert months == [("CABLE", "2026-01", "17"), ("CABLE", "2026-02", "15.5")]
+    assert planned(item_id=plant.ids["RESIN"]) == [("RESIN", "2026-W05", "30")]

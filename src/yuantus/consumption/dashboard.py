@@ -6,8 +6,10 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from yuantus.consumption import analysis, views
+from yuantus.consumption import dashboard_sql, periods, views
+from yuantus.consumption.analysis import Period
 from yuantus.consumption.schemas import DashboardRow
+from yuantus.consumption.variance import figures
 from yuantus.item import service as item_service
 from yuantus.item.models import Item
 
@@ -28,25 +30,29 @@ def rows(
 ) -> tuple[list[DashboardRow], int]:
     """The (material, bucket) rows from offset (all when limit is None) and how many there are."""
     config = item_service.get(session, item_id).config_id if item_id else None
-    where = analysis.DashboardFilter(bucket=bucket, config_id=config, first=first, last=last)
-    cells = analysis.dashboard(session, where)
+    cells, total = dashboard_sql.cells(
+        session,
+        bucket=bucket,
+        config_id=config,
+        first=first,
+        last=last,
+        sort=sort,
+        offset=offset,
+        limit=limit,
+    )
     current = item_service.current_by_config(session, sorted({c.config_id for c in cells}))
-    field, descending = sort.lstrip("-"), sort.startswith("-")
-    if field == "variance":
-        # "-variance": the worst first
-        cells.sort(key=analysis.worst_first, reverse=not descending)
-    elif field == "item_number":
-        cells.sort(key=lambda c: (current[c.config_id].item_number, c.start), reverse=descending)
-    else:
-        cells.sort(key=lambda c: (c.start, current[c.config_id].item_number), reverse=descending)
-    chosen = cells[offset:] if limit is None else cells[offset : offset + limit]
-    return [_row(c, current[c.config_id], bucket) for c in chosen], len(cells)
+    return [_row(c, current[c.config_id], bucket) for c in cells], total
 
 
-def _row(cell: analysis.DashboardCell, item: Item, bucket: str) -> DashboardRow:
-    figures = views.period_figures(cell.period(bucket))
+def _row(cell: dashboard_sql.Cell, item: Item, bucket: str) -> DashboardRow:
+    period = Period(
+        periods.label(cell.start, bucket),
+        cell.start,
+        periods.bucket_end(cell.start, bucket),
+        figures(cell.planned, cell.actual, cell.under, cell.over),
+    )
     return DashboardRow(
-        **figures.model_dump(),
+        **views.period_figures(period).model_dump(),
         item_config_id=cell.config_id,
         item_id=item.id,
         item_number=item.item_number,
