@@ -7,6 +7,7 @@ import os
 import tarfile
 import threading
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
@@ -20,6 +21,17 @@ from yuantus.demo import load_demo
 
 PG = os.environ.get("YUANTUS_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite", "postgresql"] if PG else ["sqlite"]
+_CREATED: list[str] = []
+
+
+@pytest.fixture(autouse=True)
+def _drop_created_databases() -> Iterator[None]:
+    """The PostgreSQL databases a test made are dropped after it (the server is shared)."""
+    yield
+    if PG and _CREATED:
+        with psycopg.connect(PG.replace("+psycopg", ""), autocommit=True) as admin:
+            while _CREATED:
+                admin.execute(f'DROP DATABASE IF EXISTS "{_CREATED.pop()}" WITH (FORCE)')
 
 
 def _settings(backend: str, data: Path) -> tuple[Settings, str | None]:
@@ -29,6 +41,7 @@ def _settings(backend: str, data: Path) -> tuple[Settings, str | None]:
     name = f"yuantus_bk_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(PG.replace("+psycopg", ""), autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
+    _CREATED.append(name)
     url = PG.replace("+psycopg", "").rsplit("/", 1)[0] + "/" + name
     return Settings(data_dir=data, database_url=url, jwt_secret="j" * 40), name
 
