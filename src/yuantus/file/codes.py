@@ -21,3 +21,8 @@ UNKNOWN_FILE_ROLE = ErrorCode(
     422,
     "a file role other than native, viewable, printout, attachment",
 )
+INVALID_FILE_NAME = ErrorCode(
+    "invalid_file_name",
+    422,
+    "an upload's file name or content type holds control characters (CR, LF, NUL, ...)",
+)

@@ -12,7 +12,10 @@ from yuantus.file import service
 from yuantus.file.models import FileObject
 from yuantus.file.storage import Storage
 
-_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+# 18 digits hold any real offset; longer numbers are no range a client means (and int() of
+# thousands of digits raises ValueError in Python >= 3.11: a 500 before this bound)
+_RANGE = re.compile(r"^bytes=(\d{0,18})-(\d{0,18})$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class Unsatisfiable(Exception):
@@ -46,7 +49,10 @@ def parse_range(header: str | None, size: int) -> tuple[int, int] | None:
 
 def content_disposition(filename: str, inline: bool) -> str:
     """attachment/inline with an ASCII fallback name and the exact UTF-8 name (RFC 6266)."""
-    fallback = filename.encode("ascii", "replace").decode().replace('"', "_").replace("?", "_")
+    # rows stored before upload names were checked may hold control characters: never in a header
+    filename = _CONTROL.sub("_", filename)
+    fallback = filename.encode("ascii", "replace").decode()
+    fallback = fallback.replace('"', "_").replace("?", "_").replace("\\", "_")
     kind = "inline" if inline else "attachment"
     return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 

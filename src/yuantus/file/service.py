@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import mimetypes
+import re
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 from typing import IO, Any, BinaryIO
@@ -49,6 +50,8 @@ def store_bytes(
 ) -> FileObject:
     """Stream content into storage (hashing it) and record a file; 413 past max_bytes."""
     name = clean_filename(filename)
+    check_header_safe("filename", filename or "")
+    check_header_safe("content_type", content_type or "")
     with storage.stage(data, max_bytes) as staged:
         # hashed first so the lock is not held while the client streams; placed under the
         # lock, so content seen as already stored cannot be removed before this file commits
@@ -74,6 +77,20 @@ def clean_filename(filename: str | None) -> str:
     """The last path component of a client's file name (browsers may send full paths)."""
     name = PurePosixPath((filename or "").replace("\\", "/")).name.strip()
     return name[-255:] if name else "upload"
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def check_header_safe(field: str, value: str) -> None:
+    """422 invalid_file_name when a name or type holds control characters (header injection)."""
+    found = _CONTROL.search(value)
+    if found is not None:
+        raise Unprocessable(
+            f"the upload's {field} holds a control character (U+{ord(found.group()):04X})",
+            code=codes.INVALID_FILE_NAME,
+            context={"field": field, "character": f"U+{ord(found.group()):04X}"},
+        )
 
 
 def guess_type(filename: str) -> str:
