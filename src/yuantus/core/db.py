@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, Engine, MetaData, String, create_engine, event
@@ -95,6 +97,9 @@ _json_serializer = json.JSONEncoder(default=json_default).encode
 def create_db_engine(settings: Settings) -> Engine:
     """An engine for the configured database, tuned per backend."""
     url = settings.resolved_database_url
+    if not settings.database_url:
+        # the default database lives in the data dir: the dir is ours, keep it private
+        private_dir(settings.data_dir)
     if url.startswith("sqlite"):
         return _sqlite_engine(url, settings.sqlite_busy_timeout_ms)
     if url.startswith("postgresql://"):
@@ -105,20 +110,22 @@ def create_db_engine(settings: Settings) -> Engine:
         max_overflow=settings.db_max_overflow,
         pool_pre_ping=True,
         json_serializer=_json_serializer,
+        # a failed statement's message must never carry its values (password hashes, tokens)
+        hide_parameters=True,
     )
 
 
 def _sqlite_engine(url: str, busy_timeout_ms: int) -> Engine:
     """SQLite with WAL, foreign keys, a busy timeout and BEGIN IMMEDIATE transactions."""
-    path = url.split("///", 1)[-1]
-    if path and path != ":memory:":
-        from pathlib import Path
-
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    path = url.split("///", 1)[-1].split("?", 1)[0]
+    db_file = Path(path) if path and path != ":memory:" else None
+    if db_file is not None:
+        _private_db_file(db_file)
     engine = create_engine(
         url,
         connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000},
         json_serializer=_json_serializer,
+        hide_parameters=True,
     )
 
     @event.listens_for(engine, "connect")
@@ -131,6 +138,10 @@ def _sqlite_engine(url: str, busy_timeout_ms: int) -> Engine:
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+        if db_file is not None:
+            # SQLite gives -wal/-shm the database's mode; fix any left by an older version
+            for extra in ("-wal", "-shm"):
+                _chmod_if_exists(db_file.with_name(db_file.name + extra), 0o600)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
@@ -144,6 +155,27 @@ def _sqlite_engine(url: str, busy_timeout_ms: int) -> Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+def private_dir(path: Path) -> None:
+    """Create (or tighten) a directory of the service's own to mode 0700."""
+    path.mkdir(parents=True, mode=0o700, exist_ok=True)
+    path.chmod(0o700)  # mkdir's mode is masked by the umask, and an older dir may be 0755
+
+
+def _private_db_file(db_file: Path) -> None:
+    """Create the database file 0600 (and its dir 0700 when new): product data is private."""
+    if not db_file.parent.exists():
+        private_dir(db_file.parent)
+    # created before SQLite opens it, so SQLite never makes it with the umask's 0644
+    os.close(os.open(db_file, os.O_RDWR | os.O_CREAT, 0o600))
+    db_file.chmod(0o600)
+
+
+def _chmod_if_exists(path: Path, mode: int) -> None:
+    """chmod a file that may not exist (yet)."""
+    with suppress(FileNotFoundError):
+        path.chmod(mode)
 
 
 class ReadOnlyViolation(RuntimeError):

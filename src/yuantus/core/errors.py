@@ -103,6 +103,24 @@ class Unprocessable(YuantusError):
     default_code = "unprocessable"
 
 
+class TooManyRequests(YuantusError):
+    """Too many attempts: retry after `retry_after` seconds (sent as Retry-After)."""
+
+    status_code = 429
+    default_code = "too_many_requests"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        retry_after: int,
+        code: str | None = None,
+        context: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(message, code=code, context=context)
+        self.retry_after = max(1, retry_after)
+
+
 class ServiceUnavailable(YuantusError):
     """A dependency (database, remote) cannot be reached."""
 

@@ -19,7 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from yuantus.core import error_codes as ec
 from yuantus.core.context import request_id_var as request_id_var  # re-exported
-from yuantus.core.errors import YuantusError
+from yuantus.core.errors import TooManyRequests, YuantusError
 from yuantus.core.rollback import write_in_new_transaction
 from yuantus.core.validation import validation_body
 
@@ -134,6 +134,8 @@ def install_error_handlers(app: FastAPI) -> None:
     async def on_domain_error(_request: Request, exc: Exception) -> Response:
         assert isinstance(exc, YuantusError)
         headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
+        if isinstance(exc, TooManyRequests):
+            headers = {"Retry-After": str(exc.retry_after)}
         return JSONResponse(exc.to_body(), status_code=exc.status_code, headers=headers)
 
     async def on_http_error(_request: Request, exc: Exception) -> Response:

@@ -17,6 +17,8 @@ from yuantus.core.errors import Unauthorized
 
 API_TOKEN_PREFIX = "ytk_"  # noqa: S105 - a prefix, not a secret
 JWT_ALGORITHM = "HS256"
+# the user's credentials epoch when the token was issued (identity: User.credentials_epoch)
+EPOCH_CLAIM = "cep"
 
 _hasher = PasswordHasher()
 # verifying against this keeps a login for an unknown user as slow as for a known one
@@ -55,6 +57,11 @@ def create_access_token(
 
 def decode_access_token(token: str, secret: str) -> str:
     """The user id in a valid access token; Unauthorized when malformed or expired."""
+    return decode_access_claims(token, secret)[0]
+
+
+def decode_access_claims(token: str, secret: str) -> tuple[str, int]:
+    """The user id and credentials epoch (0 when absent) of a valid access token."""
     try:
         payload = jwt.decode(
             token, secret, algorithms=[JWT_ALGORITHM], options={"require": ["exp", "sub"]}
@@ -63,9 +70,15 @@ def decode_access_token(token: str, secret: str) -> str:
         raise Unauthorized("access token expired", code=ec.TOKEN_EXPIRED) from exc
     except jwt.InvalidTokenError as exc:
         raise Unauthorized("invalid access token", code=ec.INVALID_TOKEN) from exc
-    if payload.get("typ") != "access" or not isinstance(payload.get("sub"), str):
+    epoch = payload.get(EPOCH_CLAIM, 0)
+    if (
+        payload.get("typ") != "access"
+        or not isinstance(payload.get("sub"), str)
+        or not isinstance(epoch, int)
+        or isinstance(epoch, bool)
+    ):
         raise Unauthorized("invalid access token", code=ec.INVALID_TOKEN)
-    return str(payload["sub"])
+    return str(payload["sub"]), epoch
 
 
 def new_api_token() -> str:

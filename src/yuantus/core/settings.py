@@ -38,6 +38,14 @@ class Settings(BaseSettings):
     jwt_ttl_minutes: int = Field(default=60, ge=1, le=60 * 24 * 30)
     encryption_keys: Annotated[list[str], NoDecode] = Field(default_factory=list)
     admin_password: str | None = None
+    # login throttling (identity/throttle.py): wrong passwords allowed per username and per
+    # client address before a lockout; each further one doubles it, from base up to max
+    login_free_attempts_per_user: int = Field(default=5, ge=1, le=1000)
+    login_free_attempts_per_address: int = Field(default=20, ge=1, le=100_000)
+    login_lockout_base_seconds: int = Field(default=2, ge=1, le=3600)
+    login_lockout_max_seconds: int = Field(default=300, ge=1, le=86_400)
+    # failures older than this are forgotten
+    login_failure_window_seconds: int = Field(default=900, ge=1, le=86_400 * 7)
     # API tokens expire after this many days unless their creator asks for no expiry
     api_token_default_days: int = Field(default=90, ge=1, le=3650)
     max_upload_bytes: int = Field(default=512 * 1024 * 1024, ge=1)
@@ -126,7 +134,7 @@ def _load_or_create_dev_secrets(data_dir: Path) -> dict[str, str]:
     if path.exists():
         loaded: dict[str, str] = json.loads(path.read_text())
         return loaded
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.mkdir(parents=True, mode=0o700, exist_ok=True)
     values = {
         "jwt_secret": secrets.token_urlsafe(48),
         "encryption_key": Fernet.generate_key().decode(),

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, status
+from fastapi import APIRouter, Depends, Request, status
 
-from yuantus.core.deps import SessionDep, SettingsDep
+from yuantus.core.deps import DatabaseDep, SessionDep, SettingsDep
 from yuantus.core.http import TransactionalRoute
 from yuantus.core.pagination import PageDep
 from yuantus.core.schemas import Page
-from yuantus.core.security import create_access_token
-from yuantus.identity import service
+from yuantus.core.security import EPOCH_CLAIM, create_access_token
+from yuantus.identity import login as login_service
+from yuantus.identity import service, throttle
 from yuantus.identity.deps import CurrentUser, SignedInUser, require_role
 from yuantus.identity.models import User
 from yuantus.identity.schemas import (
@@ -33,12 +34,29 @@ AdminUser = Annotated[User, Depends(require_role("admin"))]
 @router.post(
     "/auth/login",
     response_model=TokenAnswer,
-    responses={401: {"description": "Wrong username or password, or an inactive user."}},
+    responses={
+        401: {"description": "Wrong username or password, or an inactive user."},
+        429: {
+            "description": "Too many failed logins for the username or the client address; "
+            "retry after the `Retry-After` header's seconds.",
+            "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+        },
+    },
 )
-def login(body: LoginRequest, session: SessionDep, settings: SettingsDep) -> TokenAnswer:
-    """Exchange a username and password for a bearer access token."""
-    user = service.authenticate(session, body.username, body.password)
-    token, ttl = create_access_token(user.id, settings.secrets.jwt_secret, settings.jwt_ttl_minutes)
+def login(
+    body: LoginRequest, request: Request, database: DatabaseDep, settings: SettingsDep
+) -> TokenAnswer:
+    """Exchange a username and password for a bearer access token (throttled, see docs/auth.md)."""
+    address = request.client.host if request.client else None
+    account = login_service.login(
+        database, body.username, body.password, address, throttle.Policy.of(settings)
+    )
+    token, ttl = create_access_token(
+        account.id,
+        settings.secrets.jwt_secret,
+        settings.jwt_ttl_minutes,
+        **{EPOCH_CLAIM: account.credentials_epoch},
+    )
     return TokenAnswer(access_token=token, expires_in=ttl)
 
 
@@ -112,3 +130,23 @@ def update_user(user_id: str, body: UserUpdate, session: SessionDep, admin: Admi
     user = service.get_user(session, user_id)
     changes = body.model_dump(exclude_unset=True)
     return service.update_user(session, user, actor=admin, **changes)
+
+
+@router.get("/users/{user_id}/tokens", response_model=Page[ApiTokenRead])
+def list_user_tokens(
+    user_id: str, session: SessionDep, _admin: AdminUser, page: PageDep, sort: TokenSort
+) -> Page[ApiTokenRead]:
+    """A user's API tokens, revoked and expired ones included (admin)."""
+    owner = service.get_user(session, user_id)
+    rows, total = service.list_api_tokens(session, owner, page, sort)
+    return Page.of([ApiTokenRead.model_validate(r) for r in rows], total, page)
+
+
+@router.delete("/users/{user_id}/tokens/{token_id}", response_model=ApiTokenRead)
+def revoke_user_token(
+    user_id: str, token_id: str, session: SessionDep, admin: AdminUser
+) -> ApiTokenRead:
+    """Revoke one of a user's API tokens (admin); it stops working at once."""
+    owner = service.get_user(session, user_id)
+    row = service.revoke_user_token(session, owner, token_id, actor=admin)
+    return ApiTokenRead.model_validate(row)

@@ -23,3 +23,13 @@ UNKNOWN_ROLE = ErrorCode("unknown_role", 422, "a role name that does not exist; 
 NO_ROLE = ErrorCode(
     "no_role", 403, "the signed-in user has no role yet and may do nothing; ask an admin for one"
 )
+LOGIN_THROTTLED = ErrorCode(
+    "login_throttled",
+    429,
+    "too many failed logins for this username or client address; retry after `Retry-After` s",
+)
+CREDENTIALS_REVOKED = ErrorCode(
+    "credentials_revoked",
+    401,
+    "the access token predates the user's last password change or deactivation; sign in again",
+)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, String, select
+from sqlalchemy import Boolean, ForeignKey, Integer, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from yuantus.core import names
@@ -25,6 +25,8 @@ class User(IdMixin, TimestampMixin, Base):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     roles: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    # raised by a password change or a deactivation: a JWT carrying an older one is refused
+    credentials_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user")
 
@@ -50,6 +52,17 @@ class ApiToken(IdMixin, Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship(back_populates="tokens")
+
+
+class LoginThrottle(Base):
+    """Recent failed logins of one key ("user:<name>" or "addr:<ip>") and its lockout."""
+
+    __tablename__ = "meta_login_throttle"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 def _usernames(session: Session, ids: set[str]) -> Mapping[str, tuple[str]]:

@@ -122,6 +122,8 @@ def update_user(
 ) -> User:
     """Change a user's roles, activity, password or contact fields; each change is audited."""
     new_roles = _check_roles(roles) if roles is not None else user.roles
+    if roles is not None or is_active is not None:
+        _lock_active_users(session)
     new_active = user.is_active if is_active is None else is_active
     if "admin" in user.roles and user.is_active and not ("admin" in new_roles and new_active):
         _ensure_another_active_admin(session, user)
@@ -130,6 +132,8 @@ def update_user(
     user.is_active = new_active
     if password is not None:
         user.password_hash = security.hash_password(password)
+    if password is not None or (before["is_active"] and not new_active):
+        _revoke_credentials(session, user, actor)
     if email is not None:
         user.email = email
     if full_name is not None:
@@ -170,6 +174,25 @@ def _audit_update(
             session, object_type="user", object_id=user.id, action="password_set", actor=actor
         )
     changed("updated", "email", "full_name")
+
+
+def _lock_active_users(session: Session) -> None:
+    """Lock the active users' rows (in id order) and reload them: a role or activity change
+    then sees every concurrent one committed, so two admins demoting each other at once on
+    PostgreSQL cannot both pass the last-admin check (SQLite's BEGIN IMMEDIATE serializes)."""
+    query = select(User).where(User.is_active).order_by(User.id).with_for_update()
+    session.scalars(query.execution_options(populate_existing=True)).all()
+
+
+def _revoke_credentials(session: Session, user: User, actor: Actor | None) -> None:
+    """End every credential issued so far: JWTs by the epoch, API tokens by revocation."""
+    user.credentials_epoch = (user.credentials_epoch or 0) + 1
+    open_tokens = session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    ).all()
+    for row in open_tokens:
+        _revoke(session, row, actor)
+    session.flush()
 
 
 def _ensure_another_active_admin(session: Session, user: User) -> None:
@@ -221,7 +244,13 @@ def authenticate_bearer(session: Session, token: str, jwt_secret: str) -> tuple[
         if row.last_used_at is None or utcnow() - row.last_used_at > timedelta(minutes=1):
             due = row.id
     else:
-        user = session.get(User, security.decode_access_token(token, jwt_secret))
+        user_id, epoch = security.decode_access_claims(token, jwt_secret)
+        user = session.get(User, user_id)
+        if user is not None and epoch != user.credentials_epoch:
+            raise Unauthorized(
+                "the token was issued before a password change or deactivation; sign in again",
+                code=codes.CREDENTIALS_REVOKED,
+            )
     if user is None or not user.is_active:
         raise Unauthorized("the token's user is unknown or inactive", code=codes.INACTIVE_USER)
     return user, due
@@ -307,6 +336,14 @@ def revoke_api_token(session: Session, user: User, token_id: str) -> ApiToken:
     return _revoke(session, row, user)
 
 
+def revoke_user_token(session: Session, owner: User, token_id: str, *, actor: Actor) -> ApiToken:
+    """Revoke one token of the owner (admin); 404 when the owner has no such token."""
+    row = session.get(ApiToken, token_id)
+    if row is None or row.user_id != owner.id:
+        raise not_found("api_token", token_id)
+    return _revoke(session, row, actor)
+
+
 def revoke_api_token_by_console(session: Session, token: str, *, actor: Actor) -> ApiToken:
     """Revoke any token by its id, its prefix or its secret (`yuantus token revoke`)."""
     if token.startswith(security.API_TOKEN_PREFIX) and len(token) > 12:
@@ -326,7 +363,7 @@ def revoke_api_token_by_console(session: Session, token: str, *, actor: Actor) -
     return _revoke(session, rows[0], actor)
 
 
-def _revoke(session: Session, row: ApiToken, actor: Actor) -> ApiToken:
+def _revoke(session: Session, row: ApiToken, actor: Actor | None) -> ApiToken:
     """Stamp the token revoked now, audited; 409 token_revoked when it already is."""
     if row.revoked_at is not None:
         raise InvalidState(
