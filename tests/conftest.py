@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -193,3 +195,19 @@ def as_user(app: FastAPI, users: dict[str, User]) -> Iterator[Callable[[str], Te
     yield factory
     for c in clients.values():
         c.close()
+
+
+# an argon2 hash, an API token or a JWT: none may ever reach a log record (issue 20, finding 8)
+_SECRET_IN_LOG = re.compile(r"\$argon2|ytk_[\w-]{8,}|eyJ[\w-]+\.eyJ[\w-]+\.")
+
+
+@pytest.fixture(autouse=True)
+def _no_secrets_in_logs(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """Fail any test whose captured log records (setup and call) show a secret."""
+    yield
+    for when in ("setup", "call"):
+        for record in caplog.get_records(when):
+            text_ = record.getMessage()
+            if record.exc_info:
+                text_ += logging.Formatter().formatException(record.exc_info)
+            assert not _SECRET_IN_LOG.search(text_), f"secret in a log record: {record.name}"

@@ -144,7 +144,12 @@ def test_a_refused_login_leaves_an_audit_row_although_it_fails(
         None,
         "login-1",
     )
-    assert row.after == {"username": username, "reason": reason}
+    assert row.after == {
+        "username": username,
+        "reason": reason,
+        "client_address": "testclient",
+        "locked_for_seconds": 0,
+    }
     assert len(_rows(database)) == before + 1
     _assert_no_secrets(database, password)
 
@@ -160,7 +165,9 @@ def test_an_inactive_users_login_is_refused_and_audited(
     r = client.post("/api/v1/auth/login", json={"username": "viewer", "password": "viewer-demo-pw"})
     assert r.status_code == 401
     (row,) = _rows(database, action="login_refused")
-    assert (row.object_id, row.after) == (viewer.id, {"username": "viewer", "reason": "inactive"})
+    assert row.object_id == viewer.id
+    assert row.after is not None
+    assert (row.after["username"], row.after["reason"]) == ("viewer", "inactive")
 
 
 def test_a_successful_login_writes_nothing(

@@ -1,0 +1,1 @@
+"""Adversarial regression tests: one file per finding of the hardening review (issue 20)."""
