@@ -15,6 +15,7 @@ BENCHMARKS = (
     "docpack",
     "search",
     "consumption",
+    "login_storm",
 )
 
 

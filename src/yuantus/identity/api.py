@@ -43,12 +43,12 @@ AdminUser = Annotated[User, Depends(require_role("admin"))]
         },
     },
 )
-def login(
+async def login(
     body: LoginRequest, request: Request, database: DatabaseDep, settings: SettingsDep
 ) -> TokenAnswer:
     """Exchange a username and password for a bearer access token (throttled, see docs/auth.md)."""
     address = request.client.host if request.client else None
-    account = login_service.login(
+    account = await login_service.login(
         database, body.username, body.password, address, throttle.Policy.of(settings)
     )
     token, ttl = create_access_token(
