@@ -167,8 +167,11 @@ def _private_db_file(db_file: Path) -> None:
     """Create the database file 0600 (and its dir 0700 when new): product data is private."""
     if not db_file.parent.exists():
         private_dir(db_file.parent)
-    # created before SQLite opens it, so SQLite never makes it with the umask's 0644
-    os.close(os.open(db_file, os.O_RDWR | os.O_CREAT, 0o600))
+    # created before SQLite opens it, so SQLite never makes it with the umask's 0644. Never
+    # open (and close) an existing one: closing any descriptor of a database file drops the
+    # POSIX locks every SQLite connection of this process holds on it
+    with suppress(FileExistsError):
+        os.close(os.open(db_file, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600))
     db_file.chmod(0o600)
 
 
