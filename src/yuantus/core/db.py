@@ -117,7 +117,8 @@ def create_db_engine(settings: Settings) -> Engine:
 
 def _sqlite_engine(url: str, busy_timeout_ms: int) -> Engine:
     """SQLite with WAL, foreign keys, a busy timeout and BEGIN IMMEDIATE transactions."""
-    path = url.split("///", 1)[-1].split("?", 1)[0]
+    # `sqlite://` (no path) is in memory: there is no file to protect
+    path = url.split("///", 1)[1].split("?", 1)[0] if "///" in url else ""
     db_file = Path(path) if path and path != ":memory:" else None
     if db_file is not None:
         _private_db_file(db_file)
