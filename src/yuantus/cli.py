@@ -1,4 +1,4 @@
-"""The `yuantus` command: start, worker, demo, db, user, token, jobs, domains, version."""
+"""The `yuantus` command: start, worker, demo and the maintenance groups (db, user, storage…)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from yuantus.core.db import Database
 from yuantus.core.demo import DemoContext
 from yuantus.core.settings import ConfigurationError, Settings
 from yuantus.domains import describe, load_domains
+from yuantus.file import cli as storage_cli
 from yuantus.identity.cli import token_app, user_app
 from yuantus.job.cli import jobs_app
 
@@ -106,6 +107,7 @@ def _schema_ready() -> Database:
 
 
 app.add_typer(bom_cli.build(_schema_ready), name="bom")
+app.add_typer(storage_cli.build(_schema_ready), name="storage")
 
 
 @app.command()
@@ -124,6 +126,7 @@ def start(
 
     db = _ready_database()
     settings = db.settings
+    _sweep_crash_leftovers(db)
     if settings.admin_password is not None:
         try:
             rules.check_password(settings.admin_password)
@@ -147,6 +150,21 @@ def start(
         port=bind_port,
         log_level=settings.log_level.lower(),
     )
+
+
+def _sweep_crash_leftovers(db: Database) -> None:
+    """Remove old upload spools and unreferenced blobs a crash left (local storage only)."""
+    from yuantus.file import gc
+    from yuantus.file.storage import LocalStorage, get_storage
+
+    storage = get_storage(db.settings)
+    if not isinstance(storage, LocalStorage):
+        return
+    with db.session_factory() as session:
+        result = gc.sweep(session, storage, db.settings.storage_gc_grace_seconds, apply=True)
+    count = len(result.temp_files) + len(result.orphan_blobs)
+    if count:
+        console.print(f"Removed {count} leftover upload files ({result.bytes} bytes)")
 
 
 @app.command()

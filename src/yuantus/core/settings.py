@@ -56,6 +56,8 @@ class Settings(BaseSettings):
     # a direct release needs an approver who is not the submitter (ECO releases: its approvals)
     release_four_eyes: bool = True
     storage_backend: Literal["local", "s3"] = "local"
+    # storage gc leaves younger spools and blobs alone: an upload may still be running
+    storage_gc_grace_seconds: int = Field(default=3600, ge=0, le=86_400 * 30)
     s3_bucket: str | None = None
     s3_endpoint_url: str | None = None
     s3_region: str = "us-east-1"

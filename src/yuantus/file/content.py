@@ -39,10 +39,11 @@ def lock_content(session: Session, key: str) -> None:
     """Hold the content's lock until the session's transaction ends."""
     # session.connection() begins the transaction: on SQLite that is BEGIN IMMEDIATE, whose
     # database-wide write lock already serializes every writer, the removers included
-    _lock(session.connection(), key)
+    lock_key(session.connection(), key)
 
 
-def _lock(connection: Connection, key: str) -> None:
+def lock_key(connection: Connection, key: str) -> None:
+    """Hold the content's lock for the connection's transaction (SQLite: its write lock serves)."""
     if connection.dialect.name == "postgresql":
         connection.execute(
             text("SELECT pg_advisory_xact_lock(hashtextextended(CAST(:key AS text), 0))"),
@@ -92,7 +93,7 @@ def _remove_if_unused(candidate: _Created) -> None:
     """In a short transaction of its own, delete content no file row references."""
     try:
         with candidate.engine.begin() as connection:
-            _lock(connection, candidate.key)
+            lock_key(connection, candidate.key)
             used = connection.scalar(
                 select(FileObject.id)
                 .where(FileObject.sha256 == candidate.sha256)
