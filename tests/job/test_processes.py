@@ -30,13 +30,20 @@ def test_four_worker_processes_drain_2000_jobs_exactly_once(
     if database.dialect != "postgresql":
         pytest.skip("multi-process draining is a PostgreSQL deployment")
     path = tmp_path / "runs.log"
+    env = {**worker_env(database.settings), "YUANTUS_LOG_LEVEL": "INFO"}
+    procs = [spawn_worker(env, "--poll-interval", "0.1") for _ in range(4)]
+    # every worker is up (its start line logged) before the jobs exist, so a slow start on a
+    # loaded machine cannot leave one process to drain them all
+    logs = [tmp_path / f"worker-{i}.log" for i in range(4)]
+    wait_for(lambda: all(log.exists() and "worker " in log.read_text() for log in logs), 60)
     with database.scope() as s:
         for _ in range(2000):
             service.create_job(s, "test_count", {"path": str(path)})
-    env = worker_env(database.settings)
-    procs = [spawn_worker(env, "--once", "--poll-interval", "0.1") for _ in range(4)]
+    wait_for(lambda: len(lines(path)) >= 2000, 120, step=0.2)
     for proc in procs:
-        assert proc.wait(120) == 0
+        proc.send_signal(signal.SIGTERM)
+    for proc in procs:
+        assert proc.wait(60) == 0
     runs = lines(path)
     job_ids = [r[0] for r in runs]
     assert len(job_ids) == 2000, "every job executed, none twice"
