@@ -12,6 +12,7 @@ import importlib
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any, cast
 
 
 class DomainsNotLoaded(RuntimeError):
@@ -37,6 +38,13 @@ class DomainManifest:
     register_hooks: Callable[[], None] | None = None
     # module with load(session, ctx) adding demo data, run in DOMAINS order
     demo: str | None = None
+    # "pkg.module:function" hooks, imported only when used, so core and ops import no domain:
+    # ops_section(session, window_days) -> OpsSection, its part of GET /ops/summary
+    ops_section: str | None = None
+    # ops_metrics(session) -> Prometheus metric families computed at scrape (GET /metrics)
+    ops_metrics: str | None = None
+    # ready_check(settings) -> {check: None, or what is wrong} (GET /health/ready: 503)
+    ready_check: str | None = None
 
 
 _loaded: dict[str, DomainManifest] = {}
@@ -59,6 +67,20 @@ def load(manifests: Iterable[DomainManifest]) -> tuple[DomainManifest, ...]:
                 manifest.register_hooks()
             _loaded[manifest.name] = manifest
         return tuple(_loaded.values())
+
+
+def resolve(reference: str) -> Callable[..., Any]:
+    """The function a "pkg.module:function" hook names (imported now)."""
+    module_name, sep, attr = reference.partition(":")
+    target = getattr(importlib.import_module(module_name), attr, None) if sep else None
+    if not callable(target):
+        raise ValueError(f"{reference!r} does not name a function (pkg.module:function)")
+    return cast(Callable[..., Any], target)
+
+
+def hooks(field: str) -> list[tuple[str, Callable[..., Any]]]:
+    """(domain, function) of every loaded manifest that sets the hook field, in load order."""
+    return [(m.name, resolve(getattr(m, field))) for m in loaded() if getattr(m, field) is not None]
 
 
 def loaded() -> tuple[DomainManifest, ...]:

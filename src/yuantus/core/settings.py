@@ -34,6 +34,10 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=7910, ge=1, le=65535)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # text for a console; json (one object per line) for a log shipper (docs/operations.md)
+    log_format: Literal["text", "json"] = "text"
+    # when set, GET /metrics needs "Authorization: Bearer <token>" (Prometheus bearer_token)
+    metrics_token: str | None = None
     jwt_secret: str | None = None
     jwt_ttl_minutes: int = Field(default=60, ge=1, le=60 * 24 * 30)
     encryption_keys: Annotated[list[str], NoDecode] = Field(default_factory=list)

@@ -16,4 +16,5 @@ MANIFEST = DomainManifest(
     api="yuantus.file.api",
     models="yuantus.file.models",
     register_hooks=register_hooks,
+    ready_check="yuantus.file.ops:ready_checks",
 )

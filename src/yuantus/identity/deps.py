@@ -12,6 +12,7 @@ from typing import Annotated
 from fastapi import Depends
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from yuantus.core.context import note_request_user
 from yuantus.core.db import READ_ONLY
 from yuantus.core.deps import DatabaseDep, SessionDep, SettingsDep
 from yuantus.core.errors import Unauthorized
@@ -36,6 +37,7 @@ def get_signed_in_user(
     user, token_id = identity_service.authenticate_bearer(
         session, credentials.credentials, settings.secrets.jwt_secret
     )
+    note_request_user(user.username)  # the access log line names who asked
     if token_id is not None:
         if session.info.get(READ_ONLY):
             # a read request's transaction never writes: stamp the token's use in a short

@@ -7,4 +7,6 @@ MANIFEST = DomainManifest(
     api="yuantus.job.api",
     models="yuantus.job.models",
     task_modules=("yuantus.job.tasks",),
+    ops_section="yuantus.job.ops:ops_section",
+    ops_metrics="yuantus.job.ops:ops_metrics",
 )

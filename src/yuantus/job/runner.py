@@ -8,6 +8,7 @@ import threading
 from collections.abc import Callable
 from types import FrameType
 
+from yuantus.core import logging_json
 from yuantus.core.db import Database
 from yuantus.core.settings import Settings
 from yuantus.job.config import JobSettings
@@ -43,6 +44,9 @@ def run_worker(
 
     `announce` gets the start and stop lines, `on_batch` a report per completed batch.
     """
+    if db.settings.log_format == "json":
+        # a standalone worker has no handler of its own: its job lines go to stderr as JSON
+        logging_json.setup_json_process(db.settings.log_level)
     worker = Worker(
         db,
         concurrency=concurrency,

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from yuantus.core import manifest
 from yuantus.core.db import Database
 from yuantus.core.rollback import write_in_savepoint
-from yuantus.job import batch, service
+from yuantus.job import batch, observe, service
 from yuantus.job.batch import BatchReport as BatchReport
 from yuantus.job.config import JobSettings
 from yuantus.job.registry import JobFatalError, TaskContext, resolve_task_types
@@ -247,11 +247,15 @@ class Worker:
                     # the handler wrote nothing: no savepoint needed (one round trip less)
                     batch.complete(group.conn, job, result)
                 group.completed += 1
+                outcome = "completed"
             except Exception as exc:
                 session.rollback()  # back to this job's savepoint; neighbours keep their work
+                outcome = observe.failure_outcome(job, exc)
                 if self._finish_failed(session, job, exc):
                     group.failed += 1
-        self.pacer.record(job.task_type, time.perf_counter() - started)
+                else:
+                    outcome = "lost"
+        self._observe(job, outcome, time.perf_counter() - started)
 
     def _run_alone(self, conn: Connection, job: batch.ClaimedJob) -> tuple[int, int]:
         """Run a job in its own transaction; its writes and its completion commit together."""
@@ -264,16 +268,24 @@ class Worker:
                 session.flush()
                 batch.complete(session.connection(), job, result)
                 session.commit()
-                outcome = (1, 0)
+                outcome, name = (1, 0), "completed"
             except Exception as exc:
                 session.rollback()
+                name = observe.failure_outcome(job, exc)
                 if self._finish_failed(session, job, exc):
                     outcome = (0, 1)
+                else:
+                    name = "lost"
         with self._lock:
             self.completed += outcome[0]
             self.failed += outcome[1]
-        self.pacer.record(job.task_type, time.perf_counter() - started)
+        self._observe(job, name, time.perf_counter() - started)
         return outcome
+
+    def _observe(self, job: batch.ClaimedJob, outcome: str, seconds: float) -> None:
+        """Pace, count and log one finished attempt (a grouped one: before its batch commits)."""
+        self.pacer.record(job.task_type, seconds)
+        observe.finished(job, outcome, seconds)
 
     def _finish_failed(self, session: Session, job: batch.ClaimedJob, exc: Exception) -> bool:
         """After the handler's rollback: the error's after-rollback writes and the failure.
