@@ -26,6 +26,7 @@ from yuantus.identity.manifest import MANIFEST as IDENTITY
 from yuantus.item.manifest import MANIFEST as ITEM
 from yuantus.job.manifest import MANIFEST as JOB
 from yuantus.manufacturing.manifest import MANIFEST as MANUFACTURING
+from yuantus.ops.manifest import MANIFEST as OPS
 from yuantus.workflow_action.manifest import MANIFEST as WORKFLOW_ACTION
 from yuantus.workorder_doc.manifest import MANIFEST as WORKORDER_DOC
 
@@ -47,6 +48,8 @@ DOMAINS: tuple[DomainManifest, ...] = (
     CAD3D,
     WORKORDER_DOC,
     CONSUMPTION,
+    # last: its overview collects every other manifest's ops_section
+    OPS,
 )
 
 # tables core itself owns (number sequences)

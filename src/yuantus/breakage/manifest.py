@@ -8,4 +8,5 @@ MANIFEST = DomainManifest(
     models="yuantus.breakage.models",
     task_modules=("yuantus.breakage.tasks",),
     demo="yuantus.breakage.demo",
+    ops_section="yuantus.breakage.ops:ops_section",
 )

@@ -17,4 +17,5 @@ MANIFEST = DomainManifest(
     models="yuantus.cad3d.models",
     register_hooks=register_hooks,
     demo="yuantus.cad3d.demo",
+    ops_section="yuantus.cad3d.ops:ops_section",
 )

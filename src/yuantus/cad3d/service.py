@@ -45,13 +45,31 @@ def may_see(overlay: ThreeDOverlay, user: User) -> bool:
     return not overlay.visibility_roles or user.has_role(*overlay.visibility_roles)
 
 
+# the audit action of a refused overlay lookup
+ACCESS_REFUSED = "overlay_access_refused"
+
+
 def ensure_visible(overlay: ThreeDOverlay, user: User) -> None:
     """403 overlay_access_denied unless the user may see the overlay."""
     if not may_see(overlay, user):
-        raise PermissionDenied(
+        error = PermissionDenied(
             "this 3D overlay is restricted to other roles",
             code=codes.OVERLAY_ACCESS_DENIED,
             context={"visibility_roles": list(overlay.visibility_roles)},
+        )
+        # a refused lookup leaves a trace that GET /ops/summary counts (cad3d/ops.py); the
+        # rollback expires the ORM objects, so the write takes plain values
+        overlay_id, roles = overlay.id, list(user.roles)
+        actor = audit.NamedActor(username=user.username, id=user.id)
+        raise error.persist_after_rollback(
+            lambda s: audit.record(
+                s,
+                object_type="cad3d_overlay",
+                object_id=overlay_id,
+                action=ACCESS_REFUSED,
+                after={"roles": roles},
+                actor=actor,
+            )
         )
 
 

@@ -9,4 +9,5 @@ MANIFEST = DomainManifest(
     models="yuantus.consumption.models",
     register_hooks=register_hooks,
     demo="yuantus.consumption.demo",
+    ops_section="yuantus.consumption.ops:ops_section",
 )

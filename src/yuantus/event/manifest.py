@@ -20,4 +20,5 @@ MANIFEST = DomainManifest(
     task_modules=("yuantus.event.tasks",),
     register_hooks=register_hooks,
     demo="yuantus.event.demo",
+    ops_section="yuantus.event.ops:ops_section",
 )

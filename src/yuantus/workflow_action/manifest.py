@@ -31,4 +31,5 @@ MANIFEST = DomainManifest(
     models="yuantus.workflow_action.models",
     register_hooks=register_hooks,
     demo="yuantus.workflow_action.demo",
+    ops_section="yuantus.workflow_action.ops:ops_section",
 )

@@ -1,0 +1,1 @@
+"""The operations overview: one section per capability, contributed through its manifest."""
