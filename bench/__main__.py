@@ -16,6 +16,7 @@ BENCHMARKS = (
     "search",
     "consumption",
     "login_storm",
+    "api",
 )
 
 
