@@ -5,12 +5,12 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
+from tests.ops.conftest import METRICS_TOKEN
 
-def samples(
-    client: TestClient, headers: dict[str, str] | None = None
-) -> dict[tuple[str, str], float]:
-    """{(sample name, sorted labels as k=v,...): value} of one scrape."""
-    answer = client.get("/metrics", headers=headers or {})
+
+def samples(client: TestClient) -> dict[tuple[str, str], float]:
+    """{(sample name, sorted labels as k=v,...): value} of one scrape with the test token."""
+    answer = client.get("/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
     assert answer.status_code == 200, answer.text
     out = {}
     for family in text_string_to_metric_families(answer.text):

@@ -80,14 +80,20 @@ def test_queue_depth_and_oldest_wait_are_read_from_the_database(
     assert value(scrape, "yuantus_scrape_error", domain="job") == 0
 
 
-def test_the_metrics_token_guards_the_endpoint(
+def test_the_metrics_token_guards_the_endpoint(client: TestClient) -> None:
+    refused = client.get("/metrics")
+    assert refused.status_code == 401
+    assert refused.json()["detail"]["code"] == "not_authenticated"
+    assert client.get("/metrics", headers={"Authorization": "Bearer wrong"}).status_code == 401
+    assert ("yuantus_scrape_error", "domain=job") in samples(client)
+
+
+def test_without_a_token_nobody_may_scrape(
     settings: Settings, database: Database, tmp_path: Path
 ) -> None:
-    guarded = make_settings(tmp_path, settings.resolved_database_url, metrics_token="s3cr3t-scrape")
-    with TestClient(create_app(guarded, database=database)) as c:
-        refused = c.get("/metrics")
-        assert refused.status_code == 401
-        assert refused.json()["detail"]["code"] == "not_authenticated"
-        assert c.get("/metrics", headers={"Authorization": "Bearer wrong"}).status_code == 401
-        scrape = samples(c, {"Authorization": "Bearer s3cr3t-scrape"})
-        assert ("yuantus_scrape_error", "domain=job") in scrape
+    unset = make_settings(tmp_path, settings.resolved_database_url)
+    assert unset.metrics_token is None
+    with TestClient(create_app(unset, database=database)) as c:
+        refused = c.get("/metrics", headers={"Authorization": "Bearer anything"})
+    assert refused.status_code == 401
+    assert "YUANTUS_METRICS_TOKEN" in refused.json()["detail"]["message"]

@@ -88,7 +88,7 @@ class ObservabilityMiddleware:
             )
 
 
-_bearer = HTTPBearer(auto_error=False, description="YUANTUS_METRICS_TOKEN, when it is set")
+_bearer = HTTPBearer(auto_error=False, description="the value of YUANTUS_METRICS_TOKEN")
 
 
 @raises(401)
@@ -96,10 +96,11 @@ def require_metrics_token(
     settings: SettingsDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> None:
-    """401 unless YUANTUS_METRICS_TOKEN is unset or the bearer token equals it."""
+    """401 unless the bearer token equals YUANTUS_METRICS_TOKEN (unset: nobody may scrape)."""
     expected = settings.metrics_token
     if expected is None:
-        return
+        # like every other endpoint, closed unless configured: an operator opts in
+        raise Unauthorized("GET /metrics is off: set YUANTUS_METRICS_TOKEN and send it as Bearer")
     given = credentials.credentials if credentials is not None else ""
     if not hmac.compare_digest(given.encode(), expected.encode()):
         raise Unauthorized("GET /metrics needs the metrics token: Authorization: Bearer <token>")

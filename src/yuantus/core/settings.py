@@ -36,7 +36,7 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     # text for a console; json (one object per line) for a log shipper (docs/operations.md)
     log_format: Literal["text", "json"] = "text"
-    # when set, GET /metrics needs "Authorization: Bearer <token>" (Prometheus bearer_token)
+    # GET /metrics answers only "Authorization: Bearer <token>" with it; unset, nobody
     metrics_token: str | None = None
     jwt_secret: str | None = None
     jwt_ttl_minutes: int = Field(default=60, ge=1, le=60 * 24 * 30)
