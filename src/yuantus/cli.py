@@ -149,6 +149,8 @@ def start(
         host=bind_host,
         port=bind_port,
         log_level=settings.log_level.lower(),
+        # the yuantus.access line (route template, user, request id) replaces uvicorn's
+        access_log=False,
     )
 
 
