@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from prometheus_client import REGISTRY
 
 from yuantus.core.db import Database
 from yuantus.core.logging_json import JsonFormatter, TextFormatter
@@ -17,6 +18,12 @@ from yuantus.job.config import JobSettings
 from yuantus.job.worker import Worker
 
 FAST = JobSettings(backoff_base=0, backoff_cap=0, heartbeat_interval=0.1)
+OUTCOMES = (("test_count", "completed"), ("test_fatal", "failed"))
+
+
+def _outcomes(task_type: str, outcome: str) -> float:
+    labels = {"task_type": task_type, "outcome": outcome}
+    return REGISTRY.get_sample_value("yuantus_job_outcomes_total", labels) or 0.0
 
 
 def _access(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
@@ -79,9 +86,12 @@ def test_each_job_attempt_logs_task_type_id_attempt_and_outcome(
     with database.scope() as s:
         done = job_service.create_job(s, "test_count", {"path": str(tmp_path / "runs")})
         fatal = job_service.create_job(s, "test_fatal", {})
+    before = {outcome: _outcomes(task, outcome) for task, outcome in OUTCOMES}
     worker = Worker(database, once=True, poll_interval=0.05, config=FAST)
     worker.start()
     assert worker.join(60)
+    # the counters of GET /metrics moved by one each
+    assert {o: _outcomes(t, o) - before[o] for t, o in OUTCOMES} == {"completed": 1, "failed": 1}
     lines = [
         json.loads(JsonFormatter().format(r))
         for r in caplog.records
