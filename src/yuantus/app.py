@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from yuantus import __version__
-from yuantus.core import docs_ui, observability, openapi
+from yuantus.core import docs_ui, observability, openapi, webapp
 from yuantus.core.db import Database
 from yuantus.core.health import router as health_router
 from yuantus.core.http import RequestIdMiddleware, install_error_handlers
@@ -71,6 +71,7 @@ def create_app(
     install_error_handlers(app)
     openapi.install(app)
     docs_ui.install(app)
+    webapp.install(app)
     observability.install(app)  # inside the request id: access log, metrics, GET /metrics
     app.add_middleware(RequestIdMiddleware)
     app.include_router(health_router, prefix=API_PREFIX)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from yuantus import __version__
 from yuantus.bom import cli as bom_cli
-from yuantus.core import migrate
+from yuantus.core import migrate, webapp
 from yuantus.core.console import EXIT_USAGE, console, fail, say, set_database_opener
 from yuantus.core.db import Database
 from yuantus.core.demo import DemoContext
@@ -144,6 +144,10 @@ def start(
     bind_host, bind_port = host or settings.host, port or settings.port
     run_worker = settings.is_sqlite and not no_worker
     console.print(f"Yuantus {__version__} on http://{bind_host}:{bind_port}/api/v1 (docs: /docs)")
+    if webapp.is_built():
+        console.print(f"Web app: http://{bind_host}:{bind_port}/app/")
+    else:
+        console.print("Web app: not built (run `make web`; needs Node.js 20 and npm)")
     uvicorn.run(
         create_app(settings, database=db, run_worker=run_worker),
         host=bind_host,
@@ -216,6 +220,28 @@ def domains() -> None:
     """Print the loaded domains, task types and hooks (as JSON) that every process shares."""
     _database()
     print(json.dumps(describe(), indent=2))
+
+
+@app.command()
+def openapi(
+    path: Annotated[Path, typer.Argument(help="File to write the OpenAPI document (JSON) to.")],
+) -> None:
+    """Write the service's OpenAPI document, for the web client generator (no database)."""
+    import tempfile
+
+    from yuantus.app import create_app
+
+    # the document depends on the code only: an in-memory database and throwaway dev
+    # secrets, so it runs on any checkout and writes nothing but PATH
+    with tempfile.TemporaryDirectory() as scratch:
+        try:
+            settings = Settings(environment="dev", data_dir=Path(scratch), database_url="sqlite://")
+        except (ConfigurationError, ValueError) as exc:
+            fail(f"configuration error: {exc}", EXIT_USAGE)
+        document = create_app(settings).openapi()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(document, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    say(f"wrote {path}")
 
 
 @app.command()

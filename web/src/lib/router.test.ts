@@ -1,0 +1,13 @@
+import { describe, expect, it } from "vitest";
+import { match } from "./router";
+
+describe("match", () => {
+  it("names the routes", () => {
+    expect(match("/")).toEqual({ name: "items" });
+    expect(match("/items")).toEqual({ name: "items" });
+    expect(match("/items/a%2Fb")).toEqual({ name: "item", id: "a/b" });
+    expect(match("/eco")).toEqual({ name: "ecos" });
+    expect(match("/eco/e1")).toEqual({ name: "eco", id: "e1" });
+    expect(match("/items/x/y")).toEqual({ name: "notFound", path: "/items/x/y" });
+  });
+});
