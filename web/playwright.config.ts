@@ -15,7 +15,11 @@ export default defineConfig({
   use: {
     baseURL,
     // Playwright cannot download its browsers here: Debian's chromium
-    launchOptions: { executablePath: process.env["CHROMIUM"] ?? "/usr/bin/chromium" },
+    launchOptions: {
+      executablePath: process.env["CHROMIUM"] ?? "/usr/bin/chromium",
+      // WebGL without a GPU: chromium's software renderer
+      args: ["--enable-unsafe-swiftshader", "--use-angle=swiftshader", "--ignore-gpu-blocklist"],
+    },
     viewport: { width: 1280, height: 800 },
     trace: "off",
     screenshot: "only-on-failure",

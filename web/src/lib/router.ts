@@ -10,6 +10,10 @@ export type Route =
   | { name: "item"; id: string }
   | { name: "ecos" }
   | { name: "eco"; id: string }
+  | { name: "viewer"; id: string }
+  | { name: "workorders" }
+  | { name: "workorder"; id: string }
+  | { name: "dashboards" }
   | { name: "notFound"; path: string };
 
 /** The route of an app path (without the base). */
@@ -21,6 +25,10 @@ export function match(path: string): Route {
     if (head === "items" && id) return { name: "item", id };
     if (head === "eco" && id === undefined) return { name: "ecos" };
     if (head === "eco" && id) return { name: "eco", id };
+    if (head === "viewer" && id) return { name: "viewer", id };
+    if (head === "workorders" && id === undefined) return { name: "workorders" };
+    if (head === "workorders" && id) return { name: "workorder", id };
+    if (head === "dashboards" && id === undefined) return { name: "dashboards" };
   }
   return { name: "notFound", path };
 }

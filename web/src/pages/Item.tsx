@@ -79,6 +79,9 @@ export function Item(props: { id: string }) {
             <div><dt>Released</dt><dd>{when(data.released_at)}{data.released_by_name ? ` by ${data.released_by_name}` : ""}</dd></div>
           </dl>
           {data.description && <p>{data.description}</p>}
+          {data.item_type === "Document" && (
+            <p><Link to={`/viewer/${data.id}`}>Open the 3D viewer</Link></p>
+          )}
           {Object.keys(data.properties).length > 0 && (
             <dl className="facts props">
               {Object.entries(data.properties).map(([k, v]) => (

@@ -1,8 +1,11 @@
-/** Routes beyond items: the ECO board and page. */
+/** Routes beyond items: ECOs, the 3D viewer (loaded on demand: three.js is large). */
 
+import { lazy, Suspense } from "react";
 import type { Route } from "../lib/router";
 import { EcoPage } from "./Eco";
 import { EcoBoard } from "./EcoBoard";
+
+const Viewer = lazy(() => import("./Viewer"));
 
 export function pageFor(route: Route): React.ReactNode {
   switch (route.name) {
@@ -10,6 +13,12 @@ export function pageFor(route: Route): React.ReactNode {
       return <EcoBoard />;
     case "eco":
       return <EcoPage key={route.id} id={route.id} />;
+    case "viewer":
+      return (
+        <Suspense fallback={<p className="muted">Loading the 3D viewer…</p>}>
+          <Viewer key={route.id} documentId={route.id} />
+        </Suspense>
+      );
     default:
       return <p>No page at {"path" in route ? route.path : ""}.</p>;
   }
