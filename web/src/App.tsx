@@ -17,6 +17,8 @@ export function App() {
   const nav: [string, string, boolean][] = [
     ["/items", "Items", route.name === "items" || route.name === "item"],
     ["/eco", "ECO board", route.name === "ecos" || route.name === "eco"],
+    ["/workorders", "Work orders", route.name === "workorders" || route.name === "workorder"],
+    ["/dashboards", "Dashboards", route.name === "dashboards"],
   ];
   return (
     <>

@@ -3,7 +3,9 @@
 import { lazy, Suspense } from "react";
 import type { Route } from "../lib/router";
 import { EcoPage } from "./Eco";
+import { Dashboards } from "./Dashboards";
 import { EcoBoard } from "./EcoBoard";
+import { WorkOrder, WorkOrders } from "./WorkOrders";
 
 const Viewer = lazy(() => import("./Viewer"));
 
@@ -19,6 +21,12 @@ export function pageFor(route: Route): React.ReactNode {
           <Viewer key={route.id} documentId={route.id} />
         </Suspense>
       );
+    case "workorders":
+      return <WorkOrders />;
+    case "workorder":
+      return <WorkOrder key={route.id} id={route.id} />;
+    case "dashboards":
+      return <Dashboards />;
     default:
       return <p>No page at {"path" in route ? route.path : ""}.</p>;
   }
