@@ -17,6 +17,7 @@ BENCHMARKS = (
     "consumption",
     "login_storm",
     "api",
+    "web_bom",
 )
 
 

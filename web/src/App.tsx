@@ -8,17 +8,30 @@ import { Item } from "./pages/Item";
 import { Items } from "./pages/Items";
 import { Login } from "./pages/Login";
 import { pageFor } from "./pages/more";
+import { docSyncAvailable } from "./pages/Sites";
 
 export function App() {
   const [session, setSession] = useState(auth.resume);
   const route = useRoute();
   useEffect(() => auth.subscribe(setSession), []);
+  // sites and jobs: admins only, and only where the doc-sync API is deployed (a 404 hides it)
+  const [docSync, setDocSync] = useState(false);
+  const isAdmin = session?.roles.includes("admin") ?? false;
+  useEffect(() => {
+    if (!isAdmin) return;
+    let live = true;
+    docSyncAvailable().then((yes) => live && setDocSync(yes), () => live && setDocSync(false));
+    return () => {
+      live = false;
+    };
+  }, [isAdmin]);
   if (!session) return <Login />;
   const nav: [string, string, boolean][] = [
     ["/items", "Items", route.name === "items" || route.name === "item"],
     ["/eco", "ECO board", route.name === "ecos" || route.name === "eco"],
     ["/workorders", "Work orders", route.name === "workorders" || route.name === "workorder"],
     ["/dashboards", "Dashboards", route.name === "dashboards"],
+    ...(isAdmin && docSync ? [["/sites", "Sites & jobs", route.name === "sites"] as [string, string, boolean]] : []),
   ];
   return (
     <>

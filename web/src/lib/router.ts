@@ -14,6 +14,7 @@ export type Route =
   | { name: "workorders" }
   | { name: "workorder"; id: string }
   | { name: "dashboards" }
+  | { name: "sites" }
   | { name: "notFound"; path: string };
 
 /** The route of an app path (without the base). */
@@ -29,6 +30,7 @@ export function match(path: string): Route {
     if (head === "workorders" && id === undefined) return { name: "workorders" };
     if (head === "workorders" && id) return { name: "workorder", id };
     if (head === "dashboards" && id === undefined) return { name: "dashboards" };
+    if (head === "sites" && id === undefined) return { name: "sites" };
   }
   return { name: "notFound", path };
 }

@@ -148,7 +148,7 @@ function Breakages() {
   );
 }
 
-export function Dashboards() {
+export default function Dashboards() {
   return (
     <section>
       <h1>Dashboards</h1>

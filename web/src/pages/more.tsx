@@ -1,13 +1,15 @@
-/** Routes beyond items: ECOs, the 3D viewer (loaded on demand: three.js is large). */
+/** Routes beyond items; the 3D viewer (three.js) and the dashboards (uPlot) load on demand. */
 
 import { lazy, Suspense } from "react";
 import type { Route } from "../lib/router";
 import { EcoPage } from "./Eco";
-import { Dashboards } from "./Dashboards";
 import { EcoBoard } from "./EcoBoard";
+import { Sites } from "./Sites";
 import { WorkOrder, WorkOrders } from "./WorkOrders";
 
 const Viewer = lazy(() => import("./Viewer"));
+// uPlot comes with the dashboards only
+const Dashboards = lazy(() => import("./Dashboards"));
 
 export function pageFor(route: Route): React.ReactNode {
   switch (route.name) {
@@ -26,7 +28,13 @@ export function pageFor(route: Route): React.ReactNode {
     case "workorder":
       return <WorkOrder key={route.id} id={route.id} />;
     case "dashboards":
-      return <Dashboards />;
+      return (
+        <Suspense fallback={<p className="muted">Loading the dashboards…</p>}>
+          <Dashboards />
+        </Suspense>
+      );
+    case "sites":
+      return <Sites />;
     default:
       return <p>No page at {"path" in route ? route.path : ""}.</p>;
   }
