@@ -14,6 +14,10 @@ export CHROMIUM
 DATA=$(mktemp -d)
 PORT=$("$BIN/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 LOG=$DATA/service.log
+healthy() {
+    "$BIN/python" -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)' \
+        "http://127.0.0.1:$PORT/api/v1/health" >/dev/null 2>&1
+}
 # a fresh data dir: the embedded SQLite, dev secrets and the demo data of this run only
 env -u YUANTUS_DATABASE_URL YUANTUS_DATA_DIR="$DATA" "$BIN/yuantus" start --demo --port "$PORT" >"$LOG" 2>&1 &
 SERVICE=$!
@@ -25,11 +29,11 @@ cleanup() {
 trap cleanup EXIT
 
 for _ in $(seq 1 120); do
-    curl -fs "http://127.0.0.1:$PORT/api/v1/health" >/dev/null 2>&1 && break
+    healthy && break
     kill -0 "$SERVICE" 2>/dev/null || { cat "$LOG"; echo "the service did not start"; exit 1; }
     sleep 0.5
 done
-curl -fs "http://127.0.0.1:$PORT/api/v1/health" >/dev/null || { cat "$LOG"; echo "service not healthy"; exit 1; }
+healthy || { cat "$LOG"; echo "service not healthy"; exit 1; }
 
 cd web
 rm -rf test-results
