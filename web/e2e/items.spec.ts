@@ -20,7 +20,7 @@ test("the first page is interactive quickly (measured)", async ({ page }) => {
     return Math.round(entry.domInteractive);
   });
   console.log(`FIGURE first page interactive: login form ${loginMs} ms; items list (reload, logged in) ${itemsMs} ms; domInteractive ${nav} ms`);
-  expect.soft(loginMs, "login form interactive (goal < 1500 ms)").toBeGreaterThan(0);
+  // a figure, not an assertion: timings on a shared machine are no pass/fail criterion (goal < 1500 ms)
 });
 
 test("log in, search items, open an item, expand its BOM, log out", async ({ page }) => {
