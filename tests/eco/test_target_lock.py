@@ -149,7 +149,8 @@ def test_every_edit_of_a_locked_target_is_refused_and_allowed_again_after_moving
         ("document_link", "add"),
     ]
 
-    # back to a stage without approvals: the target is editable again, by every path
+    # back to a stage without approvals: the target's content is editable again, by every
+    # path; its lifecycle stays the ECO's (issue 20, finding 3)
     eco = move(eng, eco_id, by["New"]["id"])
     assert (eco["target_locked"], eco["locked_since_visit"]) == (False, None)
     assert ok(edits["bom update"]())["quantity"] == "10"
@@ -162,16 +163,18 @@ def test_every_edit_of_a_locked_target_is_refused_and_allowed_again_after_moving
     assert edits["document unlink"]().status_code == 204
     ok(edits["patch"]())
     assert edits["bom remove"]().status_code == 204
-    assert ok(edits["submit"]())["state"] == "InReview"
+    detail = error(edits["submit"](), 409, "owned_by_eco")
+    assert detail["context"] == {
+        "eco_id": eco_id,
+        "eco_number": "ECO-00001",
+        "stage": "New",
+        "item_id": target,
+        "action": "submit",
+    }
+    assert item(database, target) == ("Draft", False)
 
-    # a locked InReview target cannot be released or sent back directly either
+    # the ECO's own apply submits and releases it
     move(eng, eco_id, by["Engineering Review"]["id"])
-    for transition in ("release", "reject"):
-        body = {"action": transition}
-        for who in (eng, approver):
-            error(who.post(f"{ITEMS}/{target}/transitions", json=body), 409, "target_locked")
-    assert item(database, target) == ("InReview", False)
-    # the ECO's own apply releases it
     ok(approver.post(f"{ECO}/{eco_id}/transitions", json={"action": "approve"}))
     assert ok(eng.post(f"{ECO}/{eco_id}/transitions", json={"action": "apply"}))["state"] == "done"
     assert item(database, target) == ("Released", True)
@@ -224,7 +227,9 @@ def test_target_changes_are_in_the_eco_history_with_before_and_after(
     drawing = {"document_id": assembly["drawing"]["id"], "role": "drawing"}
     doc_link = ok(eng.post(f"{ITEMS}/{target}/documents", json=drawing), 201)
     assert eng.delete(f"{ITEMS}/{target}/documents/{doc_link['id']}").status_code == 204
-    ok(eng.post(f"{ITEMS}/{target}/transitions", json={"action": "submit"}))
+    # the lifecycle is the ECO's: a refused submit records nothing (issue 20, finding 3)
+    submit = {"action": "submit"}
+    error(eng.post(f"{ITEMS}/{target}/transitions", json=submit), 409, "owned_by_eco")
     # a no-op edit changes nothing and records nothing
     ok(eng.patch(f"{ITEMS}/{target}", json={"name": "Gearbox, reinforced"}))
 
@@ -242,9 +247,8 @@ def test_target_changes_are_in_the_eco_history_with_before_and_after(
         ("bom_line", "remove"),
         ("document_link", "add"),
         ("document_link", "remove"),
-        ("item", "submit"),
     ]
-    update, add, file_add, patch, file_remove, remove, doc_add, doc_remove, submit = (
+    update, add, file_add, patch, file_remove, remove, doc_add, doc_remove = (
         e["data"] for e in changed
     )
     expected_link = {
@@ -272,7 +276,6 @@ def test_target_changes_are_in_the_eco_history_with_before_and_after(
         {"name": "Gearbox, reinforced"},
     )
     assert (remove["before"]["quantity"], remove["after"]) == ("4", None)
-    assert (submit["before"], submit["after"]) == ({"state": "Draft"}, {"state": "InReview"})
     # history is ordered and gap-free
     seqs = [e["seq"] for e in events(eng, eco_id)]
     assert seqs == list(range(1, len(seqs) + 1))

@@ -81,6 +81,12 @@ TARGET_LOCKED = ErrorCode(
     "the revision is the target of an ECO under review or approved; `context` names the ECO "
     "and stage",
 )
+OWNED_BY_ECO = ErrorCode(
+    "owned_by_eco",
+    409,
+    "the revision is the target of an open ECO: only the ECO's apply moves its lifecycle; "
+    "`context` names the ECO",
+)
 APPROVED_CONTENT_CHANGED = ErrorCode(
     "approved_content_changed",
     409,

@@ -8,7 +8,9 @@ review keeps the lock, so what was approved stays what is applied. The lock stat
 The item domain does not know ECOs. `register()` plugs three things into it:
 - a guard (`item.guards`): BOM lines, delta apply, file links, attribute PATCH and
   lifecycle moves (submit/reject/release) of a locked target answer 409
-  `target_locked`, except the ECO's own apply (`applying`);
+  `target_locked`, except the ECO's own apply (`applying`); a lifecycle move of an
+  unlocked target of an open ECO answers 409 `owned_by_eco`: only the apply releases it,
+  or the ECO's approvals would be bypassed;
 - a change listener (`item.changes`): each change of a target becomes a `target_changed`
   event of every open ECO on it.
 
@@ -36,6 +38,8 @@ from yuantus.eco.models import CLOSED_STATES, Eco, EcoStage
 from yuantus.item import changes, guards
 from yuantus.item.models import Item
 
+# the item lifecycle moves that belong to the ECO once a revision is its target
+LIFECYCLE_ACTIONS = frozenset({"submit", "reject", "release", "obsolete"})
 # session.info key: the target ids an ECO apply is releasing in this transaction
 _APPLYING = "eco_applying_targets"
 
@@ -103,6 +107,19 @@ def _guard(session: Session, item: Item, action: str) -> None:
         .order_by(Eco.number)
     ).all()
     for eco_id, number, locked_since, stage_name in rows:
+        if locked_since is None and action in LIFECYCLE_ACTIONS:
+            raise Conflict(
+                f"{item.item_number} rev {item.revision} is the target of {number}: cannot "
+                f"{action} it outside the ECO; the ECO's apply releases it",
+                code=codes.OWNED_BY_ECO,
+                context={
+                    "eco_id": eco_id,
+                    "eco_number": number,
+                    "stage": stage_name,
+                    "item_id": item.id,
+                    "action": action,
+                },
+            )
         if locked_since is not None:
             raise Conflict(
                 f"{item.item_number} rev {item.revision} is the target of {number}, locked "
