@@ -14,7 +14,9 @@ from yuantus.eco.flow import (
     ensure_not_closed,
     ensure_open,
     get_for_update,
+    mandatory_stages_skipped,
     missing_approvals,
+    seen_version,
     set_state,
     touch,
     uid,
@@ -30,7 +32,7 @@ from yuantus.item.models import Item
 
 def action_apply(session: Session, eco: Eco, user: User | None) -> Eco:
     """Release the target revision in place of the source: checks, gate, actions, conflict."""
-    eco = get_for_update(session, eco.id)
+    eco = get_for_update(session, eco.id, seen_version(eco))
     ensure_open(eco, "apply")
     missing = _missing_for_apply(session, eco)
     if missing:
@@ -98,13 +100,15 @@ def action_apply(session: Session, eco: Eco, user: User | None) -> Eco:
 
 
 def _missing_for_apply(session: Session, eco: Eco) -> list[str]:
+    """What the ECO lacks to be applied: the rules of a forward move to the final stage."""
     missing = []
     if eco.target_item_id is None:
         missing.append("a target revision (run new-revision)")
-    if eco.state != "approved":
-        if not eco.stage.allow_apply:
-            missing.append(f"state approved or a stage that allows apply (now {eco.stage.name})")
-        missing += missing_approvals(session, eco)
+    if eco.state != "approved" and not eco.stage.allow_apply:
+        missing.append(f"state approved or a stage that allows apply (now {eco.stage.name})")
+    # always: a rejection after the approval counts, whatever the state says
+    missing += missing_approvals(session, eco)
+    missing += mandatory_stages_skipped(session, eco, stage_service.final_stage(session))
     return missing
 
 
@@ -163,7 +167,7 @@ def _enter_final(session: Session, eco: Eco, final: EcoStage, user: User | None)
 
 def action_cancel(session: Session, eco: Eco, user: User | None) -> Eco:
     """Cancel the ECO: discard its draft target, or put a scheduled one back to Draft."""
-    eco = get_for_update(session, eco.id)
+    eco = get_for_update(session, eco.id, seen_version(eco))
     ensure_not_closed(eco, "cancel")
     transition = make_transition(
         eco, "cancel", "canceled", eco.stage.name, uid(user), target_item_id=eco.target_item_id

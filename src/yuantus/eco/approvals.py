@@ -21,7 +21,7 @@ from yuantus.core.rollback import write_in_savepoint
 from yuantus.eco import codes
 from yuantus.eco import stages as stage_service
 from yuantus.eco.digest import decision_digest
-from yuantus.eco.flow import ensure_open, get_for_update, move, set_state, touch
+from yuantus.eco.flow import ensure_open, get_for_update, move, seen_version, set_state, touch
 from yuantus.eco.history import record_event, visit_decisions
 from yuantus.eco.hooks import eco_transition, make_transition
 from yuantus.eco.models import Eco, EcoApproval, EcoStage
@@ -33,7 +33,7 @@ log = logging.getLogger("yuantus.eco")
 
 def approve(session: Session, eco: Eco, user: User, comment: str | None = None) -> Eco:
     """Approve the current stage; reaching min_approvals auto-progresses or sets approved."""
-    eco = get_for_update(session, eco.id)
+    eco = get_for_update(session, eco.id, seen_version(eco))
     stage = eco.stage
     decision = "comment" if stage.approval_type == "comment" else "approved"
     _check_decision(session, eco, user)
@@ -54,14 +54,18 @@ def approve(session: Session, eco: Eco, user: User, comment: str | None = None) 
 
 
 def reject(session: Session, eco: Eco, user: User, comment: str | None = None) -> Eco:
-    """Reject the current stage: the ECO is blocked until it re-enters the stage."""
-    eco = get_for_update(session, eco.id)
+    """Reject the current stage: the ECO is blocked (and no longer approved) until it
+    re-enters the stage."""
+    eco = get_for_update(session, eco.id, seen_version(eco))
     _check_decision(session, eco, user)
+    # a rejection after the stage's approvals withdraws its approved standing
+    to_state = "progress" if eco.state == "approved" else eco.state
     transition = make_transition(
-        eco, "reject", eco.state, eco.stage.name, user.id, decision="rejected"
+        eco, "reject", to_state, eco.stage.name, user.id, decision="rejected"
     )
     with eco_transition(session, transition):
         _record_decision(session, eco, user, "rejected", comment)
+        set_state(session, eco, to_state, user)
         if eco.kanban_state != "blocked":
             record_event(
                 session,

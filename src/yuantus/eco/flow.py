@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session, lazyload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -27,8 +27,12 @@ def get(session: Session, eco_id: str) -> Eco:
     return get_or_404(session, Eco, eco_id, codes.ECO_NOT_FOUND)
 
 
-def get_for_update(session: Session, eco_id: str) -> Eco:
-    """An ECO locked for the rest of the transaction and re-read from the database."""
+def get_for_update(session: Session, eco_id: str, expected_version: int | None = None) -> Eco:
+    """An ECO locked for the rest of the transaction and re-read from the database.
+
+    `expected_version` is the version the caller acted on: a different one once the lock is
+    held means another transaction changed the ECO meanwhile (409 eco_modified).
+    """
     try:
         # the target revision row first: edits of the target take the same order
         locked_target = target_lock.lock_target_row(session, eco_id)
@@ -46,14 +50,23 @@ def get_for_update(session: Session, eco_id: str) -> Eco:
         raise eco_modified(eco_id, None, None) from exc
     if eco is None:
         raise not_found("eco", eco_id)
+    if expected_version is not None and expected_version != eco.version:
+        # the caller decided on a state that is gone (e.g. the loser of two racing applies)
+        raise eco_modified(eco_id, expected_version, eco.version)
     if eco.target_item_id not in (None, locked_target):
         target_lock.lock_target_row(session, eco_id)
     return eco
 
 
+def seen_version(eco: Eco) -> int | None:
+    """The version of the caller's copy of the ECO, without loading it (None when expired)."""
+    version = inspect(eco).dict.get("version")
+    return version if isinstance(version, int) else None
+
+
 def move_to_stage(session: Session, eco: Eco, stage: EcoStage, user: User | None) -> Eco:
     """Move the ECO to a stage: gate, before actions, the move, after actions."""
-    eco = get_for_update(session, eco.id)
+    eco = get_for_update(session, eco.id, seen_version(eco))
     move(session, eco, stage, user, auto=False)
     return eco
 
@@ -91,13 +104,7 @@ def _check_move(session: Session, eco: Eco, stage: EcoStage) -> None:
             context={"stage_id": stage.id, "stage": stage.name},
         )
     if stage_service.is_after(session, stage, eco.stage):
-        missing = missing_approvals(session, eco)
-        skipped = [
-            s.name
-            for s in stage_service.stages_between(session, eco.stage, stage)
-            if s.approval_type == "mandatory"
-        ]
-        missing += [f"stage {name} needs its approvals and cannot be skipped" for name in skipped]
+        missing = missing_approvals(session, eco) + mandatory_stages_skipped(session, eco, stage)
         if missing:
             raise InvalidState(
                 f"cannot move forward to {stage.name}: " + "; ".join(missing),
@@ -156,6 +163,19 @@ def missing_approvals(session: Session, eco: Eco) -> list[str]:
     return [
         f"stage {stage.name} needs {stage.min_approvals - approved} more approval(s) "
         f"from one of the roles: {', '.join(stage.approval_roles)}"
+    ]
+
+
+def mandatory_stages_skipped(session: Session, eco: Eco, stage: EcoStage | None) -> list[str]:
+    """The mandatory stages between the ECO's stage and `stage` (None: the last one)."""
+    stages = stage_service.ordered_stages(session)
+    ids = [s.id for s in stages]
+    start = ids.index(eco.stage.id) + 1
+    end = ids.index(stage.id) if stage is not None else len(stages)
+    return [
+        f"stage {s.name} needs its approvals and cannot be skipped"
+        for s in stages[start:end]
+        if s.approval_type == "mandatory"
     ]
 
 

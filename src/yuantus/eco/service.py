@@ -31,6 +31,7 @@ from yuantus.eco.flow import (
     get,
     get_for_update,
     move_to_stage,
+    seen_version,
     set_state,
     touch,
     uid,
@@ -176,7 +177,7 @@ def update_eco(
 
 def action_new_revision(session: Session, eco: Eco, user: User | None) -> Eco:
     """Open the target Draft revision of the product; the ECO goes to state progress."""
-    eco = get_for_update(session, eco.id)
+    eco = get_for_update(session, eco.id, seen_version(eco))
     ensure_open(eco, "open a new revision")
     if eco.target_item_id is not None:
         raise InvalidState(

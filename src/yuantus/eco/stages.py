@@ -120,14 +120,6 @@ def final_stage(session: Session) -> EcoStage | None:
     return next((s for s in ordered_stages(session) if s.is_final), None)
 
 
-def stages_between(session: Session, low: EcoStage, high: EcoStage) -> list[EcoStage]:
-    """The stages strictly between two stages in process order."""
-    stages = ordered_stages(session)
-    ids = [s.id for s in stages]
-    start, end = sorted((ids.index(low.id), ids.index(high.id)))
-    return stages[start + 1 : end]
-
-
 def is_after(session: Session, stage: EcoStage, other: EcoStage) -> bool:
     """True when stage comes after other in process order."""
     ids = [s.id for s in ordered_stages(session)]
