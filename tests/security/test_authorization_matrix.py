@@ -351,3 +351,35 @@ def test_an_overlay_protected_file_goes_only_to_the_overlay_roles(world: World) 
         else:
             assert _code(content, 403) == "overlay_access_denied", role
             assert _code(view, 403) == "overlay_access_denied", role
+
+
+@pytest.mark.parametrize(
+    ("path", "action", "allowed"),
+    [
+        ("/eco/{id}/transitions", {"action": "apply"}, ENGINEER),
+        ("/eco/{id}/transitions", {"action": "cancel"}, ENGINEER),
+        ("/eco/{id}/transitions", {"action": "move", "stage_id": BOGUS_ID}, ENGINEER),
+        # a decision is for the stage's approval roles: checked on the ECO, so any role here
+        ("/eco/{id}/transitions", {"action": "approve"}, ANY_ROLE),
+        ("/items/{id}/transitions", {"action": "submit"}, ENGINEER),
+        ("/items/{id}/transitions", {"action": "obsolete"}, ENGINEER),
+        ("/items/{id}/transitions", {"action": "release"}, ENGINEER_APPROVER),
+        ("/items/{id}/transitions", {"action": "reject"}, ENGINEER_APPROVER),
+    ],
+)
+def test_an_actions_roles_are_checked_before_the_lookup(
+    world: World, path: str, action: dict[str, str], allowed: frozenset[str]
+) -> None:
+    """The action is in the body: a role that may not take it gets 403 for any id."""
+    url = API + path.format(id=BOGUS_ID)
+    for role in ROLES:
+        status, code = _probe_body(world.clients[role], url, action)
+        if role in allowed:
+            assert status == 404, (role, status, code)
+        else:
+            assert (status, code) == (403, "role_required"), role
+
+
+def _probe_body(client: TestClient, url: str, body: dict[str, str]) -> tuple[int, str]:
+    response = client.post(url, json=body)
+    return response.status_code, response.json()["detail"]["code"]

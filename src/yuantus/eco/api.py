@@ -156,6 +156,8 @@ def post_transition(
 ) -> EcoTransitionRead:
     """Take an action: move (stage_id; engineer), approve or reject (the stage's approval
     roles; the comment is kept with the decision), apply or cancel (engineer)."""
+    # the role first: a forbidden role gets 403 even for an ECO that does not exist
+    eco_transitions.ensure_action_role(body.action, user)
     eco = service.get(session, eco_id)
     eco = eco_transitions.take(
         session, eco, body.action, user, stage_id=body.stage_id, comment=body.comment

@@ -38,6 +38,17 @@ ECO_TRANSITIONS: dict[str, Rule] = {
 _DECISIONS = frozenset({"approve", "reject"})
 
 
+def ensure_action_role(action: str, user: User) -> None:
+    """422 unknown_action, 403 role_required for an action whose roles do not depend on the ECO.
+
+    Runs before the ECO is looked up: a forbidden role gets 403 whatever the id. approve and
+    reject are for the current stage's approval roles, so they are checked on the ECO.
+    """
+    rule = transitions.rule_for("an ECO", ECO_TRANSITIONS, action)
+    if action not in _DECISIONS:
+        transitions.ensure_role(action, rule, user)
+
+
 def take(
     session: Session,
     eco: Eco,
@@ -48,9 +59,7 @@ def take(
     comment: str | None = None,
 ) -> Eco:
     """Run one action on the ECO; 422 unknown_action, 403 role_required, 409 from the flow."""
-    rule = transitions.rule_for("an ECO", ECO_TRANSITIONS, action)
-    if action not in _DECISIONS:
-        transitions.ensure_role(action, rule, user)
+    ensure_action_role(action, user)
     if action == "approve":
         return approve(session, eco, user, comment)
     if action == "reject":

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
 
-from yuantus.core import hooks
+from yuantus.core import hooks, transitions
 from yuantus.core.deps import SessionDep, SettingsDep
 from yuantus.core.http import TransactionalRoute
 from yuantus.core.pagination import PageDep, PageParams
@@ -157,6 +157,9 @@ def post_transition(
     user: LifecycleUser,
 ) -> ItemTransitionRead:
     """Take a lifecycle action (submit, reject, release, obsolete) and answer the item."""
+    # the action's roles first: a forbidden role gets 403 even for a revision that does not exist
+    rule = transitions.rule_for("an item", service.LIFECYCLE, body.action)
+    transitions.ensure_role(body.action, rule, user)
     item = service.transition(
         session,
         service.get(session, item_id),
