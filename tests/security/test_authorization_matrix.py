@@ -46,11 +46,24 @@ ENGINEER_APPROVER = frozenset({"admin", "engineer", "approver"})
 PRODUCTION = frozenset({"admin", "engineer", "production"})
 PRODUCTION_QUALITY = frozenset({"admin", "engineer", "production", "quality"})
 # no credentials needed at all; every other operation answers 401 to an anonymous caller
-PUBLIC = frozenset({"GET /api/v1/health", "POST /api/v1/auth/login"})
+PUBLIC = frozenset(
+    {
+        "GET /api/v1/health",
+        "GET /api/v1/health/live",
+        "GET /api/v1/health/ready",
+        "POST /api/v1/auth/login",
+    }
+)
+# scraped with YUANTUS_METRICS_TOKEN, never with a user's credentials (401 to every caller)
+METRICS_TOKEN_ONLY = frozenset({"GET /metrics"})
 
 # "METHOD path" -> the roles allowed (admin holds every role's rights)
 MATRIX: dict[str, frozenset[str]] = {
     "GET /api/v1/health": EVERYONE,
+    "GET /api/v1/health/live": EVERYONE,
+    "GET /api/v1/health/ready": EVERYONE,
+    "GET /metrics": frozenset(),
+    "GET /api/v1/ops/summary": ADMIN,
     "GET /api/v1/audit": ADMIN,
     "GET /api/v1/audit/{event_id}": ADMIN,
     "POST /api/v1/auth/login": EVERYONE,
@@ -263,7 +276,9 @@ def test_each_caller_is_allowed_or_refused_as_the_table_says(world: World, who: 
     wrong = []
     for operation in _operations(world.app):
         status, code = _probe(client, operation)
-        if who == ANONYMOUS:
+        if operation in METRICS_TOKEN_ONLY:
+            expected = "401"
+        elif who == ANONYMOUS:
             expected = "allowed" if operation in PUBLIC else "401"
         else:
             expected = "allowed" if who in MATRIX.get(operation, ()) else "403"
