@@ -14,6 +14,7 @@ from yuantus.core import docs_ui, observability, openapi, webapp
 from yuantus.core.db import Database
 from yuantus.core.health import router as health_router
 from yuantus.core.http import RequestIdMiddleware, install_error_handlers
+from yuantus.core.inputs import InputGuardMiddleware, InputLimits
 from yuantus.core.query import StrictQuery
 from yuantus.core.settings import Settings
 from yuantus.domains import load_domains
@@ -72,6 +73,8 @@ def create_app(
     openapi.install(app)
     docs_ui.install(app)
     webapp.install(app)
+    # inner to the access log and the request id: its refusals are logged and carry the id
+    app.add_middleware(InputGuardMiddleware, limits=InputLimits.of(settings))
     observability.install(app)  # inside the request id: access log, metrics, GET /metrics
     app.add_middleware(RequestIdMiddleware)
     app.include_router(health_router, prefix=API_PREFIX)

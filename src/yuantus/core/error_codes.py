@@ -116,6 +116,22 @@ PRODUCT_NOT_RELEASED = ErrorCode(
     "product_not_released", 409, "the product has no current Released revision to build or change"
 )
 PAYLOAD_TOO_LARGE = ErrorCode("payload_too_large", 413, "the upload is over the size limit")
+BODY_TOO_LARGE = ErrorCode(
+    "body_too_large", 413, "a JSON body over `YUANTUS_MAX_JSON_BODY_BYTES`; `context.limit`"
+)
+PROPERTIES_TOO_LARGE = ErrorCode(
+    "properties_too_large",
+    413,
+    "a `properties` object over `YUANTUS_MAX_PROPERTIES_BYTES` encoded; `context.loc`, `limit`",
+)
+JSON_TOO_DEEP = ErrorCode(
+    "json_too_deep", 422, "a JSON body nested deeper than `YUANTUS_MAX_JSON_DEPTH`; `context.limit`"
+)
+PROPERTIES_TOO_DEEP = ErrorCode(
+    "properties_too_deep",
+    422,
+    "a `properties` object nested deeper than `YUANTUS_MAX_PROPERTIES_DEPTH`; `context.loc`",
+)
 INTERNAL_ERROR = ErrorCode(
     "internal_error", 500, "an unexpected error; the log has it under `context.request_id`"
 )

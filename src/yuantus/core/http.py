@@ -9,7 +9,6 @@ from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -19,6 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from yuantus.core import error_codes as ec
 from yuantus.core.context import request_id_var as request_id_var  # re-exported
+from yuantus.core.error_json import ErrorResponse
 from yuantus.core.errors import TooManyRequests, YuantusError
 from yuantus.core.rollback import write_in_new_transaction
 from yuantus.core.validation import validation_body
@@ -123,7 +123,7 @@ class RequestIdMiddleware:
             body = error_body(
                 ec.INTERNAL_ERROR, "internal server error", {"request_id": request_id}
             )
-            await JSONResponse(body, status_code=500)(scope, receive, send_with_id)
+            await ErrorResponse(body, status_code=500)(scope, receive, send_with_id)
         finally:
             request_id_var.reset(token)
 
@@ -136,7 +136,7 @@ def install_error_handlers(app: FastAPI) -> None:
         headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
         if isinstance(exc, TooManyRequests):
             headers = {"Retry-After": str(exc.retry_after)}
-        return JSONResponse(exc.to_body(), status_code=exc.status_code, headers=headers)
+        return ErrorResponse(exc.to_body(), status_code=exc.status_code, headers=headers)
 
     async def on_http_error(_request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
@@ -145,7 +145,7 @@ def install_error_handlers(app: FastAPI) -> None:
         else:
             code = _HTTP_CODES.get(exc.status_code, ec.HTTP_ERROR)
             body = error_body(code, str(exc.detail))
-        return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
+        return ErrorResponse(body, status_code=exc.status_code, headers=exc.headers)
 
     async def on_integrity_error(_request: Request, exc: Exception) -> Response:
         # services check rules first; this is the loser of a race the database settled
@@ -154,7 +154,7 @@ def install_error_handlers(app: FastAPI) -> None:
             ec.INTEGRITY_CONFLICT,
             "the change conflicts with data written at the same time; reload and retry",
         )
-        return JSONResponse(body, status_code=409)
+        return ErrorResponse(body, status_code=409)
 
     app.add_exception_handler(YuantusError, on_domain_error)
     app.add_exception_handler(StarletteHTTPException, on_http_error)
@@ -165,4 +165,4 @@ def install_error_handlers(app: FastAPI) -> None:
 async def on_validation_error(_request: Request, exc: Exception) -> Response:
     """422 in the house shape; the field errors never echo the request's values."""
     assert isinstance(exc, RequestValidationError)
-    return JSONResponse(validation_body(exc.errors()), status_code=422)
+    return ErrorResponse(validation_body(exc.errors()), status_code=422)

@@ -8,9 +8,11 @@ documents them without writing any:
 - 404: an id in the path, the query (`?product_id=`) or the body (`child_id`): the object it
   names may not exist;
 - 409: a write (the request transaction can lose a race; states refuse actions);
+- 413: a write, too: its body may be over the JSON body limit or carry oversize `properties`
+  (core/inputs.py);
 - 403 and 409: a state change (a body extending core/transitions.TransitionRequest): its
   actions are for some roles, from some states;
-- 413: a file upload;
+- 413: a file upload (over its size limit);
 - 422: every route (strict query strings are app-wide; bodies and params are validated).
 
 Path parameters and enum-typed filters without a description get one derived from their
@@ -43,7 +45,7 @@ DESCRIPTIONS: dict[int, str] = {
     403: "The user lacks a role the action needs (`context.required_roles`).",
     404: "An object named in the path, the query or the body does not exist.",
     409: "The object's state or a concurrent change conflicts with the request.",
-    413: "The upload is over the configured size limit.",
+    413: "The upload, the JSON body or a `properties` object is over its configured size limit.",
     422: "The query, path or body is invalid: an unknown parameter, a failed check or a rule.",
 }
 
@@ -136,7 +138,7 @@ def error_statuses(route: RouteLike) -> set[int]:
     if _names_an_id(route):
         statuses.add(404)
     if route.methods & WRITE_METHODS:
-        statuses.add(409)
+        statuses |= {409, 413}
     if _is_transition(route):
         statuses |= {403, 409}
     if _is_upload(route):

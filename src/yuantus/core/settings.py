@@ -57,6 +57,12 @@ class Settings(BaseSettings):
     bom_import_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1)
     # an import writes every line through add_child (~15-25 ms a line): a bounded request
     bom_import_max_rows: int = Field(default=5_000, ge=1)
+    # JSON request bodies (uploads and imports keep their own limits above): size, nesting,
+    # and the size and nesting of every `properties` object in them (core/inputs.py)
+    max_json_body_bytes: int = Field(default=2 * 1024 * 1024, ge=1)
+    max_json_depth: int = Field(default=64, ge=2, le=500)
+    max_properties_bytes: int = Field(default=64 * 1024, ge=2)
+    max_properties_depth: int = Field(default=16, ge=1, le=500)
     # a direct release needs an approver who is not the submitter (ECO releases: its approvals)
     release_four_eyes: bool = True
     storage_backend: Literal["local", "s3"] = "local"

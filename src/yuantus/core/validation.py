@@ -5,14 +5,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from yuantus.core import error_codes as ec
+from yuantus.core.error_json import clip
 
 # query parameters typed as Literal/Enum are the list filters (?state=, ?item_type=, ...)
 _FILTER_TYPES = frozenset({"literal_error", "enum"})
 # a quantity that is missing is a schema error; one that is there but not > 0 is the quantity rule
 _QUANTITY_FIELDS = frozenset({"quantity"})
+# a body with thousands of wrong fields answers the first ones
+MAX_ERRORS = 50
 
 
 class FieldError(BaseModel):
@@ -28,6 +31,7 @@ class ValidationContext(BaseModel):
 
     errors: list[FieldError]
     fields: list[str] | None = None
+    omitted: int | None = Field(default=None, description="errors not listed (over 50)")
 
 
 class ValidationDetail(BaseModel):
@@ -109,14 +113,23 @@ def _secret_texts(value: object, secret: bool) -> set[str]:
     return found
 
 
+def _loc_part(part: object) -> str | int:
+    return part if isinstance(part, int) and not isinstance(part, bool) else clip(str(part), 200)
+
+
 def field_errors(errors: Sequence[Any]) -> list[dict[str, Any]]:
     """Location, message and type of each error; never `input` or `ctx` (they echo the request).
 
-    A message that would quote a secret sent (a validator may) is replaced by a neutral one.
+    A message that would quote a secret sent (a validator may) is replaced by a neutral one;
+    names and messages are cut to 200 characters, and only the first MAX_ERRORS are listed.
     """
     return [
-        {"loc": list(e.get("loc", ())), "msg": _safe_msg(e), "type": str(e.get("type"))}
-        for e in errors
+        {
+            "loc": [_loc_part(p) for p in e.get("loc", ())],
+            "msg": clip(_safe_msg(e), 200),
+            "type": clip(str(e.get("type")), 200),
+        }
+        for e in errors[:MAX_ERRORS]
     ]
 
 
@@ -139,6 +152,8 @@ def validation_body(errors: Sequence[Any]) -> dict[str, Any]:
     concepts = {_concept(e) for e in cleaned}
     code = concepts.pop() if len(concepts) == 1 else ec.VALIDATION_FAILED
     context: dict[str, Any] = {"errors": cleaned}
+    if len(errors) > len(cleaned):
+        context["omitted"] = len(errors) - len(cleaned)
     if code == ec.UNKNOWN_FIELDS:
         fields = sorted({str(e["loc"][-1]) for e in cleaned})
         context["fields"] = fields
