@@ -14,6 +14,7 @@ from yuantus.breakage.schemas import (
     BreakageCreate,
     BreakageMetrics,
     BreakageRead,
+    BreakageTransitionRequest,
     HelpdeskSyncRead,
     MetricsGroup,
     Responsibility,
@@ -25,7 +26,7 @@ from yuantus.core.http import TransactionalRoute
 from yuantus.core.pagination import PageDep
 from yuantus.core.schemas import Page
 from yuantus.core.sorting import SortOrder, single_sort_dependency, sort_dependency
-from yuantus.core.transitions import TransitionOptions, TransitionRequest
+from yuantus.core.transitions import TransitionOptions
 from yuantus.identity.deps import CurrentUser, require_role
 from yuantus.identity.models import User
 
@@ -193,7 +194,7 @@ def incident_transitions(
 
 @router.post("/breakages/{incident_id}/transitions", response_model=BreakageRead)
 def move_incident(
-    incident_id: str, body: TransitionRequest, session: SessionDep, user: Writer
+    incident_id: str, body: BreakageTransitionRequest, session: SessionDep, user: Writer
 ) -> BreakageRead:
     """investigate, resolve, close, or reopen (with a reason in `comment`)."""
     incident = service.transition(session, incident_id, body.action, body.comment, user)

@@ -7,7 +7,9 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, Field
 
+from yuantus.breakage.models import TRANSITIONS
 from yuantus.core.schemas import Schema
+from yuantus.core.transitions import TransitionRequest, action_field
 
 Severity = Literal["low", "medium", "high", "critical"]
 Responsibility = Literal["supplier", "production", "design", "field", "unknown"]
@@ -142,3 +144,9 @@ class MetricsGroup(BaseModel):
     repeated_count: int
     repeat_rate: float
     latest_occurred_at: datetime
+
+
+class BreakageTransitionRequest(TransitionRequest):
+    """An action on an incident: investigate, resolve, close or reopen (with a reason)."""
+
+    action: str = action_field(TRANSITIONS)

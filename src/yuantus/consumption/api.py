@@ -20,6 +20,7 @@ from yuantus.consumption.schemas import (
     PlanCreate,
     PlanFields,
     PlanRead,
+    PlanTransitionRequest,
     PlanUpdate,
     PlanVariance,
     RecordRead,
@@ -33,7 +34,7 @@ from yuantus.core.http import TransactionalRoute
 from yuantus.core.pagination import PageDep
 from yuantus.core.schemas import Page
 from yuantus.core.sorting import SortOrder, single_sort_dependency, sort_dependency
-from yuantus.core.transitions import TransitionOptions, TransitionRequest
+from yuantus.core.transitions import TransitionOptions
 from yuantus.identity.deps import CurrentUser, require_role
 from yuantus.identity.models import User
 from yuantus.item import service as item_service
@@ -125,7 +126,9 @@ def plan_transitions(plan_id: str, session: SessionDep, user: CurrentUser) -> Tr
 
 
 @router.post("/consumption/plans/{plan_id}/transitions", response_model=PlanRead)
-def move_plan(plan_id: str, body: TransitionRequest, session: SessionDep, user: Writer) -> PlanRead:
+def move_plan(
+    plan_id: str, body: PlanTransitionRequest, session: SessionDep, user: Writer
+) -> PlanRead:
     """activate (retires the template's active version) or close."""
     return views.plan(
         session, service.transition(session, plan_id, body.action, body.comment, user)

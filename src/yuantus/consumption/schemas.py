@@ -7,8 +7,10 @@ from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, Field
 
+from yuantus.consumption.models import TRANSITIONS
 from yuantus.core.decimals import Exact, ExactOut
 from yuantus.core.schemas import Schema
+from yuantus.core.transitions import TransitionRequest, action_field
 
 PeriodUnit = Literal["day", "week", "month"]
 State = Literal["draft", "active", "closed"]
@@ -227,3 +229,9 @@ class ImpactPreview(BaseModel):
     period_end: date
     uom: str
     items: list[ImpactRow]
+
+
+class PlanTransitionRequest(TransitionRequest):
+    """An action on a consumption plan: activate or close."""
+
+    action: str = action_field(TRANSITIONS)

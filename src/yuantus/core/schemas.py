@@ -3,19 +3,54 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar, Generic, Self, TypeVar
+from types import UnionType
+from typing import Any, ClassVar, Generic, Self, TypeVar, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, Strict, model_validator
 
 from yuantus.core.pagination import PageParams
 
 T = TypeVar("T")
 
 
+# fields of these types (or optional ones) take only their own JSON type: no `true` as 1 day,
+# no "2" as a count. Quantities are `Exact` (core/decimals) and keep taking decimal strings.
+_STRICT_SCALARS = (int, float, bool)
+
+
+def _strict_scalar(annotation: Any) -> bool:
+    """True for int, float, bool and their optional or union forms."""
+    if annotation in _STRICT_SCALARS:
+        return True
+    if get_origin(annotation) in (Union, UnionType):
+        args = [arg for arg in get_args(annotation) if arg is not type(None)]
+        return bool(args) and all(arg in _STRICT_SCALARS for arg in args)
+    return False
+
+
 class Schema(BaseModel):
-    """Base for request bodies: unknown fields are refused."""
+    """Base for request bodies: unknown fields are refused, numbers and booleans are strict.
+
+    Strict means pydantic's strict mode for int, float and bool fields: a JSON `true` is no
+    number, `"2"` no integer, `1` or `"yes"` no boolean (floats still take integers). Query
+    and path parameters are text by nature and stay lax.
+    """
 
     model_config = ConfigDict(extra="forbid")
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        """Make the subclass's int, float and bool fields strict (every schema, no opt-in)."""
+        super().__pydantic_init_subclass__(**kwargs)
+        changed = False
+        for field in cls.__pydantic_fields__.values():
+            if _strict_scalar(field.annotation) and not any(
+                isinstance(m, Strict) for m in field.metadata
+            ):
+                field.metadata.append(Strict())
+                changed = True
+        if changed:
+            cls.model_rebuild(force=True)
 
 
 class PatchSchema(Schema):

@@ -8,7 +8,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field, StringConstraints
 
 from yuantus.core.schemas import Page, PatchSchema, ReadSchema, Schema
-from yuantus.core.transitions import TransitionRequest
+from yuantus.core.transitions import TransitionRequest, action_field
+from yuantus.eco_activity.models import ACTIVITY_TRANSITIONS
 
 Status = Literal["pending", "active", "completed", "canceled", "exception"]
 RoleName = Literal["admin", "engineer", "approver", "production", "quality", "viewer"]
@@ -60,13 +61,15 @@ class StatusChange(Schema):
 class ActivityTransition(TransitionRequest):
     """The unified transition body: `action` is the status to move to, `comment` the reason."""
 
+    action: str = action_field(ACTIVITY_TRANSITIONS)
+
 
 class DependencyRef(ReadSchema):
     """An activity another one depends on, with its state."""
 
     activity_id: str = Field(validation_alias="id")
     name: str
-    state: str
+    state: Status
 
 
 class ActivityRead(ReadSchema):
@@ -76,7 +79,7 @@ class ActivityRead(ReadSchema):
     eco_id: str
     name: str
     description: str | None
-    state: str = Field(description="pending, active, completed, canceled or exception")
+    state: Status = Field(description="pending, active, completed, canceled or exception")
     is_blocking: bool
     depends_on: list[str] = Field(description="ids of the activities this one waits for")
     assignee_id: str | None

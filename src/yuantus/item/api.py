@@ -11,7 +11,7 @@ from yuantus.core.deps import SessionDep, SettingsDep
 from yuantus.core.http import TransactionalRoute
 from yuantus.core.pagination import PageDep, PageParams
 from yuantus.core.schemas import Page
-from yuantus.core.transitions import TransitionOptions, TransitionRequest
+from yuantus.core.transitions import TransitionOptions, TransitionRequest, action_field
 from yuantus.identity.deps import CurrentUser, require_role
 from yuantus.identity.models import User
 from yuantus.item import history, service
@@ -36,6 +36,12 @@ Q_HELP = "words that must all occur in the number, name, description or property
 Engineer = Annotated[User, Depends(require_role("engineer"))]
 # release and reject are also the approver's; the service checks each transition's roles
 LifecycleUser = Annotated[User, Depends(require_role("engineer", "approver"))]
+
+
+class ItemTransitionRequest(TransitionRequest):
+    """A lifecycle action on a revision."""
+
+    action: str = action_field(service.LIFECYCLE)
 
 
 def _page(rows: list[Item], total: int, page: PageParams) -> Page[ItemRead]:
@@ -151,7 +157,7 @@ def revise_item(item_id: str, session: SessionDep, user: Engineer) -> Item:
 @router.post("/items/{item_id}/transitions", response_model=ItemTransitionRead)
 def post_transition(
     item_id: str,
-    body: TransitionRequest,
+    body: ItemTransitionRequest,
     session: SessionDep,
     settings: SettingsDep,
     user: LifecycleUser,

@@ -42,12 +42,12 @@ class ItemRead(ReadSchema):
 
     id: str
     config_id: str
-    item_type: str
+    item_type: ItemType
     item_number: str
     revision: str
     generation: int
     is_current: bool
-    state: str
+    state: ItemState
     name: str
     description: str | None
     properties: dict[str, Any]
@@ -93,7 +93,7 @@ class DocumentRevisionRead(ReadSchema):
     id: str
     item_number: str
     revision: str
-    state: str
+    state: ItemState
     name: str
 
 

@@ -12,11 +12,12 @@ from yuantus.core.deps import SessionDep
 from yuantus.core.http import TransactionalRoute
 from yuantus.core.pagination import PageDep
 from yuantus.core.schemas import Page
-from yuantus.core.transitions import TransitionOptions, TransitionRequest
+from yuantus.core.transitions import TransitionOptions, TransitionRequest, action_field
 from yuantus.identity.deps import CurrentUser, require_role
 from yuantus.identity.models import User
 from yuantus.item.deps import RuleDep
 from yuantus.manufacturing import routing_service, workcenter_service, workorder_service
+from yuantus.manufacturing.hooks import ROUTING_TRANSITIONS, WORKORDER_TRANSITIONS
 from yuantus.manufacturing.models import Operation, Routing, WorkCenter, WorkOrder
 from yuantus.manufacturing.schemas import (
     MaterialRequirement,
@@ -46,6 +47,18 @@ from yuantus.manufacturing.sorts import RoutingSort, WorkCenterSort, WorkOrderSo
 router = APIRouter(route_class=TransactionalRoute, tags=["manufacturing"])
 Writer = Annotated[User, Depends(require_role("engineer", "production"))]
 Created = status.HTTP_201_CREATED
+
+
+class RoutingTransitionRequest(TransitionRequest):
+    """An action on a routing version."""
+
+    action: str = action_field(ROUTING_TRANSITIONS)
+
+
+class WorkOrderTransitionRequest(TransitionRequest):
+    """An action on a work order."""
+
+    action: str = action_field(WORKORDER_TRANSITIONS)
 
 
 @router.post("/workcenters", response_model=WorkCenterRead, status_code=Created)
@@ -130,7 +143,7 @@ def update_routing(
 
 @router.post("/routings/{routing_id}/transitions", response_model=RoutingReleaseRead)
 def post_routing_transition(
-    routing_id: str, body: TransitionRequest, session: SessionDep, user: Writer
+    routing_id: str, body: RoutingTransitionRequest, session: SessionDep, user: Writer
 ) -> RoutingReleaseRead:
     """Take an action (release: earlier released versions of its code become obsolete)."""
     routing = routing_service.get(session, routing_id)
@@ -228,7 +241,7 @@ def get_workorder(workorder_id: str, session: SessionDep, _user: CurrentUser) ->
 
 @router.post("/workorders/{workorder_id}/transitions", response_model=WorkOrderTransitionRead)
 def post_workorder_transition(
-    workorder_id: str, body: TransitionRequest, session: SessionDep, user: Writer
+    workorder_id: str, body: WorkOrderTransitionRequest, session: SessionDep, user: Writer
 ) -> WorkOrderTransitionRead:
     """Take an action (release, start, complete, cancel); 409 names the allowed actions."""
     order = workorder_service.get(session, workorder_id)

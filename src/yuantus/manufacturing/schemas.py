@@ -100,7 +100,7 @@ class RoutingRead(ReadSchema):
     name: str
     description: str | None
     is_primary: bool
-    state: str
+    state: RoutingState
     released_at: datetime | None
     created_by: str | None
     created_by_name: str | None
@@ -188,7 +188,7 @@ class WorkOrderRead(ReadSchema):
     routing_code: str | None
     routing_version: int | None
     quantity: ExactOut
-    state: str
+    state: WorkOrderState
     due_date: date | None
     released_at: datetime | None
     started_at: datetime | None
