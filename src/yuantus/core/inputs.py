@@ -27,8 +27,6 @@ from yuantus.core.settings import Settings
 from yuantus.core.validation import validation_body
 
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-# Python refuses to read longer integers (sys.int_info.default_max_str_digits)
-_MAX_INT_DIGITS = 4300
 _NUL = "\x00"
 _NON_FINITE_MSG = "NaN and infinite numbers are not accepted; JSON has no such numbers"
 _SURROGATE_MSG = "a lone UTF-16 surrogate (\\ud800-\\udfff) is not text"
@@ -65,28 +63,14 @@ class Refused(Exception):
 
 
 class _Marker:
-    """What a number that Python can read but JSON cannot carry was parsed into."""
-
-    def __init__(self, msg: str, kind: str) -> None:
-        self.msg = msg
-        self.kind = kind
+    """What NaN, Infinity and -Infinity are parsed into: found, with their place, by the walk."""
 
 
-_NON_FINITE = _Marker(_NON_FINITE_MSG, "finite_number")
-_LONG_INT = _Marker(f"an integer of more than {_MAX_INT_DIGITS} digits", "int_parsing_size")
-
-
-def _float(text: str) -> float | _Marker:
-    value = float(text)
-    return value if math.isfinite(value) else _NON_FINITE
+_NON_FINITE = _Marker()
 
 
 def _constant(_text: str) -> _Marker:
-    return _NON_FINITE  # NaN, Infinity, -Infinity
-
-
-def _int(text: str) -> int | _Marker:
-    return int(text) if len(text.lstrip("-")) <= _MAX_INT_DIGITS else _LONG_INT
+    return _NON_FINITE
 
 
 def _field_error(loc: list[str | int], msg: str, kind: str) -> Refused:
@@ -121,32 +105,66 @@ def check_target(scope: Scope) -> None:
 
 def parse_json(raw: bytes) -> Any:
     """The body read like FastAPI reads it; ValueError when it is no JSON (FastAPI answers)."""
-    return json.loads(raw, parse_float=_float, parse_int=_int, parse_constant=_constant)
+    return json.loads(raw, parse_constant=_constant)
 
 
 def check_json(value: Any, limits: InputLimits) -> None:
-    """Refuse non-finite numbers, NUL, lone surrogates, deep nesting, oversize `properties`."""
-    properties: list[tuple[list[str | int], dict[str, Any]]] = []
-    stack: list[tuple[Any, list[str | int], int]] = [(value, ["body"], 0)]
+    """Refuse non-finite numbers, NUL, lone surrogates, deep nesting, oversize `properties`.
+
+    One pass over the containers; leaves are tested in place with cheap C-level checks, and
+    a location is only built for the answer.
+    """
+    _check_leaf(value, ["body"])
+    if not isinstance(value, dict | list):
+        return
+    nodes: list[tuple[int, str | int]] = [(-1, "body")]  # (parent node, key) of each container
+    properties: list[tuple[int, dict[str, Any]]] = []
+    # (container, its node, its depth, node and depth of the `properties` it is in, or -1, 0)
+    stack: list[tuple[Any, int, int, int, int]] = [(value, 0, 1, -1, 0)]
     while stack:
-        item, loc, depth = stack.pop()
-        if isinstance(item, dict | list):
-            if depth >= limits.depth:
-                raise _too_deep(ec.JSON_TOO_DEEP, "the JSON body", loc, limits.depth)
-            pairs = item.items() if isinstance(item, dict) else enumerate(item)
-            for key, child in pairs:
-                if isinstance(key, str) and (problem := _text_problem(key)):
-                    raise _field_error([*loc, key], *problem)
-                if key == "properties" and isinstance(child, dict):
-                    properties.append(([*loc, key], child))
-                stack.append((child, [*loc, key], depth + 1))
-        elif isinstance(item, str):
-            if problem := _text_problem(item):
-                raise _field_error(loc, *problem)
-        elif isinstance(item, _Marker):
-            raise _field_error(loc, item.msg, item.kind)
-    for loc, found in properties:
-        _check_properties(loc, found, limits)
+        item, node, depth, props, props_depth = stack.pop()
+        if depth > limits.depth:
+            raise _too_deep(ec.JSON_TOO_DEEP, "the JSON body", _loc(nodes, node), limits.depth)
+        if props >= 0 and depth - props_depth >= limits.properties_depth:
+            loc = _loc(nodes, props)
+            raise _too_deep(ec.PROPERTIES_TOO_DEEP, "properties", loc, limits.properties_depth)
+        pairs = item.items() if isinstance(item, dict) else enumerate(item)
+        for key, child in pairs:
+            if type(key) is str and (_NUL in key or not key.isascii()):
+                _check_leaf(key, [*_loc(nodes, node), key])
+            kind = type(child)
+            if kind is dict or kind is list:
+                nodes.append((node, key))
+                child_node = len(nodes) - 1
+                if props < 0 and key == "properties" and kind is dict:
+                    properties.append((child_node, child))
+                    stack.append((child, child_node, depth + 1, child_node, depth + 1))
+                else:
+                    stack.append((child, child_node, depth + 1, props, props_depth))
+            elif kind is str:
+                if _NUL in child or not child.isascii():
+                    _check_leaf(child, [*_loc(nodes, node), key])
+            elif child is _NON_FINITE or (kind is float and not math.isfinite(child)):
+                _check_leaf(child, [*_loc(nodes, node), key])
+    for node, found in properties:
+        _check_size(_loc(nodes, node), found, limits)
+
+
+def _check_leaf(value: Any, loc: list[str | int]) -> None:
+    if isinstance(value, str):
+        if (_NUL in value or not value.isascii()) and (problem := _text_problem(value)):
+            raise _field_error(loc, *problem)
+    elif value is _NON_FINITE or (isinstance(value, float) and not math.isfinite(value)):
+        raise _field_error(loc, _NON_FINITE_MSG, "finite_number")
+
+
+def _loc(nodes: list[tuple[int, str | int]], node: int) -> list[str | int]:
+    """The location of a container, from the root ("body")."""
+    loc: list[str | int] = []
+    while node >= 0:
+        node, key = nodes[node]
+        loc.append(key)
+    return loc[::-1]
 
 
 def _too_deep(code: str, what: str, loc: list[str | int], limit: int) -> Refused:
@@ -162,22 +180,7 @@ def _too_deep(code: str, what: str, loc: list[str | int], limit: int) -> Refused
     )
 
 
-def _depth(value: Any) -> int:
-    """Levels of objects and arrays: {} is 1, {"a": [1]} is 2."""
-    deepest = 0
-    stack: list[tuple[Any, int]] = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if isinstance(item, dict | list):
-            deepest = max(deepest, depth)
-            children = item.values() if isinstance(item, dict) else item
-            stack.extend((child, depth + 1) for child in children)
-    return deepest
-
-
-def _check_properties(loc: list[str | int], value: dict[str, Any], limits: InputLimits) -> None:
-    if _depth(value) > limits.properties_depth:
-        raise _too_deep(ec.PROPERTIES_TOO_DEEP, "properties", loc, limits.properties_depth)
+def _check_size(loc: list[str | int], value: dict[str, Any], limits: InputLimits) -> None:
     size = len(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
     if size > limits.properties_bytes:
         raise Refused(
@@ -269,8 +272,10 @@ class InputGuardMiddleware:
             raise _too_deep(ec.JSON_TOO_DEEP, "the JSON body", ["body"], limit) from None
         except json.JSONDecodeError:
             return  # FastAPI answers 422 json_invalid with the position, as for any bad JSON
-        except ValueError:
-            raise _field_error(["body"], "the body is not UTF-8 JSON", "json_invalid") from None
+        except ValueError as exc:
+            # not UTF-8, or an integer of more than 4,300 digits (Python refuses to read it)
+            msg = f"the body is not readable JSON: {clip(str(exc), 150)}"
+            raise _field_error(["body"], msg, "json_invalid") from None
         check_json(value, self.limits)
 
 
