@@ -63,3 +63,13 @@ def test_nul_in_a_header_is_a_422(as_user: Client) -> None:
     response = as_user("engineer").get(ITEMS, headers={"X-Request-ID": "a\x00b"})
     detail = refused(response, 422, "validation_failed")
     assert detail["context"]["errors"][0]["loc"] == ["header", "x-request-id"]
+    # the answer's own header is never the control character sent back
+    assert "\x00" not in response.headers["x-request-id"]
+    assert len(response.headers["x-request-id"]) == 32
+
+
+def test_nul_in_a_bearer_token_is_a_422_that_does_not_repeat_it(client: TestClient) -> None:
+    response = client.get(ITEMS, headers={"Authorization": "Bearer ytk_secret-value\x00"})
+    detail = refused(response, 422, "validation_failed")
+    assert detail["context"]["errors"][0]["loc"] == ["header", "authorization"]
+    assert "secret-value" not in response.text

@@ -101,7 +101,9 @@ class RequestIdMiddleware:
             await self.app(scope, receive, send)
             return
         incoming = dict(scope.get("headers") or []).get(b"x-request-id", b"").decode("latin-1")
-        request_id = incoming[:64] if incoming else uuid.uuid4().hex
+        # echoed in a response header: control characters there would break the answer
+        usable = incoming.isascii() and incoming.isprintable()
+        request_id = incoming[:64] if incoming and usable else uuid.uuid4().hex
         token = request_id_var.set(request_id)
         started = False
 
