@@ -146,3 +146,13 @@ def test_an_action_outside_the_enum_still_names_the_allowed_ones(as_user: Client
     response = eng.post(f"/api/v1/items/{item['id']}/transitions", json={"action": "explode"})
     detail = refused(response, 422, "unknown_action")
     assert detail["context"]["allowed"] == ["obsolete", "reject", "release", "submit"]
+
+
+@pytest.mark.parametrize("when", [0, 1_700_000_000, 1.5])
+def test_a_date_sent_as_a_number_is_refused(as_user: Client, when: float) -> None:
+    # before: 0 was 1970-01-01 (pydantic reads a number as a Unix time)
+    body = {"name": "x", "eco_type": "bom", "product_id": "p", "effectivity_date": when}
+    detail = refused(as_user("engineer").post("/api/v1/eco", json=body), 422, "validation_failed")
+    assert [(e["loc"], e["type"]) for e in detail["context"]["errors"]] == [
+        (["body", "effectivity_date"], "value_error")
+    ]

@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date, datetime
 from types import UnionType
 from typing import Any, ClassVar, Generic, Self, TypeVar, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, Strict, model_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    NaiveDatetime,
+    Strict,
+    model_validator,
+)
 
 from yuantus.core.pagination import PageParams
 
@@ -18,36 +28,53 @@ T = TypeVar("T")
 _STRICT_SCALARS = (int, float, bool)
 
 
-def _strict_scalar(annotation: Any) -> bool:
-    """True for int, float, bool and their optional or union forms."""
-    if annotation in _STRICT_SCALARS:
+# dates and times are ISO 8601 text: pydantic would read 0 as 1970-01-01 (a Unix time)
+_TIME_TYPES = (date, datetime, AwareDatetime, NaiveDatetime)
+
+
+def _only(annotation: Any, kinds: tuple[type, ...]) -> bool:
+    """True for one of `kinds`, or an optional or union of them."""
+    if annotation in kinds:
         return True
     if get_origin(annotation) in (Union, UnionType):
         args = [arg for arg in get_args(annotation) if arg is not type(None)]
-        return bool(args) and all(arg in _STRICT_SCALARS for arg in args)
+        return bool(args) and all(arg in kinds for arg in args)
     return False
+
+
+def _refuse_numbers(value: Any) -> Any:
+    """A date or time sent as a number is refused before pydantic reads it as a Unix time."""
+    if isinstance(value, int | float):
+        raise ValueError("a date or time is ISO 8601 text, e.g. 2026-12-31 or 2026-12-31T08:00Z")
+    return value
 
 
 class Schema(BaseModel):
     """Base for request bodies: unknown fields are refused, numbers and booleans are strict.
 
     Strict means pydantic's strict mode for int, float and bool fields: a JSON `true` is no
-    number, `"2"` no integer, `1` or `"yes"` no boolean (floats still take integers). Query
-    and path parameters are text by nature and stay lax.
+    number, `"2"` no integer, `1` or `"yes"` no boolean (floats still take integers); date
+    and time fields take ISO 8601 text, not a number. Query and path parameters are text by
+    nature and stay lax.
     """
 
     model_config = ConfigDict(extra="forbid")
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
-        """Make the subclass's int, float and bool fields strict (every schema, no opt-in)."""
+        """Make the subclass's number, boolean and time fields strict (every schema, no opt-in)."""
         super().__pydantic_init_subclass__(**kwargs)
         changed = False
         for field in cls.__pydantic_fields__.values():
-            if _strict_scalar(field.annotation) and not any(
+            if _only(field.annotation, _STRICT_SCALARS) and not any(
                 isinstance(m, Strict) for m in field.metadata
             ):
                 field.metadata.append(Strict())
+                changed = True
+            elif _only(field.annotation, _TIME_TYPES) and not any(
+                isinstance(m, BeforeValidator) and m.func is _refuse_numbers for m in field.metadata
+            ):
+                field.metadata.append(BeforeValidator(_refuse_numbers))
                 changed = True
         if changed:
             cls.model_rebuild(force=True)
