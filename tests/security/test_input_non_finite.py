@@ -51,3 +51,13 @@ def test_finite_numbers_still_pass(as_user: Client) -> None:
     response = post_raw(as_user("engineer"), ITEMS, raw)
     assert response.status_code == 201, response.text
     assert response.json()["properties"] == {"mass": 1500.0, "n": -2, "tiny": 1e-300}
+
+
+def test_a_large_body_is_checked_as_well(as_user: Client, database: Database) -> None:
+    # over 64 KiB the check runs in a worker thread: the same answer
+    notes = ",".join(f'"n{i}"' for i in range(20_000))
+    raw = f'{{"item_type":"Part","name":"x","description":[{notes},NaN]}}'.encode()
+    assert len(raw) > 64 * 1024
+    detail = refused(post_raw(as_user("engineer"), ITEMS, raw), 422, "validation_failed")
+    assert detail["context"]["errors"][0]["loc"] == ["body", "description", 20_000]
+    assert item_count(database) == 0
