@@ -136,7 +136,10 @@ def delta_apply(body: DeltaApply, session: SessionDep, user: Engineer) -> dict[s
     """Apply delta operations to an editable revision in one transaction (409 on a mismatch)."""
     return _json(
         delta.apply_delta_by_id(
-            session, body.target_id, [op.model_dump() for op in body.operations], user
+            session,
+            body.target_id,
+            [op.model_dump(exclude_unset=True) for op in body.operations],
+            user,
         )
     )
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from yuantus.bom import codes, wording
 from yuantus.bom import service as bom_service
 from yuantus.bom.compare import line_props
+from yuantus.bom.delta_schemas import OPS, check_ops
 from yuantus.bom.explosion import explode_flat
 from yuantus.bom.models import BomLine
 from yuantus.bom.normalize import (
@@ -29,7 +30,6 @@ from yuantus.identity.models import User
 from yuantus.item import service as item_service
 from yuantus.item.models import Item
 
-OPS = ("remove", "update", "add")
 RISK_BY_SEVERITY = {"major": "high", "minor": "medium", "info": "low"}
 RISK_RANK = {"low": 0, "medium": 1, "high": 2}
 CSV_COLUMNS = (
@@ -246,24 +246,6 @@ def _conflict(op: dict[str, Any], reason: str) -> dict[str, Any]:
     return {"op": op.get("op"), "line_key": op.get("line_key"), "reason": reason}
 
 
-def _check_ops(operations: list[dict[str, Any]]) -> None:
-    for op in operations:
-        if op.get("op") not in OPS:
-            raise Unprocessable(
-                f"unknown delta op {op.get('op')!r}; allowed: {', '.join(OPS)}",
-                code=codes.INVALID_DELTA_OP,
-                context={"op": op.get("op"), "allowed": list(OPS)},
-            )
-        if not op.get("level") or not op.get("child_config_id"):
-            # a summarized delta nets quantities per component: it names no line to edit
-            raise Unprocessable(
-                "a delta operation needs its level and child_config_id; "
-                "summarized deltas cannot be applied",
-                code=codes.DELTA_NOT_APPLICABLE,
-                context={"line_key": op.get("line_key")},
-            )
-
-
 def _apply_direct(
     session: Session,
     target: Item,
@@ -299,7 +281,8 @@ def _apply_direct(
         elif kind == "update":
             expected = dict(op.get("before") or {})
             for change in op.get("changes") or []:
-                expected[change["field"]] = change["before"]
+                if "before" in change:  # a change sent without its before value checks none
+                    expected[change["field"]] = change["before"]
             line = find(op, expected)
             if line is None:
                 conflicts.append(_conflict(op, "line_not_found_or_changed"))
@@ -360,7 +343,7 @@ def apply_delta(
 ) -> dict[str, Any]:
     """Apply delta operations to an editable revision, all or nothing; 409 delta_conflict."""
     target = item_service.lock_editable(session, target.id)
-    _check_ops(operations)
+    check_ops(operations)
     ordered = sorted(operations, key=lambda o: (OPS.index(o["op"]), o["level"], o["line_key"]))
     conflicts: list[dict[str, Any]] = []
     # a savepoint: a caller that catches the conflict keeps none of the partial edits

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from yuantus.bom.models import SEQUENCE_MAX, SEQUENCE_MIN
 from yuantus.bom.normalize import norm_find_num, norm_refdes, norm_uom, parse_quantity
 from yuantus.bom.sheets import Table
 
@@ -285,15 +286,14 @@ def _read_row(sheet: Sheet, number: int, cell: Callable[[str], str], by_level: b
     sequence: int | None = None
     text = cell("sequence")
     if text:
-        try:
-            sequence = int(text)
-        except ValueError:
+        sequence = _sequence(text)
+        if sequence is None:
             errors.append(
                 RowError(
                     number,
                     sheet.header("sequence"),
                     INVALID_SEQUENCE,
-                    f"{text!r} is not a whole number",
+                    f"{text[:40]!r} is not a whole number from {SEQUENCE_MIN} to {SEQUENCE_MAX}",
                 )
             )
     sheet.errors.extend(errors)
@@ -353,3 +353,13 @@ def _tree_order(sheet: Sheet, root_number: str) -> list[Row]:
                 )
             )
     return ordered
+
+
+def _sequence(text: str) -> int | None:
+    """A sequence cell as an integer within the column's range; None when it is not one."""
+    text = text.strip()
+    # a short digit string only: int() would also take "1_000" and thousands of digits
+    if len(text) > 12 or not re.fullmatch(r"[+-]?[0-9]+", text):
+        return None
+    value = int(text)
+    return value if SEQUENCE_MIN <= value <= SEQUENCE_MAX else None

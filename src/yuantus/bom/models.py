@@ -15,13 +15,23 @@ from yuantus.core.decimals import ExactDecimal
 # the same literal SQL in the model and in migration 0004_bom (on SQLite the column holds
 # canonical decimal text, for which this text comparison is the numeric one)
 QUANTITY_CHECK = "quantity > 0"
+# the range of the column (PostgreSQL INTEGER); SQLite would also store text or a float in
+# it (its columns take any value), which every later read of the line failed on, so there
+# the check also asks for an integer (migration 0025_bom_checks)
+SEQUENCE_MIN, SEQUENCE_MAX = -(2**31), 2**31 - 1
+SEQUENCE_RANGE_CHECK = f"sequence BETWEEN {SEQUENCE_MIN} AND {SEQUENCE_MAX}"
+SEQUENCE_INTEGER_CHECK = f"typeof(sequence) = 'integer' AND {SEQUENCE_RANGE_CHECK}"
 
 
 class BomLine(IdMixin, TimestampMixin, Base):
     """One BOM line: a parent *revision* uses a quantity of a child *item* (any revision)."""
 
     __tablename__ = "meta_bom_lines"
-    __table_args__ = (CheckConstraint(QUANTITY_CHECK, name="quantity_positive"),)
+    __table_args__ = (
+        CheckConstraint(QUANTITY_CHECK, name="quantity_positive"),
+        CheckConstraint(SEQUENCE_INTEGER_CHECK, name="sequence_integer").ddl_if(dialect="sqlite"),
+        CheckConstraint(SEQUENCE_RANGE_CHECK, name="sequence_range").ddl_if(dialect="postgresql"),
+    )
 
     # a discarded draft revision takes its lines with it
     parent_item_id: Mapped[str] = mapped_column(

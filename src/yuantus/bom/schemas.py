@@ -1,17 +1,15 @@
-"""Request and answer schemas of the bom domain."""
+"""Request and answer schemas of the bom domain (delta operations: delta_schemas)."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field, model_validator
 
-from yuantus.core.decimals import Exact, ExactOut
+from yuantus.bom.delta_schemas import DeltaOperation, LineSequence, Quantity, check_ops
+from yuantus.core.decimals import ExactOut
 from yuantus.core.schemas import PatchSchema, ReadSchema, Schema
-
-# > 0, at most 6 decimal places, below 10^12; a JSON number or string, answered as a string
-Quantity = Annotated[Exact, Field(gt=0)]
 
 
 class BomLineCreate(Schema):
@@ -23,7 +21,7 @@ class BomLineCreate(Schema):
     find_num: str | None = Field(default=None, max_length=32)
     refdes: list[str] | str | None = None
     notes: str | None = None
-    sequence: int | None = None
+    sequence: LineSequence | None = None
     properties: dict[str, Any] | None = None
 
 
@@ -37,7 +35,7 @@ class BomLineUpdate(PatchSchema):
     find_num: str | None = Field(default=None, max_length=32)
     refdes: list[str] | str | None = None
     notes: str | None = None
-    sequence: int | None = None
+    sequence: LineSequence | None = None
     properties: dict[str, Any] | None = None
 
 
@@ -116,7 +114,9 @@ class FlatBom(BaseModel):
     item: ItemRef
     rule: RuleRead
     items: list[FlatRowRead]
-    total: int
+    total: int = Field(description="rows of the whole explosion, over all pages")
+    limit: int | None = Field(default=None, description="the page size asked for; null: all")
+    offset: int = Field(default=0, description="rows skipped before this page")
 
 
 class TreeNodeRead(ReadSchema):
@@ -170,26 +170,20 @@ class WhereUsed(BaseModel):
     total: int
 
 
-class DeltaOperation(BaseModel):
-    """One delta operation as the preview lists it (extra preview fields are ignored)."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    op: str
-    line_key: str
-    level: int | None = None
-    path: list[str] = Field(default_factory=list)
-    child_config_id: str | None = None
-    child_number: str | None = None
-    properties: dict[str, Any] | None = None
-    changes: list[dict[str, Any]] | None = None
-
-
 class DeltaApply(Schema):
     """Apply delta operations to an editable (Draft) revision."""
 
     target_id: str
     operations: list[DeltaOperation]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _applicable(cls, data: Any) -> Any:
+        """Unknown ops and summarized deltas answer their own codes (see check_ops)."""
+        operations = data.get("operations") if isinstance(data, dict) else None
+        if isinstance(operations, list):
+            check_ops(operations)
+        return data
 
 
 class ImportLineRead(ReadSchema):

@@ -19,7 +19,7 @@ from yuantus.bom.explosion import (
     id_filters,
     where_used,
 )
-from yuantus.bom.models import BomLine
+from yuantus.bom.models import SEQUENCE_MAX, BomLine
 from yuantus.bom.normalize import check_quantity, norm_find_num, norm_refdes, norm_uom
 from yuantus.bom.snapshot import line_snapshot
 from yuantus.core import error_codes as ec
@@ -125,7 +125,8 @@ def _default_sequence(session: Session, parent: Item, find_num: str | None) -> i
     last = session.scalar(
         select(func.max(BomLine.sequence)).where(BomLine.parent_item_id == parent.id)
     )
-    return (last or 0) + SEQUENCE_STEP
+    # a line at the column's end keeps later ones there (never past the INTEGER range)
+    return min((last or 0) + SEQUENCE_STEP, SEQUENCE_MAX)
 
 
 def update_line(
