@@ -83,7 +83,7 @@ def run_backend(backend: str, lines: int, parts: int, admin_url: str) -> list[st
 
             def export(fmt: str) -> Callable[[Session], Any]:
                 def go(s: Session) -> bytes:
-                    item, _, rows = bom_service.flat_for(s, target_id, -1)
+                    item, _, rows, _ = bom_service.flat_for(s, target_id, -1)
                     return exporting.export_flat(item, rows, fmt)[0]
 
                 return go

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from yuantus.bom import delta, exporting, importing, service, sheets
 from yuantus.bom.compare import COMPARE_MODES, LINE_KEYS, compare_by_ids
 from yuantus.bom.compare_schemas import BomCompare, DeltaApplied, DeltaPreview
+from yuantus.bom.limits import TOO_LARGE_RESPONSE, StructureLimitsDep
 from yuantus.bom.schemas import (
     BomImportRead,
     BomLineCreate,
@@ -60,9 +61,12 @@ class CompareQuery:
             "child_config"
         ),
         rule: RuleDep = None,
+        *,
+        limits: StructureLimitsDep,
     ) -> None:
         self.left_id, self.right_id, self.levels = left_id, right_id, levels
         self.compare_mode, self.line_key, self.rule = compare_mode, line_key, rule
+        self.limits = limits
 
     def run(self, session: Session) -> dict[str, Any]:
         """The compare result."""
@@ -74,6 +78,7 @@ class CompareQuery:
             compare_mode=self.compare_mode,
             line_key=self.line_key,
             rule=self.rule,
+            limits=self.limits,
         )
 
 
@@ -86,14 +91,22 @@ def _json(result: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-@router.get("/bom/compare", response_model=BomCompare, response_model_exclude_unset=True)
+@router.get(
+    "/bom/compare",
+    response_model=BomCompare,
+    response_model_exclude_unset=True,
+    responses=TOO_LARGE_RESPONSE,
+)
 def compare(q: CompareDep, session: SessionDep, _user: CurrentUser) -> dict[str, Any]:
     """Compare the exploded BOMs of two revisions: summary, added, removed, changed lines."""
     return _json(q.run(session))
 
 
 @router.get(
-    "/bom/compare/delta/preview", response_model=DeltaPreview, response_model_exclude_unset=True
+    "/bom/compare/delta/preview",
+    response_model=DeltaPreview,
+    response_model_exclude_unset=True,
+    responses=TOO_LARGE_RESPONSE,
 )
 def delta_preview(q: CompareDep, session: SessionDep, _user: CurrentUser) -> dict[str, Any]:
     """The compare as ordered add/remove/update operations with severity and risk."""
@@ -111,7 +124,8 @@ def delta_preview(q: CompareDep, session: SessionDep, _user: CurrentUser) -> dic
                 "text/csv": {"schema": {"type": "string"}},
                 "text/markdown": {"schema": {"type": "string"}},
             },
-        }
+        },
+        **TOO_LARGE_RESPONSE,
     },
 )
 def delta_export(
@@ -130,18 +144,18 @@ def delta_export(
 
 
 @router.post(
-    "/bom/compare/delta/apply", response_model=DeltaApplied, response_model_exclude_unset=True
+    "/bom/compare/delta/apply",
+    response_model=DeltaApplied,
+    response_model_exclude_unset=True,
+    responses=TOO_LARGE_RESPONSE,
 )
-def delta_apply(body: DeltaApply, session: SessionDep, user: Engineer) -> dict[str, Any]:
+def delta_apply(
+    body: DeltaApply, session: SessionDep, user: Engineer, limits: StructureLimitsDep
+) -> dict[str, Any]:
     """Apply delta operations to an editable revision in one transaction (409 on a mismatch)."""
-    return _json(
-        delta.apply_delta_by_id(
-            session,
-            body.target_id,
-            [op.model_dump(exclude_unset=True) for op in body.operations],
-            user,
-        )
-    )
+    # unset fields stay absent: a value not sent is not checked (a `before`, a line value)
+    operations = [op.model_dump(exclude_unset=True) for op in body.operations]
+    return _json(delta.apply_delta_by_id(session, body.target_id, operations, user, limits))
 
 
 # --- lines ---------------------------------------------------------------------------------
@@ -175,12 +189,17 @@ def delete_line(line_id: str, session: SessionDep, user: Engineer) -> Response:
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/bom/{item_id}/tree", response_model=BomTreeRead)
+@router.get("/bom/{item_id}/tree", response_model=BomTreeRead, responses=TOO_LARGE_RESPONSE)
 def tree(
-    item_id: str, session: SessionDep, _user: CurrentUser, rule: RuleDep, levels: Levels = -1
+    item_id: str,
+    session: SessionDep,
+    _user: CurrentUser,
+    rule: RuleDep,
+    limits: StructureLimitsDep,
+    levels: Levels = -1,
 ) -> BomTreeRead:
     """The nested multi-level BOM of a revision, children resolved under the revision rule."""
-    used, root = service.tree_for(session, item_id, levels, rule)
+    used, root = service.tree_for(session, item_id, levels, rule, limits)
     node = TreeNodeRead.model_validate(root)
     return BomTreeRead(**dict(node), rule=RuleRead(**used.describe()))
 
@@ -195,7 +214,8 @@ def tree(
                 sheets.XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}},
             },
             "description": "the rows as JSON, or a CSV/XLSX download (`format`)",
-        }
+        },
+        **TOO_LARGE_RESPONSE,
     },
 )
 def flat(
@@ -203,6 +223,7 @@ def flat(
     session: SessionDep,
     _user: CurrentUser,
     rule: RuleDep,
+    limits: StructureLimitsDep,
     levels: Levels = -1,
     limit: Annotated[int | None, Query(ge=1, description="rows per page; all when omitted")] = None,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="rows to skip")] = 0,
@@ -211,9 +232,14 @@ def flat(
         Query(alias="format", description="json (default), or a csv/xlsx download"),
     ] = "json",
 ) -> Any:
-    """The exploded BOM as rows in depth-first order, with extended quantities."""
-    item, used, rows = service.flat_for(session, item_id, levels, rule)
-    page = rows[offset : offset + limit if limit else None]
+    """The exploded BOM as rows in depth-first order, with extended quantities.
+
+    A page is built alone (`total` is counted from the lines, not by building every row);
+    413 when the rows asked for are over the limit, or the structure too deep.
+    """
+    item, used, page, total = service.flat_for(
+        session, item_id, levels, rule, limits, offset=offset, limit=limit
+    )
     if fmt != "json":
         content, media_type, filename = exporting.export_flat(item, page, fmt)
         return Response(
@@ -225,7 +251,9 @@ def flat(
         item=ItemRef.model_validate(item),
         rule=RuleRead(**used.describe()),
         items=[FlatRowRead.model_validate(r) for r in page],
-        total=len(rows),
+        total=total,
+        limit=limit,
+        offset=offset,
     )
 
 

@@ -15,6 +15,7 @@ from yuantus.bom import exporting, importing
 from yuantus.bom import service as bom_service
 from yuantus.bom.explosion import FlatRow
 from yuantus.bom.import_rows import RowError
+from yuantus.bom.limits import StructureLimits
 from yuantus.core.db import Database
 from yuantus.core.errors import YuantusError
 
@@ -138,7 +139,8 @@ def build(open_database: Callable[[], Database]) -> typer.Typer:
         try:
             with db.scope() as session:
                 item = item_service.get_by_number(session, "Part", number, revision)
-                _, _, rows = bom_service.flat_for(session, item.id, levels)
+                limits = StructureLimits.of(db.settings)
+                _, _, rows, _ = bom_service.flat_for(session, item.id, levels, None, limits)
                 with _progress() as bar:
                     task = bar.add_task(f"exporting {item.item_number}", total=len(rows))
 

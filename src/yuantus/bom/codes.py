@@ -45,3 +45,13 @@ BOM_IMPORT_UNREADABLE = ErrorCode(
     422,
     "the upload is not a CSV or XLSX spreadsheet",
 )
+STRUCTURE_TOO_LARGE = ErrorCode(
+    "structure_too_large",
+    413,
+    "the answer would hold more rows than YUANTUS_MAX_STRUCTURE_ROWS; `context.rows`",
+)
+STRUCTURE_TOO_DEEP = ErrorCode(
+    "structure_too_deep",
+    413,
+    "the structure goes deeper than YUANTUS_MAX_BOM_DEPTH; ask fewer `levels`",
+)

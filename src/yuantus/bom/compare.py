@@ -11,7 +11,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from yuantus.bom import codes
-from yuantus.bom.explosion import FlatRow, explode_flat
+from yuantus.bom.explosion import FlatRow, load
+from yuantus.bom.limits import DEFAULT_LIMITS, StructureLimits
 from yuantus.bom.normalize import norm_find_num, norm_refdes, norm_uom, qty_equal, qty_key
 from yuantus.bom.service import check_levels
 from yuantus.core import decimals
@@ -230,19 +231,21 @@ def compare_boms(
     compare_mode: str | None = None,
     line_key: str = "child_config",
     rule: RevisionRule | None = None,
+    limits: StructureLimits = DEFAULT_LIMITS,
 ) -> dict[str, Any]:
     """Compare the exploded BOMs of two revisions: summary, added, removed, changed.
 
     Each side resolves its children under `rule`, or under its own default when None
     (a Draft side latest, a Released one released, a Superseded one as of its end).
+    413 when the two sides together hold more rows than the limit, before either is built.
     """
     check_levels(levels)
     mode = check_mode(compare_mode, line_key)
     left_rule, right_rule = item_service.rule_for(left, rule), item_service.rule_for(right, rule)
-    left_rows, right_rows = (
-        explode_flat(session, left, levels, left_rule),
-        explode_flat(session, right, levels, right_rule),
-    )
+    left_structure, left_count = load(session, left, levels, left_rule, limits)
+    right_structure, right_count = load(session, right, levels, right_rule, limits)
+    limits.check_rows(left_count + right_count, levels=levels, left=left_count, right=right_count)
+    left_rows, right_rows = list(left_structure.rows()), list(right_structure.rows())
     if mode.summarized:
         before, after = _summarized(left_rows), _summarized(right_rows)
     else:
@@ -297,6 +300,7 @@ def compare_by_ids(
     compare_mode: str | None = None,
     line_key: str = "child_config",
     rule: RevisionRule | None = None,
+    limits: StructureLimits = DEFAULT_LIMITS,
 ) -> dict[str, Any]:
     """compare_boms by revision ids; checks the query before touching the database."""
     check_mode(compare_mode, line_key)
@@ -310,4 +314,5 @@ def compare_by_ids(
         compare_mode=compare_mode,
         line_key=line_key,
         rule=rule,
+        limits=limits,
     )

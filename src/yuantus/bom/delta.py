@@ -16,6 +16,7 @@ from yuantus.bom import service as bom_service
 from yuantus.bom.compare import line_props
 from yuantus.bom.delta_schemas import OPS, check_ops
 from yuantus.bom.explosion import explode_flat
+from yuantus.bom.limits import DEFAULT_LIMITS, StructureLimits
 from yuantus.bom.models import BomLine
 from yuantus.bom.normalize import (
     norm_find_num,
@@ -316,13 +317,17 @@ def _apply_direct(
 
 
 def _verify_deeper(
-    session: Session, target: Item, ops: list[dict[str, Any]], conflicts: list[dict[str, Any]]
+    session: Session,
+    target: Item,
+    ops: list[dict[str, Any]],
+    conflicts: list[dict[str, Any]],
+    limits: StructureLimits,
 ) -> int:
     """Deeper operations edit sub-assemblies, not the target: they must already hold."""
     if not ops:
         return 0
     rows: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-    for row in explode_flat(session, target):
+    for row in explode_flat(session, target, limits=limits):
         rows.setdefault(tuple(row.path[1:]), []).append(line_props(row))
     for op in ops:
         found = rows.get(tuple(op.get("path") or ()), [])
@@ -339,7 +344,11 @@ def _verify_deeper(
 
 
 def apply_delta(
-    session: Session, target: Item, operations: list[dict[str, Any]], user: User | None = None
+    session: Session,
+    target: Item,
+    operations: list[dict[str, Any]],
+    user: User | None = None,
+    limits: StructureLimits = DEFAULT_LIMITS,
 ) -> dict[str, Any]:
     """Apply delta operations to an editable revision, all or nothing; 409 delta_conflict."""
     target = item_service.lock_editable(session, target.id)
@@ -351,7 +360,7 @@ def apply_delta(
         direct = [o for o in ordered if o["level"] == 1]
         applied = _apply_direct(session, target, direct, conflicts, user)
         verified = _verify_deeper(
-            session, target, [o for o in ordered if o["level"] > 1], conflicts
+            session, target, [o for o in ordered if o["level"] > 1], conflicts, limits
         )
         if conflicts:
             raise Conflict(
@@ -368,10 +377,14 @@ def apply_delta(
 
 
 def apply_delta_by_id(
-    session: Session, target_id: str, operations: list[dict[str, Any]], user: User | None = None
+    session: Session,
+    target_id: str,
+    operations: list[dict[str, Any]],
+    user: User | None = None,
+    limits: StructureLimits = DEFAULT_LIMITS,
 ) -> dict[str, Any]:
     """apply_delta by target revision id."""
-    return apply_delta(session, item_service.get(session, target_id), operations, user)
+    return apply_delta(session, item_service.get(session, target_id), operations, user, limits)
 
 
 def preview_by_ids(

@@ -16,9 +16,11 @@ from yuantus.bom.explosion import (
     WhereUsedRow,
     explode_flat,
     explode_tree,
+    flat_page,
     id_filters,
     where_used,
 )
+from yuantus.bom.limits import DEFAULT_LIMITS, StructureLimits
 from yuantus.bom.models import SEQUENCE_MAX, BomLine
 from yuantus.bom.normalize import check_quantity, norm_find_num, norm_refdes, norm_uom
 from yuantus.bom.snapshot import line_snapshot
@@ -322,23 +324,38 @@ def delete_line_by_id(session: Session, line_id: str, user: User | None = None) 
 
 
 def flat_for(
-    session: Session, item_id: str, levels: int, rule: RevisionRule | None = None
-) -> tuple[Item, RevisionRule, list[FlatRow]]:
-    """The item, the rule used and its flat explosion; 422 on bad levels, 404 unknown item."""
+    session: Session,
+    item_id: str,
+    levels: int,
+    rule: RevisionRule | None = None,
+    limits: StructureLimits = DEFAULT_LIMITS,
+    *,
+    offset: int = 0,
+    limit: int | None = None,
+) -> tuple[Item, RevisionRule, list[FlatRow], int]:
+    """The item, the rule used, one page of its flat explosion and the rows of the whole one.
+
+    422 on bad levels, 404 unknown item, 413 past the structure limits.
+    """
     check_levels(levels)
     item = item_service.get(session, item_id)
     used = item_service.rule_for(item, rule)
-    return item, used, explode_flat(session, item, levels, used)
+    rows, total = flat_page(session, item, levels, used, limits, offset=offset, limit=limit)
+    return item, used, rows, total
 
 
 def tree_for(
-    session: Session, item_id: str, levels: int, rule: RevisionRule | None = None
+    session: Session,
+    item_id: str,
+    levels: int,
+    rule: RevisionRule | None = None,
+    limits: StructureLimits = DEFAULT_LIMITS,
 ) -> tuple[RevisionRule, TreeNode]:
     """The rule used and the nested explosion of an item."""
     check_levels(levels)
     item = item_service.get(session, item_id)
     used = item_service.rule_for(item, rule)
-    return used, explode_tree(session, item, levels, used)
+    return used, explode_tree(session, item, levels, used, limits)
 
 
 def where_used_for(

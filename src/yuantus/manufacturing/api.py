@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response, status
 
+from yuantus.bom.limits import TOO_LARGE_RESPONSE, StructureLimitsDep
 from yuantus.core import hooks, names
 from yuantus.core.deps import SessionDep
 from yuantus.core.http import TransactionalRoute
@@ -239,7 +240,12 @@ def get_workorder(workorder_id: str, session: SessionDep, _user: CurrentUser) ->
     return workorder_service.get(session, workorder_id)
 
 
-@router.post("/workorders/{workorder_id}/transitions", response_model=WorkOrderTransitionRead)
+# releasing stores the materials: a product past the structure limits cannot be released
+@router.post(
+    "/workorders/{workorder_id}/transitions",
+    response_model=WorkOrderTransitionRead,
+    responses=TOO_LARGE_RESPONSE,
+)
 def post_workorder_transition(
     workorder_id: str, body: WorkOrderTransitionRequest, session: SessionDep, user: Writer
 ) -> WorkOrderTransitionRead:
@@ -280,14 +286,22 @@ def workorder_operations(
 @router.get(
     "/workorders/{workorder_id}/materials",
     response_model=WorkOrderMaterials,
-    responses={409: {"description": "A rule was asked of a released order's snapshot."}},
+    responses={
+        409: {"description": "A rule was asked of a released order's snapshot."},
+        **TOO_LARGE_RESPONSE,
+    },
 )
 def workorder_materials(
-    workorder_id: str, session: SessionDep, _user: CurrentUser, page: PageDep, rule: RuleDep
+    workorder_id: str,
+    session: SessionDep,
+    _user: CurrentUser,
+    page: PageDep,
+    rule: RuleDep,
+    limits: StructureLimitsDep,
 ) -> WorkOrderMaterials:
     """Leaf components x quantity: stored at release (snapshot), or live while draft."""
     order = workorder_service.get(session, workorder_id)
-    answer = workorder_service.materials_page(session, order, page, rule)
+    answer = workorder_service.materials_page(session, order, page, rule, limits)
     number, revision, name = names.lookup(session, "item", [answer.product_item_id])[
         answer.product_item_id
     ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, localcontext
@@ -12,6 +12,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from yuantus.audit import service as audit
+from yuantus.bom.limits import DEFAULT_LIMITS, StructureLimits
 from yuantus.core import decimals, sequences, transitions
 from yuantus.core import error_codes as ec
 from yuantus.core.db import utcnow
@@ -381,29 +382,38 @@ def revision_for_materials(session: Session, order: WorkOrder) -> str:
 
 
 def live_materials(
-    session: Session, product: Item, quantity: Decimal, rule: RevisionRule
+    session: Session,
+    product: Item,
+    quantity: Decimal,
+    rule: RevisionRule,
+    limits: StructureLimits = DEFAULT_LIMITS,
 ) -> list[MaterialRequirement]:
-    """The leaf components of a product revision under the rule, extended x quantity."""
-    # imported here: the BOM domain builds on items and may import manufacturing later
-    from yuantus.bom import service as bom_service
+    """The leaf components of a product revision under the rule, extended x quantity.
 
-    rows = bom_service.explode_flat(session, product, levels=-1, rule=rule)
-    parents = {row.parent_id for row in rows}
+    The rows are summed as they are walked, never held; 413 past the structure limits.
+    """
+    # imported here: the BOM domain builds on items and may import manufacturing later
+    from yuantus.bom import explosion
+
+    structure, rows = explosion.load(session, product, -1, rule, limits)
+    limits.check_rows(rows)
+    # the sub-assemblies walked into: their own children carry the need
+    assemblies = {item_id for item_id, lines in structure.lines.items() if lines}
     needs: dict[tuple[str, str], MaterialRequirement] = {}
     with decimals.exact():
-        _add_needs(needs, rows, parents, quantity)
+        _add_needs(needs, structure.rows(), assemblies, quantity)
     return sorted(needs.values(), key=lambda n: (n.item_number or "", n.uom, n.component_config_id))
 
 
 def _add_needs(
     needs: dict[tuple[str, str], MaterialRequirement],
-    rows: list[FlatRow],
-    parents: set[str],
+    rows: Iterable[FlatRow],
+    assemblies: set[str],
     order_quantity: Decimal,
 ) -> None:
     """Sum the leaf rows' extended quantities per (component, uom), then x order quantity."""
     for row in rows:
-        if row.child_id is not None and row.child_id in parents:
+        if row.child_id is not None and row.child_id in assemblies:
             continue  # a sub-assembly: its own children carry the need
         per_unit = row.extended_quantity
         key = (row.child_config_id, row.uom)
@@ -429,12 +439,15 @@ def _add_needs(
 
 
 def materials(
-    session: Session, order: WorkOrder, rule: RevisionRule | None = None
+    session: Session,
+    order: WorkOrder,
+    rule: RevisionRule | None = None,
+    limits: StructureLimits = DEFAULT_LIMITS,
 ) -> tuple[RevisionRule, list[MaterialRequirement]]:
     """The live requirements of the order's product revision (its default rule when None)."""
     product = item_service.get(session, revision_for_materials(session, order))
     used = item_service.rule_for(product, rule)
-    return used, live_materials(session, product, order.quantity, used)
+    return used, live_materials(session, product, order.quantity, used, limits)
 
 
 def snapshot_materials(session: Session, order: WorkOrder, product: Item) -> int:
@@ -484,7 +497,11 @@ def _stored(row: WorkOrderMaterial) -> MaterialRequirement:
 
 
 def materials_page(
-    session: Session, order: WorkOrder, page: PageParams, rule: RevisionRule | None = None
+    session: Session,
+    order: WorkOrder,
+    page: PageParams,
+    rule: RevisionRule | None = None,
+    limits: StructureLimits = DEFAULT_LIMITS,
 ) -> Materials:
     """One page of the order's requirements: the release snapshot, or live while draft.
 
@@ -515,7 +532,7 @@ def materials_page(
             items=[_stored(r) for r in rows],
             total=total,
         )
-    used, needs = materials(session, order, rule)
+    used, needs = materials(session, order, rule, limits)
     return Materials(
         source="live",
         rule=used,
