@@ -64,9 +64,9 @@ class Settings(BaseSettings):
     max_properties_bytes: int = Field(default=64 * 1024, ge=2)
     max_properties_depth: int = Field(default=16, ge=1, le=500)
     # explosion, compare and materials refuse (413) to produce more rows than this, or to go
-    # deeper than this many levels (bom/limits.py)
+    # deeper than this many levels (bom/limits.py; a tree nested past ~250 cannot be rendered)
     max_structure_rows: int = Field(default=500_000, ge=1)
-    max_bom_depth: int = Field(default=64, ge=1, le=10_000)
+    max_bom_depth: int = Field(default=64, ge=1, le=200)
     # a direct release needs an approver who is not the submitter (ECO releases: its approvals)
     release_four_eyes: bool = True
     storage_backend: Literal["local", "s3"] = "local"
