@@ -9,6 +9,7 @@ BENCHMARKS = (
     "jobs",
     "bom",
     "bom_import",
+    "bom_caps",
     "reads",
     "breakage",
     "events",
