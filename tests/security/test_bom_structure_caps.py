@@ -89,7 +89,7 @@ def test_explosions_past_the_row_cap_are_refused_and_pages_are_built_alone(
     first = viewer.get(flat, params={"limit": 1})
     assert first.status_code == 200, first.text
     body = first.json()
-    assert (body["total"], body["limit"], body["offset"]) == (DOUBLING_ROWS, 1, 0)
+    assert body["total"] == DOUBLING_ROWS
     assert [(r["level"], r["path"], r["find_num"]) for r in body["items"]] == [
         (1, ["P0", "P1"], "10")
     ]

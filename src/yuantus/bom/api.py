@@ -252,8 +252,6 @@ def flat(
         rule=RuleRead(**used.describe()),
         items=[FlatRowRead.model_validate(r) for r in page],
         total=total,
-        limit=limit,
-        offset=offset,
     )
 
 

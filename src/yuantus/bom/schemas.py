@@ -114,9 +114,8 @@ class FlatBom(BaseModel):
     item: ItemRef
     rule: RuleRead
     items: list[FlatRowRead]
+    # a structure in its own (depth-first) order, not a sortable Page: no limit/offset echo
     total: int = Field(description="rows of the whole explosion, over all pages")
-    limit: int | None = Field(default=None, description="the page size asked for; null: all")
-    offset: int = Field(default=0, description="rows skipped before this page")
 
 
 class TreeNodeRead(ReadSchema):
