@@ -35,7 +35,8 @@ def test_upgrade_repairs_sequences_sqlite_stored_as_text_or_float(tmp_path: Path
                 )
         migrate.upgrade(db.engine)
         with db.engine.connect() as conn:
-            repaired = dict(conn.execute(text("SELECT id, sequence FROM meta_bom_lines")).all())
+            found = conn.execute(text("SELECT id, sequence FROM meta_bom_lines")).all()
+        repaired: dict[str, int] = {row[0]: row[1] for row in found}
         # the integer SQLite reads from each value, clamped into the INTEGER range
         assert [repaired[i] for i in lines] == [0, 12, 2**31 - 1, -(2**31)]
         with db.scope() as s:
