@@ -13,15 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from yuantus.bom.loading import (
-    L_CHILD_CONFIG,
-    L_CHILD_ID,
-    L_CHILD_NAME,
-    L_CHILD_NUMBER,
-    L_CHILD_REVISION,
-    L_QTY,
-    LineTuple,
-)
+from yuantus.bom.loading import L_CHILD_CONFIG, L_CHILD_ID, LineTuple
 from yuantus.core.decimals import EXACT
 from yuantus.item.models import Item
 
@@ -98,10 +90,12 @@ class Structure:
             frame = stack[-1]
             level = frame[2]
             pushed = False
+            deeper = not self._limited or level < self.levels
             for line in frame[3]:
                 frame[4] += 1
                 frame[5] = max(frame[5], level)
-                if not self._descends(line, level):
+                child_id = line[L_CHILD_ID]
+                if child_id is None or not deeper or not self.lines.get(child_id):
                     continue
                 if line[L_CHILD_CONFIG] in on_path:
                     return None
@@ -155,10 +149,11 @@ class Structure:
         if limit is not None and limit <= 0:
             return
         skip, produced = offset, 0
-        root = self.root
+        root, lines, limited, levels = self.root, self.lines, self._limited, self.levels
+        multiply = EXACT.multiply
         stack: list[_Frame] = [
             (
-                iter(self.lines.get(root.id, ())),
+                iter(lines.get(root.id, ())),
                 root.id,
                 root.item_number,
                 root.revision,
@@ -169,6 +164,7 @@ class Structure:
                 frozenset({root.config_id}),
             )
         ]
+        # rows are built inline: this loop runs once per row of the largest answers
         while stack:
             (
                 it,
@@ -181,87 +177,78 @@ class Structure:
                 factor,
                 seen,
             ) = stack[-1]
+            deeper = not limited or level < levels
             for line in it:
+                (
+                    line_id,
+                    _parent,
+                    child_config,
+                    quantity,
+                    uom,
+                    find_num,
+                    refdes,
+                    sequence,
+                    notes,
+                    properties,
+                    child_id,
+                    number,
+                    revision,
+                    state,
+                    name,
+                ) = line
+                descends = child_id is not None and deeper and bool(lines.get(child_id))
+                child_path = [*path, number or child_config]
                 if skip:
                     size = self._subtree(line, level)
                     if size is not None and size <= skip:
                         skip -= size  # the whole sub-assembly is before the page
                         continue
                     skip -= 1
-                    row = None
+                    extended = multiply(factor, quantity)
                 else:
-                    parent = (parent_id, parent_number, parent_revision, parent_name)
-                    row = _row(line, level, path, parent, EXACT.multiply(factor, line[L_QTY]))
-                child_config = line[L_CHILD_CONFIG]
-                if row is not None:
-                    yield row
+                    extended = multiply(factor, quantity)
+                    yield FlatRow(
+                        line_id,
+                        level,
+                        child_path,
+                        parent_id,
+                        parent_number,
+                        parent_revision,
+                        parent_name,
+                        child_config,
+                        child_id,
+                        number,
+                        revision,
+                        state,
+                        name,
+                        RESOLVED if child_id is not None else UNRESOLVED,
+                        quantity,
+                        extended,
+                        uom,
+                        find_num,
+                        list(refdes) if refdes else [],
+                        sequence,
+                        notes,
+                        dict(properties) if properties else {},
+                    )
                     produced += 1
                     if limit is not None and produced >= limit:
                         return
                 # `seen` stops a corrupt (cyclic) structure from looping forever
-                if self._descends(line, level) and child_config not in seen:
-                    child = line[L_CHILD_ID]
+                if descends and child_config not in seen:
                     stack.append(
                         (
-                            iter(self.lines[child]),
-                            child,
-                            line[L_CHILD_NUMBER],
-                            line[L_CHILD_REVISION],
-                            line[L_CHILD_NAME],
+                            iter(lines[child_id]),
+                            child_id,
+                            number,
+                            revision,
+                            name,
                             level + 1,
-                            [*path, line[L_CHILD_NUMBER] or child_config],
-                            EXACT.multiply(factor, line[L_QTY]),
+                            child_path,
+                            extended,
                             seen | {child_config},
                         )
                     )
                     break
             else:
                 stack.pop()
-
-
-def _row(
-    line: LineTuple,
-    level: int,
-    path: list[str],
-    parent: tuple[str, str, str, str],
-    extended: Decimal,
-) -> FlatRow:
-    """The row of one line under its parent (id, number, revision, name)."""
-    (
-        line_id,
-        _parent,
-        child_config,
-        quantity,
-        uom,
-        find_num,
-        refdes,
-        sequence,
-        notes,
-        properties,
-        child_id,
-        number,
-        revision,
-        state,
-        name,
-    ) = line
-    return FlatRow(
-        line_id,
-        level,
-        [*path, number or child_config],
-        *parent,
-        child_config,
-        child_id,
-        number,
-        revision,
-        state,
-        name,
-        RESOLVED if child_id is not None else UNRESOLVED,
-        quantity,
-        extended,
-        uom,
-        find_num,
-        list(refdes) if refdes else [],
-        sequence,
-        notes,
-        dict(properties) if properties else {},
-    )
