@@ -245,7 +245,11 @@ def compare_boms(
     left_structure, left_count = load(session, left, levels, left_rule, limits)
     right_structure, right_count = load(session, right, levels, right_rule, limits)
     limits.check_rows(left_count + right_count, levels=levels, left=left_count, right=right_count)
-    left_rows, right_rows = list(left_structure.rows()), list(right_structure.rows())
+    # each side's lines are dropped once its rows are built (the rows are what is compared)
+    left_rows = list(left_structure.rows())
+    del left_structure
+    right_rows = list(right_structure.rows())
+    del right_structure
     if mode.summarized:
         before, after = _summarized(left_rows), _summarized(right_rows)
     else:
