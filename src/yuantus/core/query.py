@@ -3,21 +3,75 @@
 `StrictQuery` is installed on the whole application: every route compares the request's
 query parameter names with those it declares, its dependencies' included. A route that takes
 open-ended parameters (`prop.material=S235`) declares their prefix with `query_prefixes`.
+
+It also refuses a bare number for a date or time parameter: pydantic reads `?since=0.5` as
+a Unix timestamp, which no person means by a date (the schema says ISO 8601).
 """
 
 from __future__ import annotations
 
+import re
+import types
 from collections.abc import Callable
+from datetime import date
+from typing import Annotated, Any, Union, get_args, get_origin
 
 from fastapi import Depends, Request
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
+from pydantic import (
+    AwareDatetime,
+    FutureDate,
+    FutureDatetime,
+    NaiveDatetime,
+    PastDate,
+    PastDatetime,
+)
 
 from yuantus.core import error_codes as ec
 from yuantus.core.errors import Unprocessable
 
 _PREFIXES_ATTR = "__yuantus_query_prefixes__"
 _declared_by_route: dict[int, tuple[frozenset[str], tuple[str, ...]]] = {}
+_temporal_by_route: dict[int, frozenset[str]] = {}
+# pydantic's constrained dates are classes of their own, not date subclasses
+_PYDANTIC_TEMPORAL = (
+    AwareDatetime,
+    NaiveDatetime,
+    PastDate,
+    FutureDate,
+    PastDatetime,
+    FutureDatetime,
+)
+_NUMBER = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*")
+
+
+def _is_temporal(annotation: Any) -> bool:
+    """True for date, datetime (and aware variants), bare or inside Optional/Annotated."""
+    if isinstance(annotation, type):
+        return issubclass(annotation, (date, *_PYDANTIC_TEMPORAL))
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _is_temporal(get_args(annotation)[0])
+    if origin is Union or origin is types.UnionType:
+        return any(_is_temporal(arg) for arg in get_args(annotation))
+    return False
+
+
+def _temporal(dependant: Dependant) -> set[str]:
+    names = {p.alias for p in dependant.query_params if _is_temporal(p.field_info.annotation)}
+    for sub in dependant.dependencies:
+        names |= _temporal(sub)
+    return names
+
+
+def temporal_query_params(route: APIRoute) -> frozenset[str]:
+    """The query parameters of a route typed as a date or a time (computed once per route)."""
+    key = id(route)
+    found = _temporal_by_route.get(key)
+    if found is None:
+        found = _temporal_by_route[key] = frozenset(_temporal(route.dependant))
+    return found
 
 
 def _declared(dependant: Dependant) -> tuple[set[str], set[str]]:
@@ -70,6 +124,26 @@ def reject_unknown_query_params(request: Request) -> None:
             f"unknown query parameters: {', '.join(unknown)}; allowed: {', '.join(allowed)}",
             code=ec.UNKNOWN_PARAMETER,
             context={"parameters": unknown, "allowed": allowed},
+        )
+    numeric = sorted(
+        name
+        for name in temporal_query_params(route)
+        if any(_NUMBER.fullmatch(value) for value in request.query_params.getlist(name))
+    )
+    if numeric:
+        raise Unprocessable(
+            f"{', '.join(numeric)}: a date or time is ISO 8601 (2026-12-03), not a number",
+            code=ec.VALIDATION_FAILED,
+            context={
+                "errors": [
+                    {
+                        "loc": ["query", name],
+                        "msg": "a date or time in ISO 8601, not a number",
+                        "type": "date_from_number",
+                    }
+                    for name in numeric
+                ]
+            },
         )
 
 
