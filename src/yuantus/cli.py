@@ -17,6 +17,7 @@ from yuantus.core.console import EXIT_USAGE, console, fail, say, set_database_op
 from yuantus.core.db import Database
 from yuantus.core.demo import DemoContext
 from yuantus.core.settings import ConfigurationError, Settings
+from yuantus.doc_sync import cli as doc_sync_cli
 from yuantus.domains import describe, load_domains
 from yuantus.file import cli as storage_cli
 from yuantus.identity.cli import token_app, user_app
@@ -108,6 +109,7 @@ def _schema_ready() -> Database:
 
 app.add_typer(bom_cli.build(_schema_ready), name="bom")
 app.add_typer(storage_cli.build(_schema_ready), name="storage")
+app.add_typer(doc_sync_cli.build(_schema_ready), name="doc-sync")
 
 
 @app.command()

@@ -18,6 +18,7 @@ from yuantus.breakage.manifest import MANIFEST as BREAKAGE
 from yuantus.cad3d.manifest import MANIFEST as CAD3D
 from yuantus.consumption.manifest import MANIFEST as CONSUMPTION
 from yuantus.core.manifest import DomainManifest, load
+from yuantus.doc_sync.manifest import MANIFEST as DOC_SYNC
 from yuantus.eco.manifest import MANIFEST as ECO
 from yuantus.eco_activity.manifest import MANIFEST as ECO_ACTIVITY
 from yuantus.event.manifest import MANIFEST as EVENT
@@ -48,6 +49,7 @@ DOMAINS: tuple[DomainManifest, ...] = (
     CAD3D,
     WORKORDER_DOC,
     CONSUMPTION,
+    DOC_SYNC,
     # last: its overview collects every other manifest's ops_section
     OPS,
 )

@@ -91,7 +91,12 @@ def test_a_worker_process_sees_the_apps_domains_task_types_and_hooks(
         {"phase": "before", "name": "eco_activity.gate", "priority": 100},
         {"phase": "before", "name": "tests.core.example_domain.gate.hold_gate", "priority": 100},
     ]
-    assert census["revision_copiers"] == ["file_links", "bom_lines", "document_links"]
+    assert census["revision_copiers"] == [
+        "doc_sync_replica",
+        "file_links",
+        "bom_lines",
+        "document_links",
+    ]
 
 
 def test_the_older_job_task_modules_setting_still_adds_task_types(database: Database) -> None:

@@ -43,7 +43,7 @@ def test_list_get_and_patch_users(
 ) -> None:
     admin = as_user("admin")
     listed = admin.get("/api/v1/users", params={"limit": 2, "offset": 1}).json()
-    assert listed["total"] == 6
+    assert listed["total"] == 7  # one demo user per role, sync included
     assert [u["username"] for u in listed["items"]] == ["approver", "engineer"]
     uid = users["viewer"].id
     assert admin.get(f"/api/v1/users/{uid}").json()["username"] == "viewer"

@@ -36,7 +36,13 @@ def plugged() -> Iterator[None]:
 
 
 def test_the_built_in_copiers_come_from_the_file_bom_and_item_manifests() -> None:
-    assert revision_copiers.names() == ["file_links", "bom_lines", "document_links"]
+    # doc_sync refuses to revise a replica before anything is copied (priority 0)
+    assert revision_copiers.names() == [
+        "doc_sync_replica",
+        "file_links",
+        "bom_lines",
+        "document_links",
+    ]
 
 
 def test_one_registration_adds_a_copier_that_runs_in_priority_order(

@@ -20,6 +20,8 @@ DEMO_ROLES = {
     "production": ["production"],
     "quality": ["quality"],
     "viewer": ["viewer"],
+    # what another site's API token acts as: the doc-sync inbound endpoints only
+    "sync": ["sync"],
 }
 
 

@@ -19,7 +19,7 @@ from yuantus.core.errors import Unauthorized
 from yuantus.core.openapi import raises
 from yuantus.identity import rules
 from yuantus.identity import service as identity_service
-from yuantus.identity.models import User
+from yuantus.identity.models import MACHINE_ROLES, User
 
 _bearer = HTTPBearer(auto_error=False, description="JWT from /auth/login or an API token")
 
@@ -54,9 +54,12 @@ SignedInUser = Annotated[User, Depends(get_signed_in_user)]
 
 @raises(401, 403)
 def get_current_user(user: SignedInUser) -> User:
-    """The signed-in user holding at least one role; 403 no_role for a user without any."""
+    """The signed-in user holding a role; 403 for a user without any or with a machine role only."""
     if not user.roles:
         raise rules.no_role()
+    if set(user.roles) <= MACHINE_ROLES:
+        # another site's token does its one job and nothing else, not even reads
+        raise rules.machine_only(user.roles)
     return user
 
 
@@ -74,3 +77,15 @@ def require_role(*roles: str) -> Callable[..., User]:
         return user
 
     return guard
+
+
+@raises(401, 403)
+def get_sync_user(user: SignedInUser) -> User:
+    """The signed-in user holding the `sync` role (or admin): another site's token."""
+    if not user.has_role("sync"):
+        raise rules.role_required(("sync",), user.roles)
+    return user
+
+
+# the doc-sync endpoints another site calls: a sync token passes here and nowhere else
+SyncUser = Annotated[User, Depends(get_sync_user)]

@@ -11,7 +11,9 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from yuantus.core import names
 from yuantus.core.db import Base, IdMixin, JSONType, TimestampMixin, UTCDateTime, utcnow
 
-ROLES = ("admin", "engineer", "approver", "production", "quality", "viewer")
+ROLES = ("admin", "engineer", "approver", "production", "quality", "viewer", "sync")
+# machine roles: a user holding only these may call nothing but their own endpoints
+MACHINE_ROLES = frozenset({"sync"})
 
 
 class User(IdMixin, TimestampMixin, Base):

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from yuantus.core import error_codes as ec
 from yuantus.core.errors import PermissionDenied
 from yuantus.identity import codes
-from yuantus.identity.models import ROLES
+from yuantus.identity.models import MACHINE_ROLES, ROLES
 
 PASSWORD_MIN = 8
 PASSWORD_MAX = 256
@@ -71,4 +71,12 @@ def no_role() -> PermissionDenied:
         "your account has no role yet: ask an admin for a role",
         code=codes.NO_ROLE,
         context={"required_roles": list(ROLES), "user_roles": []},
+    )
+
+
+def machine_only(user_roles: Sequence[str]) -> PermissionDenied:
+    """The 403 for a machine account (role `sync` only) anywhere but its own endpoints."""
+    human = [r for r in ROLES if r not in MACHINE_ROLES]
+    return role_required(
+        human, user_roles, action="this endpoint (a sync account calls only /doc-sync/inbound)"
     )

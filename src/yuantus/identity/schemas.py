@@ -17,7 +17,7 @@ from pydantic import (
 from yuantus.core.schemas import PatchSchema, ReadSchema, Schema
 from yuantus.identity import rules
 
-RoleName = Literal["admin", "engineer", "approver", "production", "quality", "viewer"]
+RoleName = Literal["admin", "engineer", "approver", "production", "quality", "viewer", "sync"]
 # the rules are functions shared with the CLI (identity/rules.py); the schema documents them
 Username = Annotated[
     str,
@@ -68,13 +68,13 @@ class UserCreate(Schema):
     password: Password
     email: EmailStr | None = None
     full_name: Annotated[str, StringConstraints(max_length=200)] | None = None
-    roles: list[RoleName] = Field(default_factory=list, max_length=6)
+    roles: list[RoleName] = Field(default_factory=list, max_length=7)
 
 
 class UserUpdate(PatchSchema):
     """Changes to a user (admin)."""
 
-    roles: list[RoleName] | None = Field(default=None, max_length=6)
+    roles: list[RoleName] | None = Field(default=None, max_length=7)
     is_active: bool | None = None
     password: Password | None = None
     email: EmailStr | None = None

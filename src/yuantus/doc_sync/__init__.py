@@ -1,0 +1,1 @@
+"""Document multi-site sync: remote sites, push/pull jobs and verified replicas."""
