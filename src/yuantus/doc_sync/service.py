@@ -13,7 +13,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, select, update
 from sqlalchemy.orm import Session
@@ -190,11 +190,14 @@ def list_page(
     session: Session, where: JobFilter, sort: SortOrder, page: PageParams
 ) -> tuple[list[tuple[Job, SyncJobLink]], int]:
     """One page of sync jobs with their links."""
-    query = cast(Select[Any], select(Job, SyncJobLink)).join(
-        SyncJobLink, SyncJobLink.job_id == Job.id
-    )
-    rows, total = paginate(session, sort.apply(query.where(*where.conditions())), page)
-    return [(job, link) for job, link in rows], total
+    query: Select[Any] = select(Job).join(SyncJobLink, SyncJobLink.job_id == Job.id)
+    jobs, total = paginate(session, sort.apply(query.where(*where.conditions())), page)
+    ids = [j.id for j in jobs]
+    links = {
+        link.job_id: link
+        for link in session.scalars(select(SyncJobLink).where(SyncJobLink.job_id.in_(ids)))
+    }
+    return [(job, links[job.id]) for job in jobs], total
 
 
 def outcome_of(job: Job) -> dict[str, Any]:

@@ -27,6 +27,7 @@ from yuantus.file import content
 from yuantus.file.storage import Storage, get_storage, key_for
 from yuantus.identity.models import User
 from yuantus.item.models import Item
+from yuantus.job import service as job_service
 from yuantus.job.models import Job
 from yuantus.job.registry import JobFatalError, TaskContext
 
@@ -111,19 +112,28 @@ def run(ctx: TaskContext, direction: str) -> dict[str, Any]:
         else:
             actor = session.get(User, job.created_by) if job and job.created_by else None
             pull(session, storage, client, refs, outcomes, actor)
-    except Exception:
-        ctx.progress(outcomes.as_dict(refs, extra))
+    except YuantusError as exc:
+        # the handler's transaction rolls back: the outcomes so far are written after it
+        exc.persist_after_rollback(_keep_progress(ctx.job_id, outcomes.as_dict(refs, extra)))
         raise
     result = outcomes.as_dict(refs, extra)
     failed = [d for d in result["documents"] if d["result"] == "failed"]
     if failed:
-        ctx.progress(result)
         reasons = "; ".join(f"{d['document']}: {d.get('reason')}" for d in failed[:5])
         raise DocumentsFailed(
             f"{len(failed)} of {len(refs)} documents failed: {reasons}",
             code=codes.SYNC_REMOTE_REFUSED,
-        )
+        ).persist_after_rollback(_keep_progress(ctx.job_id, result))
     return result
+
+
+def _keep_progress(job_id: str, data: dict[str, Any]) -> Callable[[Session], object]:
+    """An after-rollback write of the outcomes as the job's progress (the next attempt's start)."""
+
+    def write(session: Session) -> None:
+        job_service.update_progress(session, job_id, data)
+
+    return write
 
 
 def push(
