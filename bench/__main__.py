@@ -19,6 +19,7 @@ BENCHMARKS = (
     "login_storm",
     "api",
     "web_bom",
+    "doc_sync",
 )
 
 

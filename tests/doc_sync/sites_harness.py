@@ -46,9 +46,9 @@ class Site:
             "YUANTUS_DATA_DIR": str(self.data_dir),
             "YUANTUS_SITE_NAME": self.name,
             "YUANTUS_ADMIN_PASSWORD": "unused-admin-pw",
-            # retries come quickly in a test: B down, then up again
-            "YUANTUS_JOB_BACKOFF_BASE": "0.3",
-            "YUANTUS_JOB_BACKOFF_CAP": "1",
+            # retries come quickly in a test, yet 20 of them outlast a restart of B (>= 64 s)
+            "YUANTUS_JOB_BACKOFF_BASE": "0.5",
+            "YUANTUS_JOB_BACKOFF_CAP": "8",
             "YUANTUS_LOG_LEVEL": "WARNING",
         }
 

@@ -240,8 +240,8 @@ def test_a_push_while_b_is_down_retries_and_completes_when_b_is_back(
         assert deadline_job["is_dead_letter"] is False
     finally:
         b.start(demo=False)
-    done = a.wait_job(job["id"])
-    assert done["status"] == "completed", done
+    done = a.wait_job(job["id"], timeout=240)
+    assert done["status"] == "completed", (done["last_error"], done["documents"])
     assert [d["result"] for d in done["documents"]] == ["created"]
     assert done["attempt_count"] >= 3
     assert done["bytes_sent"] == 3500
