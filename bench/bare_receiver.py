@@ -16,6 +16,11 @@ def make_app(root: Path) -> Any:
     async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             return
+        if scope["method"] != "PUT":
+            # the readiness probe
+            await send({"type": "http.response.start", "status": 204, "headers": []})
+            await send({"type": "http.response.body", "body": b""})
+            return
         name = Path(scope["path"]).name
         with (root / name).open("wb") as fh:
             more = True

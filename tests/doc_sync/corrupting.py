@@ -27,7 +27,7 @@ def _read_body(handler: BaseHTTPRequestHandler) -> bytes:
 
 
 class CorruptingProxy:
-    """Forwards every call to `target`; a PUT to .../blobs/... has its middle byte flipped."""
+    """Forwards every call to `target`; an upload to inbound/blobs gets its middle byte flipped."""
 
     def __init__(self, target: str) -> None:
         self.corrupted = 0
@@ -36,7 +36,7 @@ class CorruptingProxy:
         class Handler(BaseHTTPRequestHandler):
             def _forward(self) -> None:
                 body = _read_body(self) if self.command in ("POST", "PUT", "PATCH") else b""
-                if self.command == "PUT" and "/blobs/" in self.path and body:
+                if self.command in ("PUT", "POST") and "/inbound/blobs" in self.path and body:
                     middle = len(body) // 2
                     body = body[:middle] + bytes([body[middle] ^ 0x01]) + body[middle + 1 :]
                     proxy.corrupted += 1

@@ -158,3 +158,25 @@ def test_outbound_lists_documents_by_id_or_number_and_streams_their_files(
     assert missing.json()["detail"]["code"] == "blob_not_found"
     assert sync.post(f"{OUT}/documents", json={"documents": []}).status_code == 422
     assert as_user("viewer").get(f"{OUT}/blobs/{SHA}").status_code == 403
+
+
+def test_a_batch_upload_stores_the_verified_parts_and_refuses_the_others(as_user: AsUser) -> None:
+    sync = as_user("sync")
+    other = b"second file"
+    other_sha = hashlib.sha256(other).hexdigest()
+    parts = [
+        ("files", (SHA, DATA, "application/octet-stream")),
+        ("files", (other_sha, other + b"!", "application/octet-stream")),
+        ("files", ("not-a-hash", b"x", "application/octet-stream")),
+    ]
+    r = sync.post(f"{IN}/blobs", files=parts)
+    assert r.status_code == 200, r.text
+    assert r.json()["stored"] == [{"sha256": SHA, "size": len(DATA), "created": True}]
+    assert [(x["sha256"], x["code"]) for x in r.json()["refused"]] == [
+        (other_sha, "sha256_mismatch"),
+        ("not-a-hash", "sha256_mismatch"),
+    ]
+    assert sync.post(f"{IN}/missing", json={"sha256": [SHA, other_sha]}).json() == {
+        "missing": [other_sha]
+    }
+    assert as_user("engineer").post(f"{IN}/blobs", files=parts).status_code == 403

@@ -65,7 +65,7 @@ _INACTIVE: dict[int | str, dict[str, Any]] = {
     "/doc-sync/sites",
     response_model=SiteRead,
     status_code=status.HTTP_201_CREATED,
-    responses={200: {"description": "A site of that name existed and was replaced."}},
+    responses={200: {"model": SiteRead, "description": "A site of that name was replaced."}},
 )
 def upsert_site(
     body: SiteCreate, response: Response, session: SessionDep, settings: SettingsDep, user: Admin
@@ -125,7 +125,7 @@ def check_health(
     response_model=SyncJobRead,
     status_code=status.HTTP_201_CREATED,
     responses={
-        200: {"description": "An identical job is pending or processing: that job."},
+        200: {"model": SyncJobRead, "description": "An identical job is active: that job."},
         **_NOT_FOUND,
         **_INACTIVE,
     },

@@ -15,3 +15,5 @@ class SyncSettings(BaseSettings):
     doc_sync_timeout_s: float = Field(default=60.0, gt=0, le=3600)
     # documents per inbound import call: one call's size stays bounded on slow links
     doc_sync_batch: int = Field(default=50, ge=1, le=500)
+    # file uploads in flight at once during a push
+    doc_sync_uploads: int = Field(default=4, ge=1, le=32)

@@ -7,6 +7,7 @@ number, and their content by sha256.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 from fastapi import APIRouter, File, Path, UploadFile
@@ -20,6 +21,8 @@ from yuantus.doc_sync import codes, wire
 from yuantus.doc_sync.config import SyncSettings
 from yuantus.doc_sync.importing import import_documents
 from yuantus.doc_sync.schemas import (
+    BlobBatchAnswer,
+    BlobRefused,
     BlobStored,
     ExportAnswer,
     ExportQuery,
@@ -35,7 +38,9 @@ from yuantus.file.storage import get_storage, key_for
 from yuantus.identity.deps import SyncUser
 from yuantus.item.models import Item
 
-router = APIRouter(route_class=TransactionalRoute, tags=["doc-sync inbound"])
+# mounted by the doc-sync router, whose tag it takes
+router = APIRouter(route_class=TransactionalRoute)
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 Sha256Path = Annotated[str, Path(pattern=r"^[0-9a-f]{64}$", description="content sha256")]
 
 
@@ -78,6 +83,37 @@ def put_blob(
         content.lock_content(session, staged.key)
         blob = staged.place()
     return BlobStored(sha256=blob.sha256, size=blob.size, created=blob.created)
+
+
+@router.post("/doc-sync/inbound/blobs", response_model=BlobBatchAnswer)
+def post_blobs(
+    files: Annotated[
+        list[UploadFile], File(description="parts named by their sha256 (the part's filename)")
+    ],
+    session: SessionDep,
+    settings: SettingsDep,
+    _user: SyncUser,
+) -> BlobBatchAnswer:
+    """Store each part whose bytes hash to its name; refuse the others (one request, many)."""
+    storage = get_storage(settings)
+    stored, refused = [], []
+    for part in files:
+        expected = part.filename or ""
+        if not _SHA256.fullmatch(expected):
+            reason = "the part's filename must be its sha256"
+            refused.append(BlobRefused(sha256=expected, code=codes.SHA256_MISMATCH, reason=reason))
+            continue
+        with storage.stage(part.file, settings.max_upload_bytes) as staged:
+            if staged.sha256 != expected:
+                reason = f"the bytes received hash to {staged.sha256}, not {expected}: refused"
+                refused.append(
+                    BlobRefused(sha256=expected, code=codes.SHA256_MISMATCH, reason=reason)
+                )
+                continue
+            content.lock_content(session, staged.key)
+            blob = staged.place()
+        stored.append(BlobStored(sha256=blob.sha256, size=blob.size, created=blob.created))
+    return BlobBatchAnswer(stored=stored, refused=refused)
 
 
 @router.post("/doc-sync/inbound/documents", response_model=ImportAnswer)

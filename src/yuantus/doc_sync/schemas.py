@@ -195,6 +195,21 @@ class BlobStored(BaseModel):
     created: bool
 
 
+class BlobRefused(BaseModel):
+    """Content of a batch that was not stored, and why."""
+
+    sha256: str
+    code: str
+    reason: str
+
+
+class BlobBatchAnswer(BaseModel):
+    """A batch upload: what was stored (or already held) and what was refused."""
+
+    stored: list[BlobStored]
+    refused: list[BlobRefused]
+
+
 class ImportRequest(Schema):
     """Documents to import from the sending site (its files already uploaded)."""
 
