@@ -50,7 +50,13 @@ def test_one_registration_adds_a_copier_that_runs_in_priority_order(
 ) -> None:
     revision_copiers.register("test_links", copy_test_links, priority=40)
     revision_copiers.register("test_links", copy_test_links, priority=40)  # idempotent
-    assert revision_copiers.names() == ["file_links", "bom_lines", "document_links", "test_links"]
+    assert revision_copiers.names() == [
+        "doc_sync_replica",
+        "file_links",
+        "bom_lines",
+        "document_links",
+        "test_links",
+    ]
     rev_a = released(name="Cover")
     response = as_user("engineer").post(f"{ITEMS}/{rev_a['id']}/revise")
     assert response.status_code == 201, response.text
