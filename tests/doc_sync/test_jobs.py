@@ -201,10 +201,13 @@ def test_replay_makes_a_linked_job_and_summary_counts(as_user: AsUser, database:
         assert as_user("viewer").get("/api/v1/doc-sync/summary", params=bad).status_code == 422
     with database.scope() as s:
         section = ops_section(s, 7)
-    assert section["jobs"] == 2
-    assert section["dead_letters"] == 1
-    assert section["bytes_sent"] == 10
-    assert section["jobs_by_status"]["pending"] == 1
+    assert section.figures["jobs"] == 2
+    assert section.figures["dead_letters"] == 1
+    assert section.figures["bytes_sent"] == 10
+    assert section.figures["jobs_by_status"]["pending"] == 1
+    assert section.measures["dead_letter_rate"].value == 0.5
+    overview = as_user("admin").get("/api/v1/ops/summary", params={"window_days": 7}).json()
+    assert overview["sections"]["doc_sync"]["figures"]["dead_letters"] == 1
     # the site goes inactive: no replay
     as_user("admin").patch(f"/api/v1/doc-sync/sites/{site}", json={"is_active": False})
     r = eng.post(f"{JOBS}/{old['id']}/replay")

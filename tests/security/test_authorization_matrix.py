@@ -39,7 +39,9 @@ ANONYMOUS = "anonymous"
 METHODS = ("get", "post", "put", "patch", "delete")
 
 EVERYONE = frozenset({*ROLES, NO_ROLE})
-ANY_ROLE = frozenset(ROLES)
+# a `sync` token (another site's) passes the doc-sync inbound/outbound endpoints and no other
+ANY_ROLE = frozenset(ROLES) - {"sync"}
+SYNC = frozenset({"admin", "sync"})
 ADMIN = frozenset({"admin"})
 ENGINEER = frozenset({"admin", "engineer"})
 ENGINEER_APPROVER = frozenset({"admin", "engineer", "approver"})
@@ -64,6 +66,23 @@ MATRIX: dict[str, frozenset[str]] = {
     "GET /api/v1/health/ready": EVERYONE,
     "GET /metrics": frozenset(),
     "GET /api/v1/ops/summary": ADMIN,
+    "POST /api/v1/doc-sync/sites": ADMIN,
+    "GET /api/v1/doc-sync/sites": ANY_ROLE,
+    "GET /api/v1/doc-sync/sites/{site_id}": ANY_ROLE,
+    "PATCH /api/v1/doc-sync/sites/{site_id}": ADMIN,
+    "POST /api/v1/doc-sync/sites/{site_id}/health": ADMIN,
+    "POST /api/v1/doc-sync/jobs": ENGINEER,
+    "GET /api/v1/doc-sync/jobs": ANY_ROLE,
+    "GET /api/v1/doc-sync/jobs/{job_id}": ANY_ROLE,
+    "POST /api/v1/doc-sync/jobs/{job_id}/replay": ENGINEER,
+    "GET /api/v1/doc-sync/summary": ANY_ROLE,
+    "GET /api/v1/doc-sync/inbound/whoami": SYNC,
+    "POST /api/v1/doc-sync/inbound/missing": SYNC,
+    "PUT /api/v1/doc-sync/inbound/blobs/{sha256}": SYNC,
+    "POST /api/v1/doc-sync/inbound/blobs": SYNC,
+    "POST /api/v1/doc-sync/inbound/documents": SYNC,
+    "POST /api/v1/doc-sync/outbound/documents": SYNC,
+    "GET /api/v1/doc-sync/outbound/blobs/{sha256}": SYNC,
     "GET /api/v1/audit": ADMIN,
     "GET /api/v1/audit/{event_id}": ADMIN,
     "POST /api/v1/auth/login": EVERYONE,
@@ -363,6 +382,9 @@ def test_an_overlay_protected_file_goes_only_to_the_overlay_roles(world: World) 
             _ok(view)
         elif role == NO_ROLE:
             assert _code(content, 403) == _code(view, 403) == "no_role"
+        elif role == "sync":
+            # another site's token reads nothing but the doc-sync endpoints
+            assert _code(content, 403) == _code(view, 403) == "role_required"
         else:
             assert _code(content, 403) == "overlay_access_denied", role
             assert _code(view, 403) == "overlay_access_denied", role
@@ -398,3 +420,25 @@ def test_an_actions_roles_are_checked_before_the_lookup(
 def _probe_body(client: TestClient, url: str, body: dict[str, str]) -> tuple[int, str]:
     response = client.post(url, json=body)
     return response.status_code, response.json()["detail"]["code"]
+
+
+def test_a_site_secret_is_never_answered_to_anyone(world: World) -> None:
+    secret = "plant-2-token-matrix-7c1e"
+    site = {"name": "matrix-site", "endpoint": "http://127.0.0.1:9", "auth_mode": "token"}
+    created = _ok(
+        world.clients["admin"].post(f"{API}/doc-sync/sites", json={**site, "auth_secret": secret}),
+        201,
+    )
+    for role in (*ROLES, NO_ROLE):
+        client = world.clients[role]
+        for path in ("/doc-sync/sites", f"/doc-sync/sites/{created['id']}"):
+            answer = client.get(f"{API}{path}")
+            assert secret not in answer.text, (role, path)
+            if role in ANY_ROLE:
+                assert answer.status_code == 200, (role, answer.text)
+                assert "secret_configured" in answer.text
+        change = client.patch(
+            f"{API}/doc-sync/sites/{created['id']}", json={"auth_secret": "x" * 12}
+        )
+        assert change.status_code == (200 if role == "admin" else 403), role
+        assert secret not in change.text

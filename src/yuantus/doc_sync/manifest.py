@@ -18,4 +18,5 @@ MANIFEST = DomainManifest(
     task_modules=("yuantus.doc_sync.tasks",),
     register_hooks=register_hooks,
     demo="yuantus.doc_sync.demo",
+    ops_section="yuantus.doc_sync.ops:ops_section",
 )

@@ -82,6 +82,8 @@ def require_role(*roles: str) -> Callable[..., User]:
 @raises(401, 403)
 def get_sync_user(user: SignedInUser) -> User:
     """The signed-in user holding the `sync` role (or admin): another site's token."""
+    if not user.roles:
+        raise rules.no_role()
     if not user.has_role("sync"):
         raise rules.role_required(("sync",), user.roles)
     return user

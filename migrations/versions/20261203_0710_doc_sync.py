@@ -1,7 +1,7 @@
 """document sync: meta_remote_sites, meta_document_replicas, meta_document_sync_jobs
 
-Revision ID: 0024_doc_sync
-Revises: 0023_login_throttle
+Revision ID: 0026_doc_sync
+Revises: 0025_bom_checks
 Create Date: 2026-12-03 07:00:00
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 from yuantus.core.db import JSONType, UTCDateTime
 
-revision: str = "0024_doc_sync"
-down_revision: str | None = "0023_login_throttle"
+revision: str = "0026_doc_sync"
+down_revision: str | None = "0025_bom_checks"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
