@@ -26,6 +26,9 @@ def free_port() -> int:
         return port
 
 
+METRICS_TOKEN = "metrics-scrape-token-for-tests"
+
+
 @dataclass
 class Site:
     """One running site: its process, URL and signed-in clients per demo user."""
@@ -45,6 +48,7 @@ class Site:
         return base | {
             "YUANTUS_DATA_DIR": str(self.data_dir),
             "YUANTUS_SITE_NAME": self.name,
+            "YUANTUS_METRICS_TOKEN": METRICS_TOKEN,
             "YUANTUS_ADMIN_PASSWORD": "unused-admin-pw",
             # retries come quickly in a test, yet 20 of them outlast a restart of B (>= 64 s)
             "YUANTUS_JOB_BACKOFF_BASE": "0.5",
@@ -83,6 +87,17 @@ class Site:
                 self.proc.kill()
                 self.proc.wait()
         self.proc = None
+
+    def metric(self, name: str, **labels: str) -> float:
+        """A sample of GET /metrics (0 when the series does not exist yet)."""
+        text = httpx.get(
+            f"{self.root}/metrics", headers={"authorization": f"Bearer {METRICS_TOKEN}"}
+        ).text
+        want = ",".join(f'{k}="{v}"' for k, v in sorted(labels.items()))
+        for line in text.splitlines():
+            if line.startswith(f"{name}{{{want}}} "):
+                return float(line.rsplit(" ", 1)[1])
+        return 0.0
 
     def as_user(self, username: str) -> httpx.Client:
         """A client signed in as a demo user."""

@@ -87,12 +87,22 @@ def test_a_pushes_three_documents_then_a_repush_sends_nothing(pair: dict[str, An
         a.document("PUSH-2", {"p2.bin": os.urandom(7000)}, properties={"sheet": "A3"}),
         a.document("PUSH-3", {"shared.bin": shared}, description="same bytes as PUSH-1's"),
     ]
+    sent_before = a.metric("yuantus_doc_sync_bytes_total", direction="push", site="site-b")
+    created_before = a.metric(
+        "yuantus_doc_sync_documents_total", direction="push", result="created", site="site-b"
+    )
     job = _push(a, pair["b_at_a"], [d["id"] for d in docs])
     done = a.wait_job(job["id"])
     assert done["status"] == "completed", done
     assert [d["result"] for d in done["documents"]] == ["created"] * 3
     # the shared file goes once: 5000 + 3000 + 7000 bytes
     assert done["bytes_sent"] == 15000
+    sent = a.metric("yuantus_doc_sync_bytes_total", direction="push", site="site-b")
+    assert sent - sent_before == 15000
+    created = a.metric(
+        "yuantus_doc_sync_documents_total", direction="push", result="created", site="site-b"
+    )
+    assert created - created_before == 3
     assert done["result"]["files_sent"] == 3
     for d in docs:
         there = _same_document(a, b, d["item_number"])

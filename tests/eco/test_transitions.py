@@ -98,3 +98,13 @@ def test_a_canceled_eco_offers_nothing(as_user: Client, product: str) -> None:
         "cancel",
         {"comment": "superseded by another change"},
     )
+
+
+def test_the_openapi_enum_of_eco_actions_is_the_rule_table() -> None:
+    """The action enum the OpenAPI shows is exactly the actions the ECO rules know."""
+    from yuantus.eco.schemas import ECO_ACTIONS, EcoTransitionRequest
+    from yuantus.eco.transitions import ECO_TRANSITIONS
+
+    assert set(ECO_ACTIONS) == set(ECO_TRANSITIONS)
+    schema = EcoTransitionRequest.model_json_schema()
+    assert schema["properties"]["action"]["enum"] == list(ECO_ACTIONS)

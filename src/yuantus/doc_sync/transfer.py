@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from yuantus.core.errors import YuantusError
-from yuantus.doc_sync import codes, wire
+from yuantus.doc_sync import codes, metrics, wire
 from yuantus.doc_sync.client import RemoteClient
 from yuantus.doc_sync.config import SyncSettings
 from yuantus.doc_sync.importing import import_documents
@@ -108,6 +108,7 @@ def run(ctx: TaskContext, direction: str) -> dict[str, Any]:
     }
     storage = get_storage(ctx.settings)
     client = RemoteClient(site, ctx.settings)
+    moved_before = outcomes.bytes_sent + outcomes.bytes_received
     try:
         if direction == "push":
             push(session, storage, client, site, refs, outcomes)
@@ -116,9 +117,12 @@ def run(ctx: TaskContext, direction: str) -> dict[str, Any]:
             pull(session, storage, client, refs, outcomes, actor)
     except YuantusError as exc:
         # the handler's transaction rolls back: the outcomes so far are written after it
-        exc.persist_after_rollback(_keep_progress(ctx.job_id, outcomes.as_dict(refs, extra)))
+        progress = outcomes.as_dict(refs, extra)
+        exc.persist_after_rollback(_keep_progress(ctx.job_id, progress))
+        _observe(site, direction, outcomes, moved_before)
         raise
     result = outcomes.as_dict(refs, extra)
+    _observe(site, direction, outcomes, moved_before)
     failed = [d for d in result["documents"] if d["result"] == "failed"]
     if failed:
         reasons = "; ".join(f"{d['document']}: {d.get('reason')}" for d in failed[:5])
@@ -127,6 +131,13 @@ def run(ctx: TaskContext, direction: str) -> dict[str, Any]:
             code=codes.SYNC_REMOTE_REFUSED,
         ).persist_after_rollback(_keep_progress(ctx.job_id, result))
     return result
+
+
+def _observe(site: RemoteSite, direction: str, outcomes: Outcomes, before: int) -> None:
+    """Count what this attempt moved and finished (not the earlier attempts it carries)."""
+    moved = outcomes.bytes_sent + outcomes.bytes_received - before
+    results = [doc["result"] for doc in outcomes.docs.values()]
+    metrics.observe_attempt(site.name, direction, moved, results)
 
 
 def _keep_progress(job_id: str, data: dict[str, Any]) -> Callable[[Session], object]:

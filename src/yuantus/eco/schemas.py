@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field, StringConstraints, model_validator
 
 from yuantus.bom.compare_schemas import BomCompare, DeltaPreview, RuleUsed
 from yuantus.core.schemas import PatchSchema, ReadSchema, Schema, WithWarnings
-from yuantus.core.transitions import TransitionRequest
+from yuantus.core.transitions import TransitionRequest, action_field
 
 EcoType = Literal["bom", "product", "document"]
 Priority = Literal["low", "normal", "high", "urgent"]
@@ -46,9 +46,15 @@ class EcoUpdate(PatchSchema):
     version: int | None = Field(default=None, ge=1)
 
 
+ECO_ACTIONS = ("move", "approve", "reject", "apply", "cancel")
+
+
 class EcoTransitionRequest(TransitionRequest):
     """An ECO action: move (needs stage_id), approve, reject (with the comment), apply, cancel."""
 
+    # the keys of eco/transitions.ECO_TRANSITIONS (which imports these schemas); a test keeps
+    # the two lists equal
+    action: str = action_field(ECO_ACTIONS)
     stage_id: Id | None = Field(default=None, description="move only: the stage to move to")
 
     @model_validator(mode="after")
