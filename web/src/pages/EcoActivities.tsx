@@ -61,7 +61,9 @@ function ActivityRow(props: { activity: Activity; sla?: Schemas["ActivitySla"]; 
     setError(null);
     try {
       await ok(api.POST("/api/v1/eco-activities/activity/{activity_id}/transitions", {
-        params: { path: { activity_id: a.id } }, body: { action },
+        params: { path: { activity_id: a.id } },
+        // the action is one the service just offered (GET transitions answers it as a string)
+        body: { action: action as Schemas["ActivityTransition"]["action"] },
       }));
       props.onDone();
     } catch (caught) {

@@ -1,7 +1,7 @@
 /** The item page: header, lifecycle actions for the caller, and its tabs. */
 
 import { useState } from "react";
-import { api, ok } from "../api/client";
+import { api, ok, type Schemas } from "../api/client";
 import * as auth from "../lib/auth";
 import { ErrorLine, Link, useLoad, when } from "../lib/ui";
 import { BomTree } from "./BomTree";
@@ -29,7 +29,8 @@ function Actions(props: { itemId: string; onDone: () => void }) {
       await ok(
         api.POST("/api/v1/items/{item_id}/transitions", {
           params: { path: { item_id: props.itemId } },
-          body: { action },
+          // the action is one the service just offered (GET transitions answers it as a string)
+          body: { action: action as Schemas["ItemTransitionRequest"]["action"] },
         }),
       );
       options.reload();
