@@ -1,18 +1,26 @@
 import { expect, test } from "@playwright/test";
-import { login } from "./helpers";
+import { expectAccessible, login, shot } from "./helpers";
 
-test("sites and jobs stay hidden where the doc-sync API is not deployed", async ({ page }) => {
-  // on a service without doc-sync (GET /doc-sync/sites answers 404) the admin sees no link
-  const probed = page.waitForResponse((r) => r.url().includes("/api/v1/doc-sync/sites"));
+test("sites and jobs: the demo's plant-2 with its recorded unhealthy probe, and a new probe", async ({ page }) => {
   await login(page, "admin");
-  const answer = await probed;
   const nav = page.getByRole("navigation", { name: "Main" });
-  await expect(nav.getByRole("link", { name: "Dashboards" })).toBeVisible();
-  if (answer.status() === 404) {
-    await expect(nav.getByRole("link", { name: "Sites & jobs" })).toHaveCount(0);
-  } else {
-    expect(answer.status()).toBe(200);
-    await nav.getByRole("link", { name: "Sites & jobs" }).click();
-    await expect(page.getByRole("table", { name: "Sites" })).toBeVisible();
-  }
+  await nav.getByRole("link", { name: "Sites & jobs" }).click();
+  const sites = page.getByRole("table", { name: "Sites" });
+  const row = sites.getByRole("row").filter({ has: page.getByRole("rowheader", { name: "plant-2" }) });
+  // the demo registers plant-2 inactive at the discard port and records one real, failing probe
+  await expect(row).toContainText("http://127.0.0.1:9");
+  await expect(row).toContainText("inactive");
+  await expect(row.getByTestId("health-plant-2")).toContainText(/^unhealthy: .+\(checked /);
+  await expect(row.getByRole("cell", { name: "configured" })).toBeVisible();
+
+  const probed = page.waitForResponse((r) => r.url().includes("/doc-sync/sites/") && r.url().endsWith("/health"));
+  await row.getByRole("button", { name: "Check health of plant-2" }).click();
+  const answer = await probed;
+  expect(answer.status()).toBe(200);
+  expect((await answer.json()).status).toBe("unhealthy");
+  await expect(row.getByRole("status")).toContainText(/Probe: unhealthy in [\d.]+ ms/);
+  await expect(row.getByTestId("health-plant-2")).toContainText("unhealthy");
+  await expect(page.getByRole("table", { name: /jobs$/ })).toBeVisible();
+  await expectAccessible(page, "sites and jobs");
+  await shot(page, "sites");
 });

@@ -66,23 +66,3 @@ export function saveBlob(blob: Blob, filename: string): void {
   a.click();
   setTimeout(() => URL.revokeObjectURL(url), 1_000);
 }
-
-/**
- * A JSON call to an endpoint not in this build's OpenAPI (doc-sync, issue 17, may not be
- * deployed yet): same token and error handling, the answer typed by the caller.
- */
-export async function untyped<T>(method: "GET" | "POST", path: string, body?: unknown): Promise<T> {
-  const session = auth.current();
-  const headers: Record<string, string> = session ? { Authorization: `Bearer ${session.token}` } : {};
-  if (body !== undefined) headers["Content-Type"] = "application/json";
-  const response = await fetch(API_BASE + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await response.text();
-  let parsed: unknown = text;
-  try {
-    parsed = text ? JSON.parse(text) : null;
-  } catch {
-    // not JSON: keep the text for the error line
-  }
-  if (!response.ok) throw new ApiError(response.status, toDetail(response.status, parsed));
-  return parsed as T;
-}

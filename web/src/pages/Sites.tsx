@@ -1,43 +1,24 @@
 /** Sites and sync jobs (admin): doc-sync sites with health, jobs with per-document results and replay, dead letters. */
 
 import { useState } from "react";
-import { untyped } from "../api/client";
+import { api, ok, type Schemas } from "../api/client";
 import { ApiError } from "../api/errors";
 import { ErrorLine, useLoad, when } from "../lib/ui";
 
-// the doc-sync API (issue 17) as its brief describes it; not in this build's OpenAPI yet
-interface Site {
-  id: string;
-  name: string;
-  endpoint: string;
-  is_active: boolean;
-  auto_push?: boolean;
-  secret_configured?: boolean;
-  last_health_status?: string | null;
-  last_health_at?: string | null;
-  last_health_error?: string | null;
-}
-interface Job {
-  id: string;
-  site_id: string;
-  site_name?: string;
-  direction: string;
-  status: string;
-  created_at: string;
-  is_dead_letter?: boolean;
-  dead_letter_reason?: string | null;
-  replay_of?: string | null;
-  results?: { document_id?: string; item_number?: string; status?: string; error?: string | null; bytes_sent?: number }[];
-}
-interface Page<T> {
-  items: T[];
-  total: number;
-}
+type Site = Schemas["SiteRead"];
+type Job = Schemas["SyncJobRead"];
+// two HealthRead models exist (the service's own /health too): OpenAPI names them by module
+type Health = Schemas["yuantus__doc_sync__schemas__HealthRead"];
+type SiteSummary = Schemas["SiteSummary"];
 
-/** Whether this service has the doc-sync API (a 404 hides the page; other errors show). */
+// the job statuses the API filters on (the job queue's own: the `status` query param's pattern)
+const STATUSES = ["pending", "processing", "completed", "failed", "canceled"] as const;
+type Status = (typeof STATUSES)[number];
+
+/** Whether this service has the doc-sync API (a 404 or 403 hides the page; other errors show). */
 export async function docSyncAvailable(): Promise<boolean> {
   try {
-    await untyped<Page<Site>>("GET", "/doc-sync/sites?limit=1");
+    await ok(api.GET("/api/v1/doc-sync/sites", { params: { query: { limit: 1 } } }));
     return true;
   } catch (caught) {
     if (caught instanceof ApiError && (caught.status === 404 || caught.status === 403)) return false;
@@ -45,28 +26,87 @@ export async function docSyncAvailable(): Promise<boolean> {
   }
 }
 
+function healthText(status: string | null, error: string | null, at: string | null): string {
+  if (!status) return "never checked";
+  return `${status}${error ? `: ${error}` : ""}${at ? ` (checked ${when(at)})` : ""}`;
+}
+
+function summaryText(s: SiteSummary | undefined, days: number): string {
+  if (!s) return "—";
+  const byStatus = Object.entries(s.jobs_by_status).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`);
+  const rate = s.success_rate === null ? "no finished jobs" : `${Math.round(s.success_rate * 100)}% succeeded`;
+  return `${days} days: ${byStatus.length ? byStatus.join(", ") : "no jobs"}; ${rate}; ${s.dead_letters} dead letters; ${s.bytes_sent} bytes sent`;
+}
+
+function SiteRow(props: { site: Site; summary: SiteSummary | undefined; days: number; onChecked: () => void }) {
+  const { site } = props;
+  const [probe, setProbe] = useState<Health | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  async function check() {
+    setBusy(true);
+    setError(null);
+    try {
+      setProbe(await ok(api.POST("/api/v1/doc-sync/sites/{site_id}/health", { params: { path: { site_id: site.id } } })));
+      // the probe is recorded on the site: reload so the row shows the stored outcome too
+      props.onChecked();
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <tr>
+      <th scope="row">{site.name}</th>
+      <td>{site.endpoint}</td>
+      <td>{site.is_active ? "active" : "inactive"}{site.auto_push ? " · auto-push on release" : ""}</td>
+      <td>{site.secret_configured ? "configured" : "missing"}</td>
+      <td>
+        <span data-testid={`health-${site.name}`}>{healthText(site.last_health_status, site.last_health_error, site.last_health_at)}</span>
+        {probe && (
+          <div role="status">
+            Probe: {probe.status} in {probe.elapsed_ms} ms{probe.remote_site_name ? ` (remote says it is ${probe.remote_site_name})` : ""}
+          </div>
+        )}
+        <ErrorLine error={error} />
+      </td>
+      <td>{summaryText(props.summary, props.days)}</td>
+      <td><button type="button" disabled={busy} onClick={check} aria-label={`Check health of ${site.name}`}>Check health</button></td>
+    </tr>
+  );
+}
+
 function JobRow(props: { job: Job; onReplayed: () => void }) {
   const { job } = props;
   const [open, setOpen] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  // the list already answers the documents; the detail is the fresh state when opened
   const detail = useLoad(
-    () => (open ? untyped<Job>("GET", `/doc-sync/jobs/${encodeURIComponent(job.id)}`) : Promise.resolve(null)),
+    () => (open ? ok(api.GET("/api/v1/doc-sync/jobs/{job_id}", { params: { path: { job_id: job.id } } })) : Promise.resolve(null)),
     [job.id, open],
   );
   async function replay() {
     setError(null);
     try {
-      await untyped<Job>("POST", `/doc-sync/jobs/${encodeURIComponent(job.id)}/replay`);
+      await ok(api.POST("/api/v1/doc-sync/jobs/{job_id}/replay", { params: { path: { job_id: job.id } } }));
       props.onReplayed();
     } catch (caught) {
       setError(caught);
     }
   }
+  const shown = detail.data ?? job;
   return (
     <>
       <tr>
-        <td>{when(job.created_at)}</td><td>{job.site_name ?? job.site_id}</td><td>{job.direction}</td>
-        <td>{job.status}{job.is_dead_letter ? ` · dead letter${job.dead_letter_reason ? `: ${job.dead_letter_reason}` : ""}` : ""}</td>
+        <td>{when(job.created_at)}</td>
+        <td>{job.site_name ?? job.site_id}</td>
+        <td>{job.direction}{job.trigger !== "api" ? ` (${job.trigger})` : ""}</td>
+        <td>
+          {job.status} · attempt {job.attempt_count}/{job.max_attempts}
+          {job.is_dead_letter ? ` · dead letter${job.dead_letter_reason ? `: ${job.dead_letter_reason}` : ""}` : ""}
+          {job.replay_of ? " · a replay" : ""}
+        </td>
         <td>
           <button type="button" aria-expanded={open} onClick={() => setOpen(!open)}>Results</button>
           <button type="button" onClick={replay}>Replay</button>
@@ -76,10 +116,15 @@ function JobRow(props: { job: Job; onReplayed: () => void }) {
       {open && (
         <tr><td colSpan={5}>
           <ErrorLine error={detail.error} />
+          {shown.last_error && <p>Last error: {shown.last_error}</p>}
+          <p>{shown.bytes_sent} bytes sent; {shown.retry_budget} automatic attempts left{shown.completed_at ? `; finished ${when(shown.completed_at)}` : ""}</p>
           <ul className="plain">
-            {(detail.data?.results ?? []).map((r, i) => (
-              <li key={r.document_id ?? i}>{r.item_number ?? r.document_id}: {r.status}{r.error ? ` — ${r.error}` : ""}{r.bytes_sent !== undefined ? ` · ${r.bytes_sent} bytes` : ""}</li>
+            {shown.documents.map((d) => (
+              <li key={d.document}>
+                {d.item_number ? `${d.item_number}${d.revision ? ` rev ${d.revision}` : ""}` : d.document}: {d.result}{d.reason ? ` — ${d.reason}` : ""}
+              </li>
             ))}
+            {shown.documents.length === 0 && <li>no per-document results yet</li>}
           </ul>
         </td></tr>
       )}
@@ -87,44 +132,51 @@ function JobRow(props: { job: Job; onReplayed: () => void }) {
   );
 }
 
+const WINDOW_DAYS = 7;
+
 export function Sites() {
-  const sites = useLoad(() => untyped<Page<Site>>("GET", "/doc-sync/sites?limit=100"), []);
+  const sites = useLoad(() => ok(api.GET("/api/v1/doc-sync/sites", { params: { query: { limit: 100 } } })), []);
+  const summary = useLoad(() => ok(api.GET("/api/v1/doc-sync/summary", { params: { query: { window_days: WINDOW_DAYS } } })), []);
+  const [status, setStatus] = useState<Status | "">("");
   const [deadOnly, setDeadOnly] = useState(false);
-  const jobs = useLoad(() => untyped<Page<Job>>("GET", "/doc-sync/jobs?limit=100"), []);
-  const [health, setHealth] = useState<Record<string, string>>({});
-  async function probe(site: Site) {
-    try {
-      const answer = await untyped<{ status: string; error?: string | null }>("POST", `/doc-sync/sites/${encodeURIComponent(site.id)}/health`);
-      setHealth((h) => ({ ...h, [site.id]: `${answer.status}${answer.error ? `: ${answer.error}` : ""}` }));
-    } catch (caught) {
-      setHealth((h) => ({ ...h, [site.id]: caught instanceof ApiError ? `${caught.message} (${caught.code})` : "failed" }));
-    }
-  }
+  const jobs = useLoad(
+    () => ok(api.GET("/api/v1/doc-sync/jobs", { params: { query: { limit: 100, ...(status ? { status } : {}) } } })),
+    [status],
+  );
+  const bySite = new Map((summary.data?.sites ?? []).map((s) => [s.site_id, s]));
+  // the API has no dead-letter filter: this one covers the jobs loaded (the newest 100)
   const shown = (jobs.data?.items ?? []).filter((j) => !deadOnly || j.is_dead_letter);
   return (
     <section>
       <h1>Sites and sync jobs</h1>
       <ErrorLine error={sites.error} />
+      <ErrorLine error={summary.error} />
       <table className="grid">
         <caption>Sites</caption>
-        <thead><tr><th scope="col">Name</th><th scope="col">Endpoint</th><th scope="col">Active</th><th scope="col">Health</th><th scope="col">Check</th></tr></thead>
+        <thead><tr>
+          <th scope="col">Name</th><th scope="col">Endpoint</th><th scope="col">State</th><th scope="col">Token</th>
+          <th scope="col">Health</th><th scope="col">Jobs</th><th scope="col">Check</th>
+        </tr></thead>
         <tbody>
           {sites.data?.items.map((s) => (
-            <tr key={s.id}>
-              <td>{s.name}</td><td>{s.endpoint}</td><td>{s.is_active ? "yes" : "no"}</td>
-              <td>{health[s.id] ?? `${s.last_health_status ?? "unknown"}${s.last_health_at ? ` at ${when(s.last_health_at)}` : ""}`}</td>
-              <td><button type="button" onClick={() => probe(s)}>Check health of {s.name}</button></td>
-            </tr>
+            <SiteRow key={s.id} site={s} summary={bySite.get(s.id)} days={WINDOW_DAYS} onChecked={() => { sites.reload(); summary.reload(); }} />
           ))}
         </tbody>
       </table>
       <div className="toolbar">
         <h2>Sync jobs</h2>
+        <label>
+          <span>Status</span>
+          <select value={status} onChange={(e) => setStatus(e.target.value as Status | "")}>
+            <option value="">any</option>
+            {STATUSES.map((s) => <option key={s} value={s}>{s}</option>)}
+          </select>
+        </label>
         <label><span>Dead letters only</span><input type="checkbox" checked={deadOnly} onChange={(e) => setDeadOnly(e.target.checked)} /></label>
       </div>
       <ErrorLine error={jobs.error} />
       <table className="grid">
-        <caption>{shown.length} jobs</caption>
+        <caption>{deadOnly ? `${shown.length} dead letters of the newest ${jobs.data?.items.length ?? 0} jobs` : `${shown.length} of ${jobs.data?.total ?? 0} jobs`}</caption>
         <thead><tr><th scope="col">Created</th><th scope="col">Site</th><th scope="col">Direction</th><th scope="col">Status</th><th scope="col">Actions</th></tr></thead>
         <tbody>{shown.map((j) => <JobRow key={j.id} job={j} onReplayed={jobs.reload} />)}</tbody>
       </table>
