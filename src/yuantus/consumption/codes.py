@@ -13,7 +13,9 @@ UOM_MISMATCH = ErrorCode(
     "the quantity's unit measures another dimension than the plan's (kg vs m); "
     "`context.uom`, `context.plan_uom`",
 )
-INVALID_PERIOD = ErrorCode("invalid_period", 422, "period_end is before period_start")
+INVALID_PERIOD = ErrorCode(
+    "invalid_period", 422, "period_end is before period_start, or the period spans over 3660 days"
+)
 INVALID_THRESHOLDS = ErrorCode(
     "invalid_thresholds", 422, "the under threshold must be below the over threshold"
 )

@@ -12,7 +12,8 @@ documents them without writing any:
   (core/inputs.py);
 - 403 and 409: a state change (a body extending core/transitions.TransitionRequest): its
   actions are for some roles, from some states;
-- 413: a file upload (over its size limit);
+- 400: a route with a body (a malformed multipart body FastAPI cannot decode);
+- 413: a file upload;
 - 422: every route (strict query strings are app-wide; bodies and params are validated).
 
 Path parameters and enum-typed filters without a description get one derived from their
@@ -41,6 +42,7 @@ _RAISES_ATTR = "__yuantus_raises__"
 F = TypeVar("F", bound=Callable[..., Any])
 
 DESCRIPTIONS: dict[int, str] = {
+    400: "The body cannot be parsed: JSON that is not UTF-8, or malformed multipart data.",
     401: "Not authenticated: the bearer token is missing, malformed, expired or revoked.",
     403: "The user lacks a role the action needs (`context.required_roles`).",
     404: "An object named in the path, the query or the body does not exist.",
@@ -141,6 +143,9 @@ def error_statuses(route: RouteLike) -> set[int]:
         statuses |= {409, 413}
     if _is_transition(route):
         statuses |= {403, 409}
+    if route.dependant.body_params:
+        # FastAPI answers 400 before validation when it cannot even decode the body
+        statuses.add(400)
     if _is_upload(route):
         statuses.add(413)
     return statuses

@@ -30,7 +30,8 @@ def storage_dep(settings: SettingsDep) -> Storage:
 
 
 StorageDep = Annotated[Storage, Depends(storage_dep)]
-_BINARY = {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}
+# the content goes out with the media type it was uploaded with, whatever that is
+_BINARY = {"*/*": {"schema": {"type": "string", "format": "binary"}}}
 
 
 @router.post(
