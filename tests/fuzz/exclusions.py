@@ -9,10 +9,12 @@ from __future__ import annotations
 from schemathesis import CheckFunction
 from schemathesis.specs.openapi.checks import negative_data_rejection
 
-# class "inputs / strict types" (issue 20, finding 13): a number is taken as a date or datetime
-# (`?to=0.5`, `?since=0.5`) and 0 as a boolean (`"never_expires": 0`, `"auto_progress": 0`)
+# class "inputs / strict types" (issue 20, finding 13): a number is taken as a date or
+# datetime (`?to=0.5`, `?since=0.5`, `/audit?since=0`) and 0 as a boolean
+# (`"never_expires": 0`, `"auto_progress": 0`)
 _STRICT_TYPES = (
     "POST /api/v1/auth/tokens",
+    "GET /api/v1/audit",
     "GET /api/v1/jobs",
     "POST /api/v1/eco/stages",
     "GET /api/v1/events",

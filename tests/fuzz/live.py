@@ -26,8 +26,9 @@ from yuantus.identity.demo import DEMO_ROLES, demo_password
 ROOT = Path(__file__).resolve().parents[2]
 API = "/api/v1"
 ADMIN_PASSWORD = "fuzz-" + secrets.token_urlsafe(12)
-# a role per request; "anonymous" sends no credentials (every operation declares its 401)
-ROLES = (*DEMO_ROLES, "anonymous")
+# a role per request; "anonymous" sends no credentials (every operation declares its 401).
+# admin counts three times: many writes are admin's only, and a 403 tests nothing past the door
+ROLES = ("admin", "admin", *DEMO_ROLES, "anonymous")
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
