@@ -32,6 +32,10 @@ ROLES = ("admin", "admin", *DEMO_ROLES, "anonymous")
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
+METRICS_TOKEN = "fuzz-metrics-scrape-token"
+METRICS_OPERATION = "GET /metrics"
+
+
 @dataclass
 class LiveServer:
     """The running server: its base URL, a bearer token per role and the ids it knows."""
@@ -43,8 +47,10 @@ class LiveServer:
     # path parameter name -> ids of existing objects, so fuzzed requests reach past the 404
     ids: dict[str, list[str]] = field(default_factory=dict, repr=False)
 
-    def headers(self, role: str) -> dict[str, str]:
-        """The Authorization header of a role (none for anonymous)."""
+    def headers(self, role: str, operation: str = "") -> dict[str, str]:
+        """The Authorization header of a role (none for anonymous); the scrape token for metrics."""
+        if operation == METRICS_OPERATION and role != "anonymous":
+            return {"Authorization": f"Bearer {METRICS_TOKEN}"}
         token = self.tokens.get(role)
         return {"Authorization": f"Bearer {token}"} if token else {}
 
@@ -84,6 +90,8 @@ def _env(database_url: str, data_dir: Path) -> dict[str, str]:
         YUANTUS_ENCRYPTION_KEYS=ENCRYPTION_KEY,
         YUANTUS_ADMIN_PASSWORD=ADMIN_PASSWORD,
         YUANTUS_LOG_LEVEL="WARNING",
+        # GET /metrics answers its scrape token only (never a user's): the fuzzer has it
+        YUANTUS_METRICS_TOKEN=METRICS_TOKEN,
         # the fuzzer's wrong logins all come from 127.0.0.1: keep exercising the login itself
         YUANTUS_LOGIN_FREE_ATTEMPTS_PER_ADDRESS="100000",
         YUANTUS_EXTRA_DOMAINS="",

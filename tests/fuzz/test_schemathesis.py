@@ -18,6 +18,10 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis import Case, GenerationMode
+from schemathesis.config._checks import (
+    NEGATIVE_DATA_REJECTION_EXPECTED_STATUSES,
+    NegativeDataRejectionConfig,
+)
 
 from tests.conftest import make_settings
 from tests.fuzz import budget, hooks
@@ -50,6 +54,10 @@ schema.config.generation.update(
     database="none",
 )
 schema.config.checks.update(included_check_names=budget.CHECKS)
+# refusing oversize input (413: the JSON body or `properties` caps) is a rejection too
+schema.config.checks.negative_data_rejection = NegativeDataRejectionConfig(
+    expected_statuses=[*NEGATIVE_DATA_REJECTION_EXPECTED_STATUSES, "413"]
+)
 # every operation with every other HTTP method: a 405 from the router, 7 % of the requests
 schema.config.phases.coverage.unexpected_methods = set()
 hooks.install(schema)
@@ -84,7 +92,7 @@ def test_api_conforms(case: Case[Any], fuzz_server: LiveServer) -> None:
             # the fuzzing phase draws a role (hooks.py); the other phases' cases get one here
             headers=None
             if "Authorization" in (case.headers or {})
-            else fuzz_server.headers(role_of(case)),
+            else fuzz_server.headers(role_of(case), case.operation.label),
             excluded_checks=excluded_checks(case.operation.label),
         )
     finally:

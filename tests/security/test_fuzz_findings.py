@@ -59,17 +59,18 @@ def test_a_plan_period_is_at_most_3660_days(
     assert prod.get(plan_url).json()["period_start"] == "2026-01-01"
 
 
-def test_a_body_that_is_not_utf8_is_a_declared_400(
+def test_an_undecodable_body_is_a_declared_refusal(
     app: FastAPI, users: dict[str, User], as_user: Callable[[str], TestClient]
 ) -> None:
-    """FastAPI answers 400 before validation; the OpenAPI did not declare it (the `app` fixture
+    """A JSON body that is not UTF-8 is a 422 (core/inputs); FastAPI's own 400 for a body it
+    cannot decode (malformed multipart) is declared on every body route (the `app` fixture
     fails any undeclared 4xx)."""
     eng = as_user("engineer")
     answer = eng.post(
         f"{API}/items", content=b"\xff\xfe{", headers={"Content-Type": "application/json"}
     )
-    assert answer.status_code == 400, answer.text
-    assert answer.json()["detail"]["code"] == "bad_request"
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["detail"]["code"] == "validation_failed"
     assert eng.get(f"{API}/items").json()["total"] == 0
     document = app.openapi()
     for path, operations in document["paths"].items():
@@ -95,3 +96,26 @@ def test_file_content_is_declared_as_any_media_type(
     answers = app.openapi()["paths"][f"{API}/files/{{file_id}}/content"]["get"]["responses"]
     assert list(answers["200"]["content"]) == ["*/*"]
     assert list(answers["206"]["content"]) == ["*/*"]
+
+
+def test_a_number_is_no_release_time_on_the_sync_wire(
+    app: FastAPI, users: dict[str, User], as_user: Callable[[str], TestClient]
+) -> None:
+    """An imported document's released_at of 0 was read as 1970 (a date is ISO 8601 text)."""
+    document = {
+        "origin_site": "plant-2",
+        "origin_id": "d1",
+        "item_number": "DOC-1",
+        "revision": "A",
+        "state": "Released",
+        "name": "Drawing",
+        "properties": {},
+        "released_at": 0,
+        "files": [],
+    }
+    answer = as_user("admin").post(
+        f"{API}/doc-sync/inbound/documents",
+        json={"documents": [document], "source_site": "plant-2"},
+    )
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["detail"]["context"]["errors"][0]["loc"][-1] == "released_at"

@@ -149,7 +149,7 @@ class SyncSummary(BaseModel):
 # the wire format between sites (the inbound and outbound endpoints)
 
 
-class WireFile(BaseModel):
+class WireFile(Schema):
     """A file of a document revision: its name, role and content address."""
 
     filename: str = Field(max_length=255)
@@ -159,7 +159,7 @@ class WireFile(BaseModel):
     sha256: Sha256
 
 
-class WireDocument(BaseModel):
+class WireDocument(Schema):
     """A document revision as it travels: metadata, origin and files."""
 
     origin_site: SiteName
