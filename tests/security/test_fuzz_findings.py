@@ -105,6 +105,7 @@ def test_a_number_is_no_release_time_on_the_sync_wire(
     document = {
         "origin_site": "plant-2",
         "origin_id": "d1",
+        "origin_config_id": "c1",
         "item_number": "DOC-1",
         "revision": "A",
         "state": "Released",
