@@ -35,10 +35,11 @@ function Actions(props: { eco: Eco; rev: string; onDone: (warnings: string[]) =>
       setBusy(false);
     }
   }
+  // the action is one the service has just offered (GET transitions), so of the schema's enum
   const take = (action: string) =>
     run(() => ok(api.POST("/api/v1/eco/{eco_id}/transitions", {
       params: { path: { eco_id: eco.id } },
-      body: { action, comment: comment || undefined, stage_id: action === "move" ? stageId : undefined },
+      body: { action: action as Schemas["EcoTransitionRequest"]["action"], comment: comment || undefined, stage_id: action === "move" ? stageId : undefined },
     })));
   const newRevision = () =>
     run(() => ok(api.POST("/api/v1/eco/{eco_id}/new-revision", { params: { path: { eco_id: eco.id } } })));
