@@ -56,9 +56,9 @@ def test_worker_prints_its_start_line_and_a_line_per_batch(cli: Cli, database: D
 
 
 def test_worker_for_unknown_task_types_is_a_clear_usage_error(cli: Cli) -> None:
-    r = cli("worker", "--task-type", "document_sync_push", "--task-type", "export", "--once")
+    r = cli("worker", "--task-type", "cad_convert", "--task-type", "export", "--once")
     assert r.exit_code == 2
-    assert r.output.startswith("unknown task types: document_sync_push, export; known: ")
+    assert r.output.startswith("unknown task types: cad_convert, export; known: ")
     assert "echo" in r.output
     assert "Traceback" not in r.output
     assert r.exception is None or isinstance(r.exception, SystemExit)
