@@ -10,7 +10,7 @@ counted. A 4xx of the remote, or any document failing, fails the job at once.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from typing import Any
@@ -26,7 +26,7 @@ from yuantus.doc_sync.importing import import_documents
 from yuantus.doc_sync.models import RemoteSite
 from yuantus.doc_sync.schemas import BlobBatchAnswer, ExportAnswer, ImportAnswer, WireDocument
 from yuantus.file import content
-from yuantus.file.storage import Storage, get_storage, key_for
+from yuantus.file.storage import ChunkStream, Storage, get_storage, key_for
 from yuantus.identity.models import User
 from yuantus.item.models import Item
 from yuantus.job import service as job_service
@@ -259,34 +259,12 @@ def _batches(shas: list[str], sizes: dict[str, int]) -> list[list[str]]:
     return out
 
 
-class _ChunkStream(io.RawIOBase):
-    """A readable raw stream over a response's byte chunks (to stage a download)."""
-
-    def __init__(self, chunks: Iterator[bytes]) -> None:
-        self._chunks = chunks
-        self._pending = b""
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        while not self._pending:
-            try:
-                self._pending = next(self._chunks)
-            except StopIteration:
-                return 0
-        n = min(len(buffer), len(self._pending))
-        buffer[:n] = self._pending[:n]
-        self._pending = self._pending[n:]
-        return n
-
-
 def _download(
     session: Session, storage: Storage, client: RemoteClient, sha: str, outcomes: Outcomes
 ) -> str | None:
     """Fetch content into storage if its bytes hash to sha; the refusal reason otherwise."""
     with client.stream(f"/doc-sync/outbound/blobs/{sha}") as response:
-        stream = io.BufferedReader(_ChunkStream(response.iter_bytes()))
+        stream = io.BufferedReader(ChunkStream(response.iter_bytes()))
         with storage.stage(stream) as staged:
             outcomes.bytes_received += staged.size
             if staged.sha256 != sha:

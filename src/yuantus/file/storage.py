@@ -104,11 +104,11 @@ class Storage(ABC):
 
     def open(self, key: str) -> BinaryIO:
         """A readable binary stream of a whole blob."""
-        return io.BufferedReader(_IterRaw(self.iter_range(key)), CHUNK_SIZE)
+        return io.BufferedReader(ChunkStream(self.iter_range(key)), CHUNK_SIZE)
 
 
-class _IterRaw(io.RawIOBase):
-    """A raw stream over an iterator of byte chunks."""
+class ChunkStream(io.RawIOBase):
+    """A raw stream over an iterator of byte chunks (a blob's range, a download's body)."""
 
     def __init__(self, chunks: Iterator[bytes]) -> None:
         self._chunks = chunks
