@@ -39,6 +39,17 @@ def get_session(request: Request) -> Session:
     return session
 
 
+def read_only_session(request: Request) -> None:
+    """A route dependency: the request's session only reads, whatever the method.
+
+    For a write route that does its slow work (receiving, hashing, syncing bytes) first and
+    then writes in a short transaction of its own: on SQLite the request's session would hold
+    the database-wide write lock from its first query (the sign-in) to its end.
+    """
+    if getattr(request.state, SESSION_KEY, None) is None:
+        setattr(request.state, SESSION_KEY, get_database(request).session(read_only=True))
+
+
 SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 DatabaseDep = Annotated[Database, Depends(get_database)]

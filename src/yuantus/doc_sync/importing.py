@@ -194,7 +194,6 @@ def _insert(
         effective_from=now if is_current else None,
     )
     session.add(item)
-    session.flush()
     return item
 
 
@@ -233,6 +232,7 @@ def _attach(
     session: Session, storage: Storage, item: Item, doc: WireDocument, actor: Actor | None
 ) -> None:
     """Link the document's files (held already) to the revision."""
+    links = []
     for f in doc.files:
         key = key_for(f.sha256)
         # held under the content lock: a concurrent remover of unused content sees our row
@@ -249,11 +249,13 @@ def _attach(
             created_by=getattr(actor, "id", None),
         )
         session.add(obj)
-        session.flush()
-        session.add(
+        links.append(
             ItemFile(item_id=item.id, file_id=obj.id, role=f.role, created_by=obj.created_by)
         )
+    # the ids are made here: one flush writes the revision and its file rows (the links, which
+    # refer to both, go with the document's last flush) instead of a round per file
     session.flush()
+    session.add_all(links)
 
 
 def _update(

@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from fastapi import APIRouter, File, Path, UploadFile
+from fastapi import APIRouter, Depends, File, Path, UploadFile
 from fastapi.responses import StreamingResponse
 from sqlalchemy import select
 
-from yuantus.core.deps import SessionDep, SettingsDep
+from yuantus.core.db import Database
+from yuantus.core.deps import DatabaseDep, SessionDep, SettingsDep, read_only_session
 from yuantus.core.errors import NotFound, Unprocessable
 from yuantus.core.http import TransactionalRoute
 from yuantus.doc_sync import codes, wire
@@ -34,7 +35,7 @@ from yuantus.doc_sync.schemas import (
 )
 from yuantus.file import content
 from yuantus.file.models import FileObject, ItemFile
-from yuantus.file.storage import get_storage, key_for
+from yuantus.file.storage import StagedBlob, get_storage, key_for
 from yuantus.identity.deps import SyncUser
 from yuantus.item.models import Item
 
@@ -58,15 +59,20 @@ def missing(body: MissingQuery, settings: SettingsDep, _user: SyncUser) -> Missi
     return MissingAnswer(missing=[s for s in wanted if not storage.exists(key_for(s))])
 
 
+# the uploads stage their bytes with no transaction open and place them in a short one
+_STAGES_FIRST = [Depends(read_only_session)]
+
+
 @router.put(
     "/doc-sync/inbound/blobs/{sha256}",
+    dependencies=_STAGES_FIRST,
     response_model=BlobStored,
     responses={422: {"description": "The bytes do not hash to the sha256 (`sha256_mismatch`)."}},
 )
 def put_blob(
     sha256: Sha256Path,
     file: Annotated[UploadFile, File(description="the content")],
-    session: SessionDep,
+    database: DatabaseDep,
     settings: SettingsDep,
     _user: SyncUser,
 ) -> BlobStored:
@@ -80,40 +86,59 @@ def put_blob(
                 code=codes.SHA256_MISMATCH,
                 context={"expected": sha256, "received": staged.sha256, "size": staged.size},
             )
-        content.lock_content(session, staged.key)
-        blob = staged.place()
-    return BlobStored(sha256=blob.sha256, size=blob.size, created=blob.created)
+        (blob,) = _place(database, [staged])
+    return blob
 
 
-@router.post("/doc-sync/inbound/blobs", response_model=BlobBatchAnswer)
+@router.post("/doc-sync/inbound/blobs", dependencies=_STAGES_FIRST, response_model=BlobBatchAnswer)
 def post_blobs(
     files: Annotated[
         list[UploadFile], File(description="parts named by their sha256 (the part's filename)")
     ],
-    session: SessionDep,
+    database: DatabaseDep,
     settings: SettingsDep,
     _user: SyncUser,
 ) -> BlobBatchAnswer:
     """Store each part whose bytes hash to its name; refuse the others (one request, many)."""
     storage = get_storage(settings)
-    stored, refused = [], []
-    for part in files:
+    named, refused = [], {}
+    for at, part in enumerate(files):
         expected = part.filename or ""
-        if not _SHA256.fullmatch(expected):
-            reason = "the part's filename must be its sha256"
-            refused.append(BlobRefused(sha256=expected, code=codes.SHA256_MISMATCH, reason=reason))
-            continue
-        with storage.stage(part.file, settings.max_upload_bytes) as staged:
-            if staged.sha256 != expected:
-                reason = f"the bytes received hash to {staged.sha256}, not {expected}: refused"
-                refused.append(
-                    BlobRefused(sha256=expected, code=codes.SHA256_MISMATCH, reason=reason)
-                )
-                continue
-            content.lock_content(session, staged.key)
-            blob = staged.place()
-        stored.append(BlobStored(sha256=blob.sha256, size=blob.size, created=blob.created))
-    return BlobBatchAnswer(stored=stored, refused=refused)
+        if _SHA256.fullmatch(expected):
+            named.append((at, expected, part))
+        else:
+            refused[at] = _refusal(expected, "the part's filename must be its sha256")
+    with storage.stage_all([p.file for _, _, p in named], settings.max_upload_bytes) as staged:
+        verified = []
+        for (at, expected, _), blob in zip(named, staged, strict=True):
+            if blob.sha256 == expected:
+                verified.append(blob)
+            else:
+                reason = f"the bytes received hash to {blob.sha256}, not {expected}: refused"
+                refused[at] = _refusal(expected, reason)
+        stored = _place(database, verified)
+    return BlobBatchAnswer(stored=stored, refused=[refused[at] for at in sorted(refused)])
+
+
+def _place(database: Database, staged: list[StagedBlob]) -> list[BlobStored]:
+    """Move verified content into storage under the content locks, in a short transaction."""
+    stored: list[BlobStored] = []
+    if not staged:
+        return stored
+    with database.scope() as session:
+        # locks in one order: two batches sharing content cannot deadlock on PostgreSQL
+        for blob in sorted(staged, key=lambda b: b.key):
+            content.lock_content(session, blob.key)
+        for blob in staged:
+            placed = blob.place()
+            stored.append(
+                BlobStored(sha256=placed.sha256, size=placed.size, created=placed.created)
+            )
+    return stored
+
+
+def _refusal(sha256: str, reason: str) -> BlobRefused:
+    return BlobRefused(sha256=sha256, code=codes.SHA256_MISMATCH, reason=reason)
 
 
 @router.post("/doc-sync/inbound/documents", response_model=ImportAnswer)

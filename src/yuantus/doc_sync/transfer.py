@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
 from typing import Any
 
@@ -174,67 +174,119 @@ def push(
         sendable.append(doc)
         ref_of[doc.origin_id] = item.id
     sizes = {f.sha256: f.size for d in sendable for f in d.files}
-    refused = _send_missing(storage, client, sizes, outcomes)
+    missing = _ask_missing(client, sizes, outcomes)
+    batch = SyncSettings().doc_sync_batch
+    chunks = [sendable[start : start + batch] for start in range(0, len(sendable), batch)]
+    uploads = _Uploads(storage, client, sizes, outcomes)
+    with uploads:
+        # every chunk's uploads are queued at once; a chunk imports as soon as its own are in,
+        # so the remote imports one chunk while the bytes of the next ones are on the wire
+        queued = [uploads.queue(_content_of(chunk, missing)) for chunk in chunks]
+        for chunk, futures in zip(chunks, queued, strict=True):
+            uploads.wait(futures)
+            _import_chunk(client, own, chunk, ref_of, uploads.refused, outcomes)
+
+
+def _content_of(chunk: list[WireDocument], missing: set[str]) -> list[str]:
+    """The missing content the chunk's documents name, each once, taken out of missing."""
+    out = []
+    for doc in chunk:
+        for f in doc.files:
+            if f.sha256 in missing:
+                missing.discard(f.sha256)
+                out.append(f.sha256)
+    return out
+
+
+def _import_chunk(
+    client: RemoteClient,
+    own: str,
+    chunk: list[WireDocument],
+    ref_of: dict[str, str],
+    refused: dict[str, str],
+    outcomes: Outcomes,
+) -> None:
+    """Import the chunk's documents whose content arrived; the others fail with the reason."""
     to_import = []
-    for doc in sendable:
+    for doc in chunk:
         bad = [f for f in doc.files if f.sha256 in refused]
         if bad:
             reason = f"file {bad[0].filename} refused: {refused[bad[0].sha256]}"
             outcomes.set(ref_of[doc.origin_id], "failed", reason=reason, **_names(doc))
         else:
             to_import.append(doc)
-    batch = SyncSettings().doc_sync_batch
-    for start in range(0, len(to_import), batch):
-        chunk = to_import[start : start + batch]
-        body = {"source_site": own, "documents": [d.model_dump(mode="json") for d in chunk]}
-        answer = ImportAnswer.model_validate(
-            client.request("POST", "/doc-sync/inbound/documents", json=body).json()
+    if not to_import:
+        return
+    body = {"source_site": own, "documents": [d.model_dump(mode="json") for d in to_import]}
+    answer = ImportAnswer.model_validate(
+        client.request("POST", "/doc-sync/inbound/documents", json=body).json()
+    )
+    for doc, res in zip(to_import, answer.results, strict=True):
+        outcomes.set(
+            ref_of[doc.origin_id],
+            res.result,
+            reason=res.reason,
+            local_item_id=res.local_item_id,
+            **_names(doc),
         )
-        for doc, res in zip(chunk, answer.results, strict=True):
-            outcomes.set(
-                ref_of[doc.origin_id],
-                res.result,
-                reason=res.reason,
-                local_item_id=res.local_item_id,
-                **_names(doc),
-            )
 
 
 def _names(doc: WireDocument) -> dict[str, str]:
     return {"item_number": doc.item_number, "revision": doc.revision}
 
 
-def _send_missing(
-    storage: Storage, client: RemoteClient, sizes: dict[str, int], outcomes: Outcomes
-) -> dict[str, str]:
-    """Upload the content the remote lacks; the hashes it refused, with its reasons."""
+def _ask_missing(client: RemoteClient, sizes: dict[str, int], outcomes: Outcomes) -> set[str]:
+    """The content among sizes' that the remote does not hold."""
     if not sizes:
-        return {}
+        return set()
     asked = sorted(sizes)
     answer = client.request("POST", "/doc-sync/inbound/missing", json={"sha256": asked}).json()
-    missing = [str(s) for s in answer.get("missing", [])]
+    missing = {str(s) for s in answer.get("missing", [])} & set(asked)
     outcomes.files_skipped = len(asked) - len(missing)
-    refused: dict[str, str] = {}
-    batches = _batches(missing, sizes)
+    return missing
 
-    def send(batch: list[str]) -> BlobBatchAnswer:
+
+class _Uploads:
+    """Batched uploads of content, a few requests in flight; refusals and bytes are tallied."""
+
+    def __init__(
+        self, storage: Storage, client: RemoteClient, sizes: dict[str, int], outcomes: Outcomes
+    ) -> None:
+        self.storage, self.client, self.sizes, self.outcomes = storage, client, sizes, outcomes
+        self.refused: dict[str, str] = {}
+        # a few batches in flight: the receiver's fsync of one overlaps the next one's bytes
+        self.pool = ThreadPoolExecutor(SyncSettings().doc_sync_uploads, "doc-sync-upload")
+
+    def __enter__(self) -> _Uploads:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        # on a failure the batches not started yet are dropped; the running ones finish
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def queue(self, shas: list[str]) -> list[Future[BlobBatchAnswer]]:
+        """Start sending the content in requests of bounded size."""
+        return [self.pool.submit(self._send, batch) for batch in _batches(shas, self.sizes)]
+
+    def wait(self, futures: list[Future[BlobBatchAnswer]]) -> None:
+        """Wait for the uploads and tally them (the first error propagates)."""
+        for future in futures:
+            answer = future.result()
+            for bad in answer.refused:
+                reason = f"{self.client.site_name} refused it: {bad.code}: {bad.reason}"
+                self.refused[bad.sha256] = reason
+            for good in answer.stored:
+                self.outcomes.bytes_sent += self.sizes.get(good.sha256, 0)
+                self.outcomes.files_sent += 1
+
+    def _send(self, batch: list[str]) -> BlobBatchAnswer:
         with ExitStack() as stack:
             parts = [
-                ("files", (sha, stack.enter_context(storage.open(key_for(sha))), _OCTETS))
+                ("files", (sha, stack.enter_context(self.storage.open(key_for(sha))), _OCTETS))
                 for sha in batch
             ]
-            answer = client.request("POST", "/doc-sync/inbound/blobs", files=parts).json()
+            answer = self.client.request("POST", "/doc-sync/inbound/blobs", files=parts).json()
         return BlobBatchAnswer.model_validate(answer)
-
-    # a few batches in flight: the receiver's fsync of one overlaps the next one's bytes
-    with ThreadPoolExecutor(SyncSettings().doc_sync_uploads, "doc-sync-upload") as pool:
-        for answer in pool.map(send, batches):
-            for bad in answer.refused:
-                refused[bad.sha256] = f"{client.site_name} refused it: {bad.code}: {bad.reason}"
-            for good in answer.stored:
-                outcomes.bytes_sent += sizes.get(good.sha256, 0)
-                outcomes.files_sent += 1
-    return refused
 
 
 _OCTETS = "application/octet-stream"

@@ -8,8 +8,8 @@ import io
 import os
 import tempfile
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -90,6 +90,14 @@ class Storage(ABC):
     ) -> AbstractContextManager[StagedBlob]:
         """Spool and hash content (413 past max_bytes); the spool is gone on exit."""
 
+    @contextmanager
+    def stage_all(
+        self, sources: Sequence[bytes | IO[bytes]], max_bytes: int | None = None
+    ) -> Iterator[list[StagedBlob]]:
+        """Stage several contents at once (a batch); every spool is gone on exit."""
+        with ExitStack() as stack:
+            yield [stack.enter_context(self.stage(data, max_bytes)) for data in sources]
+
     @abstractmethod
     def iter_range(self, key: str, start: int = 0, end: int | None = None) -> Iterator[bytes]:
         """The bytes start..end (inclusive; end None = to the end) in chunks."""
@@ -150,28 +158,50 @@ class LocalStorage(Storage):
     @contextmanager
     def stage(self, data: bytes | IO[bytes], max_bytes: int | None = None) -> Iterator[StagedBlob]:
         """Write to a temp file beside the blobs and fsync; placing renames it under its digest."""
+        with self.stage_all([data], max_bytes) as (staged,):
+            yield staged
+
+    @contextmanager
+    def stage_all(
+        self, sources: Sequence[bytes | IO[bytes]], max_bytes: int | None = None
+    ) -> Iterator[list[StagedBlob]]:
+        """Write each to a temp file, then fsync them all: the disk flushes once per batch."""
         self.root.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(dir=self.root, prefix=".upload-", suffix=".part")
-        tmp = Path(tmp_name)
+        spools: list[Path] = []
         try:
-            with os.fdopen(fd, "wb") as target:
-                sha256, size = copy_hashing(as_stream(data), target, max_bytes)
-                target.flush()
-                os.fsync(target.fileno())
-            key = key_for(sha256)
-
-            def place() -> bool:
-                final = self.path(key)
-                if final.exists():
-                    return False
-                final.parent.mkdir(parents=True, exist_ok=True)
-                # the rename is atomic: a reader or a crash sees no file or the whole file
-                os.replace(tmp, final)
-                return True
-
-            yield StagedBlob(key, sha256, size, place)
+            with ExitStack() as open_spools:
+                staged, written = [], []
+                for data in sources:
+                    fd, name = tempfile.mkstemp(dir=self.root, prefix=".upload-", suffix=".part")
+                    spools.append(Path(name))
+                    target = open_spools.enter_context(os.fdopen(fd, "wb"))
+                    sha256, size = copy_hashing(as_stream(data), target, max_bytes)
+                    target.flush()
+                    written.append(target)
+                    key = key_for(sha256)
+                    staged.append(StagedBlob(key, sha256, size, self._placer(spools[-1], key)))
+                # syncing after all the writes, not after each one, lets the first fsync's journal
+                # commit carry the whole batch: the later ones find little left to flush
+                for target in written:
+                    os.fsync(target.fileno())
+            yield staged
         finally:
-            tmp.unlink(missing_ok=True)
+            for tmp in spools:
+                tmp.unlink(missing_ok=True)
+
+    def _placer(self, spool: Path, key: str) -> Callable[[], bool]:
+        """Placing a spool: rename it under its key unless the key is stored already."""
+
+        def place() -> bool:
+            final = self.path(key)
+            if final.exists():
+                return False
+            final.parent.mkdir(parents=True, exist_ok=True)
+            # the rename is atomic: a reader or a crash sees no file or the whole file
+            os.replace(spool, final)
+            return True
+
+        return place
 
     def iter_range(self, key: str, start: int = 0, end: int | None = None) -> Iterator[bytes]:
         """Read the range from the blob's file in chunks."""
