@@ -155,3 +155,37 @@ def test_savepoints_roll_back_their_own_content_only(session: Session, settings:
     session.commit()
     names = {p.name for p in stored_blobs(root)}
     assert names == {hashlib.sha256(c).hexdigest() for c in (b"outer", b"reused", b"released")}
+
+
+def test_a_staged_batch_is_written_whole_before_its_one_sync_round(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    storage = LocalStorage(tmp_path / "files")
+    parts = [b"first" * 1000, DATA, b"third"]
+    sizes_at_sync: list[list[int]] = []
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        spools = sorted((tmp_path / "files").glob(".upload-*.part"))
+        sizes_at_sync.append(sorted(p.stat().st_size for p in spools))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    with storage.stage_all(parts) as staged:
+        assert [s.sha256 for s in staged] == [hashlib.sha256(p).hexdigest() for p in parts]
+        placed = [staged[0].place(), staged[1].place()]
+    # every spool was complete when the first sync ran, and each got its sync
+    assert sizes_at_sync == [sorted(len(p) for p in parts)] * 3
+    assert [b.created for b in placed] == [True, True]
+    # the unplaced third spool is gone with the block; the placed two are stored
+    assert sorted(p.name for p in stored_blobs(tmp_path / "files")) == sorted(
+        hashlib.sha256(p).hexdigest() for p in parts[:2]
+    )
+
+
+def test_a_batch_over_the_limit_leaves_nothing(tmp_path: Path) -> None:
+    storage = LocalStorage(tmp_path / "files")
+    with pytest.raises(PayloadTooLarge), storage.stage_all([b"ok", b"y" * 101], max_bytes=100):
+        pass
+    assert stored_blobs(tmp_path / "files") == []
+    assert list((tmp_path / "files").glob(".upload-*")) == []
