@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, get_args
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
@@ -12,7 +12,8 @@ from tests.helpers import race
 from yuantus.core.db import Database
 from yuantus.doc_sync.models import SyncJobLink
 from yuantus.doc_sync.ops import ops_section
-from yuantus.job.models import Job
+from yuantus.doc_sync.schemas import SyncJobStatus
+from yuantus.job.models import JOB_STATUSES, Job
 
 AsUser = Callable[[str], TestClient]
 JOBS = "/api/v1/doc-sync/jobs"
@@ -213,3 +214,13 @@ def test_replay_makes_a_linked_job_and_summary_counts(as_user: AsUser, database:
     r = eng.post(f"{JOBS}/{old['id']}/replay")
     assert r.status_code == 409
     assert r.json()["detail"]["code"] == "remote_site_inactive"
+
+
+def test_job_status_is_the_queue_s_status_set_in_the_openapi(client: TestClient) -> None:
+    assert get_args(SyncJobStatus) == JOB_STATUSES
+    spec = client.get("/openapi.json").json()
+    read = spec["components"]["schemas"]["SyncJobRead"]["properties"]["status"]
+    assert read["enum"] == list(JOB_STATUSES)
+    # the site probe's answer has a name of its own (not clashing with the service's /health)
+    assert "SiteHealthRead" in spec["components"]["schemas"]
+    assert not [n for n in spec["components"]["schemas"] if n.startswith("yuantus__")]

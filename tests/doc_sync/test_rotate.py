@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 from cryptography.fernet import Fernet
 from pydantic import SecretStr
+from sqlalchemy import select
 
 from tests.conftest import make_settings
+from yuantus.audit.models import AuditEvent
 from yuantus.core.crypto import SecretUnreadable, decrypt
 from yuantus.core.db import Database
 from yuantus.core.settings import Settings
@@ -36,3 +38,9 @@ def test_rotate_keys_reencrypts_every_site_token(
         site = s.get(RemoteSite, site_id)
         assert site is not None
         assert decrypt(only_new, site.auth_secret_ciphertext) == "t-1"
+        rows = s.scalars(
+            select(AuditEvent).where(
+                AuditEvent.object_id == site_id, AuditEvent.action == "secret_reencrypted"
+            )
+        ).all()
+        assert [r.after for r in rows] == [{"name": "plant-2", "secret_configured": True}]

@@ -114,7 +114,9 @@ def test_bad_input_and_roles(as_user: AsUser) -> None:
     assert as_user("engineer").post(health).status_code == 403
 
 
-def test_health_of_an_unreachable_site_is_a_recorded_unhealthy_200(as_user: AsUser) -> None:
+def test_health_of_an_unreachable_site_is_a_recorded_unhealthy_200(
+    as_user: AsUser, database: Database
+) -> None:
     admin = as_user("admin")
     site = admin.post("/api/v1/doc-sync/sites", json=_site()).json()
     r = admin.post(f"/api/v1/doc-sync/sites/{site['id']}/health", params={"timeout_s": 1})
@@ -125,6 +127,17 @@ def test_health_of_an_unreachable_site_is_a_recorded_unhealthy_200(as_user: AsUs
     assert again["last_health_status"] == "unhealthy"
     assert again["last_health_error"] == r.json()["error"]
     assert again["last_health_at"] is not None
+    with database.scope() as s:
+        rows = s.scalars(
+            select(AuditEvent).where(
+                AuditEvent.object_id == site["id"], AuditEvent.action == "health_checked"
+            )
+        ).all()
+        assert len(rows) == 1
+        assert rows[0].actor_id is not None
+        assert rows[0].before["last_health_status"] is None
+        assert rows[0].after["last_health_status"] == "unhealthy"
+        assert rows[0].after["last_health_error"] == r.json()["error"]
 
 
 def test_health_probes_health_then_an_authenticated_call(as_user: AsUser) -> None:

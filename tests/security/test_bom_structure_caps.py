@@ -14,15 +14,19 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 
 from tests.conftest import make_settings
+from tests.helpers import release_four_eyes
 from yuantus.bom import explosion
 from yuantus.bom import service as bom_service
 from yuantus.bom.limits import StructureLimits
+from yuantus.breakage.models import BreakageIncident
 from yuantus.core.db import Database
 from yuantus.core.settings import Settings
 from yuantus.item import service as item_service
 from yuantus.item.models import Item
+from yuantus.manufacturing.models import WorkOrderMaterial
 
 Client = Callable[[str], TestClient]
 Json = dict[str, Any]
@@ -171,3 +175,61 @@ def test_a_chain_deeper_than_the_depth_cap_is_413_not_500(
 def _id(database: Database, number: str) -> str:
     with database.scope() as s:
         return item_service.get_by_number(s, "Part", number).id
+
+
+def test_releasing_a_work_order_past_the_configured_cap_is_413_and_stores_nothing(
+    as_user: Client, database: Database
+) -> None:
+    parts = _doubling(database)
+    with database.scope() as s:
+        # bottom up: a part is released only once everything it uses is
+        for part in reversed(parts):
+            release_four_eyes(s, item_service.get(s, part.id))
+    eng, production = as_user("engineer"), as_user("production")
+    wc = eng.post("/api/v1/workcenters", json={"code": "WC-CAP", "name": "cap"}).json()
+    routing = eng.post(
+        "/api/v1/routings",
+        json={"product_id": parts[0].id, "routing_code": "RT-CAP", "name": "r", "is_primary": True},
+    ).json()
+    op = {"operation_number": 10, "name": "Turn", "workcenter_id": wc["id"]}
+    assert eng.post(f"/api/v1/routings/{routing['id']}/operations", json=op).status_code == 201
+    moved = eng.post(f"/api/v1/routings/{routing['id']}/transitions", json={"action": "release"})
+    assert moved.status_code == 200, moved.text
+    order = production.post("/api/v1/workorders", json={"product_id": parts[0].id, "quantity": 1})
+    assert order.status_code == 201, order.text
+    order_url = f"/api/v1/workorders/{order.json()['id']}"
+    # before: release walked the default cap (500,000 rows) and stored the 8,190-row explosion
+    r = production.post(f"{order_url}/transitions", json={"action": "release"})
+    assert _refused(r, "structure_too_large")["context"]["max_rows"] == MAX_ROWS
+    after = production.get(order_url).json()
+    assert (after["state"], after["released_at"]) == ("draft", None)
+    with database.scope() as s:
+        assert s.scalar(select(func.count()).select_from(WorkOrderMaterial)) == 0
+
+
+def test_eco_changes_report_and_breakage_use_the_configured_cap(
+    as_user: Client, database: Database
+) -> None:
+    parts = _doubling(database)
+    with database.scope() as s:
+        for part in reversed(parts):
+            release_four_eyes(s, item_service.get(s, part.id))
+    eng = as_user("engineer")
+    eco = eng.post(
+        "/api/v1/eco", json={"product_id": parts[0].id, "name": "cap", "eco_type": "bom"}
+    )
+    assert eco.status_code == 201, eco.text
+    eco_url = f"/api/v1/eco/{eco.json()['id']}"
+    assert eng.post(f"{eco_url}/new-revision").status_code == 200
+    # before: both compared the two 8,190-row explosions under the default cap
+    _refused(eng.get(f"{eco_url}/bom-changes"), "structure_too_large")
+    _refused(eng.get(f"{eco_url}/report"), "structure_too_large")
+    incident = {
+        "product_item_id": parts[0].id,
+        "component_item_id": parts[-1].id,
+        "description": "snapped",
+        "severity": "high",
+    }
+    _refused(as_user("quality").post("/api/v1/breakages", json=incident), "structure_too_large")
+    with database.scope() as s:
+        assert s.scalar(select(func.count()).select_from(BreakageIncident)) == 0

@@ -24,7 +24,7 @@ from yuantus.bom.schemas import (
     ImportErrorRead,
     ImportLineRead,
     ItemRef,
-    RuleRead,
+    RevisionRuleRead,
     TreeNodeRead,
     WhereUsed,
     WhereUsedRead,
@@ -201,7 +201,7 @@ def tree(
     """The nested multi-level BOM of a revision, children resolved under the revision rule."""
     used, root = service.tree_for(session, item_id, levels, rule, limits)
     node = TreeNodeRead.model_validate(root)
-    return BomTreeRead(**dict(node), rule=RuleRead(**used.describe()))
+    return BomTreeRead(**dict(node), rule=RevisionRuleRead(**used.describe()))
 
 
 @router.get(
@@ -249,7 +249,7 @@ def flat(
         )
     return FlatBom(
         item=ItemRef.model_validate(item),
-        rule=RuleRead(**used.describe()),
+        rule=RevisionRuleRead(**used.describe()),
         items=[FlatRowRead.model_validate(r) for r in page],
         total=total,
     )
@@ -263,7 +263,7 @@ def where_used(
     item, used, rows = service.where_used_for(session, item_id, levels, rule)
     return WhereUsed(
         item=ItemRef.model_validate(item),
-        rule=RuleRead(**used.describe()),
+        rule=RevisionRuleRead(**used.describe()),
         items=[WhereUsedRead.model_validate(r) for r in rows],
         total=len(rows),
     )

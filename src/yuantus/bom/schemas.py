@@ -73,7 +73,7 @@ class ItemRef(ReadSchema):
     name: str
 
 
-class RuleRead(BaseModel):
+class RevisionRuleRead(BaseModel):
     """The revision rule an answer resolved its children under."""
 
     kind: str
@@ -112,7 +112,7 @@ class FlatBom(BaseModel):
     """A flat explosion: the root revision and its rows."""
 
     item: ItemRef
-    rule: RuleRead
+    rule: RevisionRuleRead
     items: list[FlatRowRead]
     # a structure in its own (depth-first) order, not a sortable Page: no limit/offset echo
     total: int = Field(description="rows of the whole explosion, over all pages")
@@ -136,7 +136,7 @@ class TreeNodeRead(ReadSchema):
 class BomTreeRead(TreeNodeRead):
     """The nested explosion: the root node and the rule its children resolved under."""
 
-    rule: RuleRead
+    rule: RevisionRuleRead
 
 
 class WhereUsedRead(ReadSchema):
@@ -164,7 +164,7 @@ class WhereUsed(BaseModel):
     """Where an item is used: its revision and the using lines."""
 
     item: ItemRef
-    rule: RuleRead
+    rule: RevisionRuleRead
     items: list[WhereUsedRead]
     total: int
 

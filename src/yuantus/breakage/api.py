@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query, status
 from fastapi.responses import PlainTextResponse, StreamingResponse
 from pydantic import AwareDatetime
 
+from yuantus.bom.limits import TOO_LARGE_RESPONSE, StructureLimitsDep
 from yuantus.breakage import export, metrics, service, views
 from yuantus.breakage.models import WRITER_ROLES, BreakageIncident
 from yuantus.breakage.schemas import (
@@ -85,10 +86,17 @@ def breakage_filter(
 FilterDep = Annotated[service.BreakageFilter, Depends(breakage_filter)]
 
 
-@router.post("/breakages", response_model=BreakageRead, status_code=status.HTTP_201_CREATED)
-def create_incident(body: BreakageCreate, session: SessionDep, user: Writer) -> BreakageRead:
+@router.post(
+    "/breakages",
+    response_model=BreakageRead,
+    status_code=status.HTTP_201_CREATED,
+    responses=TOO_LARGE_RESPONSE,
+)
+def create_incident(
+    body: BreakageCreate, session: SessionDep, user: Writer, limits: StructureLimitsDep
+) -> BreakageRead:
     """Record an incident; the component must be in the product revision's BOM."""
-    return views.read_one(session, service.create(session, body, user))
+    return views.read_one(session, service.create(session, body, user, limits))
 
 
 @router.get("/breakages", response_model=Page[BreakageRead])

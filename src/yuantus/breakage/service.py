@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from yuantus.audit import service as audit
 from yuantus.bom import explosion
+from yuantus.bom.limits import DEFAULT_LIMITS, StructureLimits
 from yuantus.breakage import codes
 from yuantus.breakage.models import TRANSITIONS, WRITER_ROLES, BreakageIncident
 from yuantus.breakage.schemas import BreakageCreate
@@ -51,10 +52,10 @@ def get(session: Session, incident_id: str) -> BreakageIncident:
     return get_or_404(session, BreakageIncident, incident_id, codes.BREAKAGE_NOT_FOUND)
 
 
-def _check_in_bom(session: Session, product: Any, component: Any) -> None:
+def _check_in_bom(session: Session, product: Any, component: Any, limits: StructureLimits) -> None:
     """422 component_not_in_bom unless the component is in the product's multi-level BOM."""
     rule = default_for(product)
-    rows = explosion.explode_flat(session, product, -1, rule)
+    rows = explosion.explode_flat(session, product, -1, rule, limits)
     if component.config_id not in {row.child_config_id for row in rows}:
         raise Unprocessable(
             f"{component.item_number} is not in the BOM of {product.item_number} "
@@ -69,11 +70,16 @@ def _check_in_bom(session: Session, product: Any, component: Any) -> None:
         )
 
 
-def create(session: Session, body: BreakageCreate, user: User) -> BreakageIncident:
+def create(
+    session: Session,
+    body: BreakageCreate,
+    user: User,
+    limits: StructureLimits = DEFAULT_LIMITS,
+) -> BreakageIncident:
     """Record an incident after checking the component and the work order against the product."""
     product = item_service.get(session, body.product_item_id)
     component = item_service.get(session, body.component_item_id)
-    _check_in_bom(session, product, component)
+    _check_in_bom(session, product, component, limits)
     if body.workorder_id is not None:
         order = workorder_service.get(session, body.workorder_id)
         if order.product_config_id != product.config_id:

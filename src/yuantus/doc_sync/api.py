@@ -16,17 +16,18 @@ from yuantus.doc_sync import inbound, service, sites, summary
 from yuantus.doc_sync.models import RemoteSite, SyncJobLink
 from yuantus.doc_sync.schemas import (
     Direction,
-    HealthRead,
     JobCreate,
     SiteCreate,
+    SiteHealthRead,
     SiteRead,
     SiteUpdate,
     SyncJobRead,
+    SyncJobStatus,
     SyncSummary,
 )
 from yuantus.identity.deps import CurrentUser, require_role
 from yuantus.identity.models import User
-from yuantus.job.models import JOB_STATUSES, Job
+from yuantus.job.models import Job
 
 router = APIRouter(route_class=TransactionalRoute, tags=["doc-sync"])
 router.include_router(inbound.router)
@@ -105,18 +106,18 @@ def update_site(
     return sites.read(sites.update(session, settings, site, body, user))
 
 
-@router.post("/doc-sync/sites/{site_id}/health", response_model=HealthRead)
+@router.post("/doc-sync/sites/{site_id}/health", response_model=SiteHealthRead)
 def check_health(
     site_id: str,
     session: SessionDep,
     settings: SettingsDep,
-    _admin: Admin,
+    admin: Admin,
     timeout_s: Annotated[float, Query(gt=0, le=60, description="per call, in seconds")] = 5.0,
-) -> HealthRead:
+) -> SiteHealthRead:
     """Probe the remote's /health and one authenticated call; an unreachable one is unhealthy."""
     site = sites.get_site(session, site_id)
     result = sites.probe(site, settings, timeout_s)
-    sites.record_health(session, site, result)
+    sites.record_health(session, site, result, admin)
     return result
 
 
@@ -157,10 +158,8 @@ def list_jobs(
     sort: JobSort,
     site_id: Annotated[str | None, Query(max_length=36, description="one site's jobs")] = None,
     status_: Annotated[
-        str | None,
-        Query(
-            alias="status", pattern="^(" + "|".join(JOB_STATUSES) + ")$", description="job status"
-        ),
+        SyncJobStatus | None,
+        Query(alias="status", description="job status (`failed`: the dead letters)"),
     ] = None,
     direction: Annotated[Direction | None, Query(description="push or pull")] = None,
     created_from: Annotated[

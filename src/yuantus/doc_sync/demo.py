@@ -34,7 +34,8 @@ def load(session: Session, ctx: DemoContext) -> None:
             metadata={"location": "plant 2, slow link", "demo": True},
         )
         site, _ = sites.upsert(session, ctx.settings, body, admin)
-        sites.record_health(session, site, sites.probe(site, ctx.settings, timeout_s=0.5))
+        probed = sites.probe(site, ctx.settings, timeout_s=0.5)
+        sites.record_health(session, site, probed, admin)
     if site is not None:
         ctx.report.append(
             f"  doc sync: site {DEMO_SITE} at {site.endpoint} "

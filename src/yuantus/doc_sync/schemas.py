@@ -17,6 +17,8 @@ DocRef = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, m
 Direction = Literal["push", "pull"]
 HealthStatus = Literal["healthy", "unhealthy"]
 DocumentResult = Literal["created", "updated", "unchanged", "failed"]
+# the queue's job statuses (yuantus.job.models.JOB_STATUSES); a failed job is a dead letter
+SyncJobStatus = Literal["pending", "processing", "completed", "failed", "canceled"]
 
 
 class SiteCreate(Schema):
@@ -59,7 +61,7 @@ class SiteRead(BaseModel):
     updated_at: datetime
 
 
-class HealthRead(BaseModel):
+class SiteHealthRead(BaseModel):
     """A health probe: the remote's /health and one authenticated call, both timed."""
 
     site_id: str
@@ -102,7 +104,7 @@ class SyncJobRead(BaseModel):
     site_id: str
     site_name: str | None
     direction: Direction
-    status: str
+    status: SyncJobStatus
     payload: dict[str, Any]
     result: dict[str, Any] | None
     documents: list[DocumentOutcome]

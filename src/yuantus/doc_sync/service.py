@@ -215,7 +215,7 @@ def read(job: Job, link: SyncJobLink, site_name: str | None) -> SyncJobRead:
         site_id=link.site_id,
         site_name=site_name,
         direction=link.direction,  # type: ignore[arg-type]
-        status=job.status,
+        status=job.status,  # type: ignore[arg-type]  # pydantic checks it
         payload=dict(job.payload),
         result=job.result,
         documents=[DocumentOutcome.model_validate(d) for d in outcome.get("documents", [])],

@@ -22,7 +22,7 @@ from yuantus.core.sorting import SortOrder
 from yuantus.doc_sync import codes
 from yuantus.doc_sync.client import RemoteClient
 from yuantus.doc_sync.models import RemoteSite
-from yuantus.doc_sync.schemas import HealthRead, SiteCreate, SiteRead, SiteUpdate
+from yuantus.doc_sync.schemas import SiteCreate, SiteHealthRead, SiteRead, SiteUpdate
 
 OBJECT_TYPE = "REMOTE_SITE"
 
@@ -152,7 +152,7 @@ def update(
     return site
 
 
-def probe(site: RemoteSite, settings: Settings, timeout_s: float) -> HealthRead:
+def probe(site: RemoteSite, settings: Settings, timeout_s: float) -> SiteHealthRead:
     """Call the remote's /health, then its authenticated /doc-sync/inbound/whoami."""
     started = time.perf_counter()
     remote_name: str | None = None
@@ -167,7 +167,7 @@ def probe(site: RemoteSite, settings: Settings, timeout_s: float) -> HealthRead:
     except (SecretUnreadable, ValueError) as exc:  # an unreadable token, a non-JSON answer
         error = f"{type(exc).__name__}: {exc}"[:2000]
     elapsed = round((time.perf_counter() - started) * 1000, 1)
-    return HealthRead(
+    return SiteHealthRead(
         site_id=site.id,
         status="unhealthy" if error else "healthy",
         error=error,
@@ -177,12 +177,32 @@ def probe(site: RemoteSite, settings: Settings, timeout_s: float) -> HealthRead:
     )
 
 
-def record_health(session: Session, site: RemoteSite, result: HealthRead) -> None:
-    """Keep the probe's outcome on the site."""
+def record_health(
+    session: Session, site: RemoteSite, result: SiteHealthRead, actor: Actor | None
+) -> None:
+    """Keep the probe's outcome on the site, with an audit row of the change."""
+    before = _health(site)
     site.last_health_status = result.status
     site.last_health_error = result.error
     site.last_health_at = result.checked_at
     session.flush()
+    audit.record(
+        session,
+        object_type=OBJECT_TYPE,
+        object_id=site.id,
+        action="health_checked",
+        before=before,
+        after=_health(site) | {"elapsed_ms": result.elapsed_ms},
+        actor=actor,
+    )
+
+
+def _health(site: RemoteSite) -> dict[str, Any]:
+    return {
+        "last_health_status": site.last_health_status,
+        "last_health_error": site.last_health_error,
+        "last_health_at": site.last_health_at.isoformat() if site.last_health_at else None,
+    }
 
 
 def rotate_keys(session: Session, settings: Settings) -> int:
@@ -190,5 +210,13 @@ def rotate_keys(session: Session, settings: Settings) -> int:
     sites = session.scalars(select(RemoteSite).order_by(RemoteSite.name).with_for_update()).all()
     for site in sites:
         site.auth_secret_ciphertext = rotate(settings, site.auth_secret_ciphertext)
+        # the row says that the ciphertext changed, never what it holds
+        audit.record(
+            session,
+            object_type=OBJECT_TYPE,
+            object_id=site.id,
+            action="secret_reencrypted",
+            after={"name": site.name, "secret_configured": True},
+        )
     session.flush()
     return len(sites)

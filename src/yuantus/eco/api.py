@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, Response, status
 from sqlalchemy.orm import Session
 
+from yuantus.bom.limits import TOO_LARGE_RESPONSE, StructureLimitsDep
 from yuantus.core import decimals, hooks
 from yuantus.core.deps import SessionDep
 from yuantus.core.http import TransactionalRoute
@@ -193,18 +194,22 @@ def list_events(
     "/eco/{eco_id}/bom-changes",
     response_model=EcoBomChanges,
     response_model_exclude_unset=True,
-    responses={409: {"description": "The ECO has no target revision yet (no_target_revision)."}},
+    responses={
+        409: {"description": "The ECO has no target revision yet (no_target_revision)."},
+        **TOO_LARGE_RESPONSE,
+    },
 )
 def bom_changes(
     eco_id: str,
     session: SessionDep,
     _user: CurrentUser,
     rule: RuleDep,
+    limits: StructureLimitsDep,
     levels: Annotated[int, Query(ge=-1, le=50, description="-1 = all levels")] = -1,
 ) -> dict[str, Any]:
     """The BOM compare and delta preview of the ECO's source revision against its target."""
     eco = service.get(session, eco_id)
-    changes = service.bom_changes(session, eco, levels=levels, rule=rule)
+    changes = service.bom_changes(session, eco, levels=levels, rule=rule, limits=limits)
     out: dict[str, Any] = decimals.jsonable(changes)
     return out
 
@@ -218,19 +223,22 @@ def bom_changes(
                 media: {"schema": {"type": "string"}} for media in report.MEDIA_TYPES.values()
             },
             "description": "the change report as Markdown, CSV or PDF",
-        }
+        },
+        **TOO_LARGE_RESPONSE,
     },
 )
 def eco_report(
     eco_id: str,
     session: SessionDep,
     _user: CurrentUser,
+    limits: StructureLimitsDep,
     fmt: Annotated[
         Literal["md", "csv", "pdf"], Query(alias="format", description="md (default), csv or pdf")
     ] = "md",
 ) -> Response:
     """The ECO's change report: header, stages, approvals, the BOM delta and the files changed."""
-    content, media_type, filename = report.export(session, service.get(session, eco_id), fmt)
+    eco = service.get(session, eco_id)
+    content, media_type, filename = report.export(session, eco, fmt, limits)
     return Response(
         content=content,
         media_type=media_type,

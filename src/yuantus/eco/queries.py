@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
+from yuantus.bom.limits import DEFAULT_LIMITS, StructureLimits
 from yuantus.core.errors import InvalidState
 from yuantus.core.pagination import PageParams, paginate
 from yuantus.core.sorting import SortOrder
@@ -106,7 +107,12 @@ def _waiting_for(session: Session, query: Select[Any], user: User) -> Select[Any
 
 
 def bom_changes(
-    session: Session, eco: Eco, *, levels: int = -1, rule: RevisionRule | None = None
+    session: Session,
+    eco: Eco,
+    *,
+    levels: int = -1,
+    rule: RevisionRule | None = None,
+    limits: StructureLimits = DEFAULT_LIMITS,
 ) -> dict[str, Any]:
     """The BOM compare and delta preview of the ECO's source against its target revision.
 
@@ -124,7 +130,7 @@ def bom_changes(
         )
     source = item_service.get(session, eco.product_id)
     target = item_service.get(session, eco.target_item_id)
-    compare = compare_boms(session, source, target, levels=levels, rule=rule)
+    compare = compare_boms(session, source, target, levels=levels, rule=rule, limits=limits)
     return {
         "eco_id": eco.id,
         "eco_number": eco.number,

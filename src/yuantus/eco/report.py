@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from yuantus.bom import wording
 from yuantus.bom.compare import compare_boms
 from yuantus.bom.delta import build_delta_preview
+from yuantus.bom.limits import DEFAULT_LIMITS, StructureLimits
 from yuantus.eco import stages as stage_service
 from yuantus.eco.models import Eco, EcoApproval
 from yuantus.file import service as file_service
@@ -86,7 +87,7 @@ def _usernames(session: Session, ids: set[str]) -> dict[str, str]:
     return {row[0]: row[1] for row in rows}
 
 
-def build(session: Session, eco: Eco) -> Report:
+def build(session: Session, eco: Eco, limits: StructureLimits = DEFAULT_LIMITS) -> Report:
     """The report of an ECO as it stands now."""
     source = item_service.get(session, eco.product_id)
     target = item_service.get(session, eco.target_item_id) if eco.target_item_id else None
@@ -130,7 +131,7 @@ def build(session: Session, eco: Eco) -> Report:
         for d in decisions
     ]
     if target is not None:
-        preview = build_delta_preview(compare_boms(session, source, target))
+        preview = build_delta_preview(compare_boms(session, source, target, limits=limits))
         s = preview["summary"]
         report.bom_summary = (
             f"{s['total']} change(s): {s['add']} added, {s['remove']} removed, "
@@ -277,9 +278,11 @@ MEDIA_TYPES = {
 }
 
 
-def export(session: Session, eco: Eco, fmt: str) -> tuple[bytes, str, str]:
+def export(
+    session: Session, eco: Eco, fmt: str, limits: StructureLimits = DEFAULT_LIMITS
+) -> tuple[bytes, str, str]:
     """(content, media type, filename) of an ECO's report as md, csv or pdf."""
-    report = build(session, eco)
+    report = build(session, eco, limits)
     if fmt == "pdf":
         from yuantus.eco import report_pdf
 

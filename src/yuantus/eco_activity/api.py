@@ -19,11 +19,11 @@ from yuantus.eco_activity.config import EcoActivitySettings
 from yuantus.eco_activity.models import EcoActivityGate, EcoActivityGateEvent
 from yuantus.eco_activity.schemas import (
     ActivityCreate,
+    ActivityEventRead,
     ActivityRead,
     ActivityTransition,
     ActivityUpdate,
     Blocker,
-    EventRead,
     SlaPage,
     SlaStatus,
     Status,
@@ -163,7 +163,7 @@ def list_blockers(
     return Page.of(rows, total, page)
 
 
-@router.get(f"{BASE}/{{eco_id}}/events", response_model=Page[EventRead])
+@router.get(f"{BASE}/{{eco_id}}/events", response_model=Page[ActivityEventRead])
 def list_events(
     eco_id: str,
     session: SessionDep,
@@ -173,10 +173,10 @@ def list_events(
     activity_id: Annotated[
         str | None, Query(max_length=36, description="only this activity's events")
     ] = None,
-) -> Page[EventRead]:
+) -> Page[ActivityEventRead]:
     """The ECO's activity trail, newest first."""
     rows, total = service.list_events(session, eco_id, page, sort, activity_id=activity_id)
-    return Page.of([EventRead.model_validate(r) for r in rows], total, page)
+    return Page.of([ActivityEventRead.model_validate(r) for r in rows], total, page)
 
 
 @router.get(f"{BASE}/{{eco_id}}/sla", response_model=SlaPage)

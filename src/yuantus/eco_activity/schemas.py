@@ -113,7 +113,7 @@ class Blocker(BaseModel):
     due_at: datetime | None
 
 
-class EventRead(ReadSchema):
+class ActivityEventRead(ReadSchema):
     """One entry of the activity trail of an ECO (from_status is null on creation)."""
 
     id: str

@@ -247,11 +247,15 @@ def get_workorder(workorder_id: str, session: SessionDep, _user: CurrentUser) ->
     responses=TOO_LARGE_RESPONSE,
 )
 def post_workorder_transition(
-    workorder_id: str, body: WorkOrderTransitionRequest, session: SessionDep, user: Writer
+    workorder_id: str,
+    body: WorkOrderTransitionRequest,
+    session: SessionDep,
+    user: Writer,
+    limits: StructureLimitsDep,
 ) -> WorkOrderTransitionRead:
     """Take an action (release, start, complete, cancel); 409 names the allowed actions."""
     order = workorder_service.get(session, workorder_id)
-    order = workorder_service.transition(session, order, body.action, user, body.comment)
+    order = workorder_service.transition(session, order, body.action, user, body.comment, limits)
     answer = WorkOrderTransitionRead.model_validate(order)
     return answer.model_copy(update={"warnings": hooks.warnings(session)})
 

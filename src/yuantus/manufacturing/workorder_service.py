@@ -141,8 +141,12 @@ def transition(
     action: str,
     user: User | None = None,
     comment: str | None = None,
+    limits: StructureLimits = DEFAULT_LIMITS,
 ) -> WorkOrder:
-    """Take an action on a work order through its hooks; 409 naming the allowed actions."""
+    """Take an action on a work order through its hooks; 409 naming the allowed actions.
+
+    Releasing stores the materials: 413 past the structure limits (the configured ones).
+    """
     rule = transitions.rule_for("a work order", WORKORDER_TRANSITIONS, action)
     if user is not None:
         transitions.ensure_role(action, rule, user)
@@ -168,7 +172,7 @@ def transition(
         extra={"number": order.number},
     )
     with run_transition(session, event, workorder_hooks):
-        _ENTER[action](session, order)
+        _ENTER[action](session, order, limits)
         order.state = rule.to_state
         order.updated_at = utcnow()
         # inside the savepoint: a move a hook vetoes leaves no row
@@ -189,7 +193,7 @@ def transition_options(order: WorkOrder, user: User) -> TransitionOptions:
     return transitions.options(order.state, WORKORDER_TRANSITIONS, user)
 
 
-def _release(session: Session, order: WorkOrder) -> None:
+def _release(session: Session, order: WorkOrder, limits: StructureLimits) -> None:
     """Pin the current Released product revision and check the routing can be built."""
     current = item_service.get_current(session, order.product_config_id)
     if current.state != "Released":
@@ -229,22 +233,22 @@ def _release(session: Session, order: WorkOrder) -> None:
     order.product_item_id = current.id
     order.released_at = utcnow()
     # what the shop floor builds from now on: later ECOs on components do not move it
-    snapshot_materials(session, order, current)
+    snapshot_materials(session, order, current, limits)
 
 
-def _start(_session: Session, order: WorkOrder) -> None:
+def _start(_session: Session, order: WorkOrder, _limits: StructureLimits) -> None:
     order.started_at = utcnow()
 
 
-def _complete(_session: Session, order: WorkOrder) -> None:
+def _complete(_session: Session, order: WorkOrder, _limits: StructureLimits) -> None:
     order.completed_at = utcnow()
 
 
-def _cancel(_session: Session, order: WorkOrder) -> None:
+def _cancel(_session: Session, order: WorkOrder, _limits: StructureLimits) -> None:
     order.canceled_at = utcnow()
 
 
-_ENTER: dict[str, Callable[[Session, WorkOrder], None]] = {
+_ENTER: dict[str, Callable[[Session, WorkOrder, StructureLimits], None]] = {
     "release": _release,
     "start": _start,
     "complete": _complete,
@@ -450,11 +454,13 @@ def materials(
     return used, live_materials(session, product, order.quantity, used, limits)
 
 
-def snapshot_materials(session: Session, order: WorkOrder, product: Item) -> int:
+def snapshot_materials(
+    session: Session, order: WorkOrder, product: Item, limits: StructureLimits = DEFAULT_LIMITS
+) -> int:
     """Store the order's requirements under rule released (at release); the rows written."""
     rule = item_service.RELEASED_RULE
     now = utcnow()
-    needs = live_materials(session, product, order.quantity, rule)
+    needs = live_materials(session, product, order.quantity, rule, limits)
     session.add_all(
         WorkOrderMaterial(
             workorder_id=order.id,

@@ -17,10 +17,10 @@ from yuantus.identity.models import User
 from yuantus.workflow_action import service
 from yuantus.workflow_action.models import ActionRule, ActionRun
 from yuantus.workflow_action.schemas import (
+    ActionRuleRead,
     ExecuteRequest,
     ExecuteResult,
     PlannedRun,
-    RuleRead,
     RuleUpdate,
     RuleWrite,
     RunRead,
@@ -51,17 +51,17 @@ RunSort = Annotated[
 ]
 
 
-@router.post("/workflow-actions/rules", response_model=RuleRead)
+@router.post("/workflow-actions/rules", response_model=ActionRuleRead)
 def upsert_rule(
     body: RuleWrite, session: SessionDep, _admin: Admin, response: Response
-) -> RuleRead:
+) -> ActionRuleRead:
     """Create a rule (201) or replace the rule with that name (200)."""
     rule, created = service.upsert(session, body)
     response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
-    return RuleRead.model_validate(rule)
+    return ActionRuleRead.model_validate(rule)
 
 
-@router.get("/workflow-actions/rules", response_model=Page[RuleRead])
+@router.get("/workflow-actions/rules", response_model=Page[ActionRuleRead])
 def list_rules(
     session: SessionDep,
     _admin: Admin,
@@ -69,7 +69,7 @@ def list_rules(
     sort: RuleSort,
     target_object: Annotated[Target | None, Query(description="ECO or ITEM")] = None,
     is_enabled: Annotated[bool | None, Query(description="only enabled / disabled")] = None,
-) -> Page[RuleRead]:
+) -> Page[ActionRuleRead]:
     """The rules, in run order by default."""
     where: list[ColumnElement[bool]] = []
     if target_object is not None:
@@ -77,22 +77,24 @@ def list_rules(
     if is_enabled is not None:
         where.append(ActionRule.is_enabled == is_enabled)
     rows, total = service.list_rules(session, where, sort, page)
-    return Page.of([RuleRead.model_validate(r) for r in rows], total, page)
+    return Page.of([ActionRuleRead.model_validate(r) for r in rows], total, page)
 
 
-@router.get("/workflow-actions/rules/{rule_id}", response_model=RuleRead)
-def get_rule(rule_id: str, session: SessionDep, _admin: Admin) -> RuleRead:
+@router.get("/workflow-actions/rules/{rule_id}", response_model=ActionRuleRead)
+def get_rule(rule_id: str, session: SessionDep, _admin: Admin) -> ActionRuleRead:
     """One rule."""
-    return RuleRead.model_validate(service.get(session, rule_id))
+    return ActionRuleRead.model_validate(service.get(session, rule_id))
 
 
-@router.patch("/workflow-actions/rules/{rule_id}", response_model=RuleRead)
-def update_rule(rule_id: str, body: RuleUpdate, session: SessionDep, _admin: Admin) -> RuleRead:
+@router.patch("/workflow-actions/rules/{rule_id}", response_model=ActionRuleRead)
+def update_rule(
+    rule_id: str, body: RuleUpdate, session: SessionDep, _admin: Admin
+) -> ActionRuleRead:
     """Change a rule's fields; its params are checked again."""
     rule = service.update(
         session, service.get(session, rule_id), body.model_dump(exclude_unset=True)
     )
-    return RuleRead.model_validate(rule)
+    return ActionRuleRead.model_validate(rule)
 
 
 @router.delete("/workflow-actions/rules/{rule_id}", status_code=status.HTTP_204_NO_CONTENT)

@@ -49,8 +49,8 @@ class RuleUpdate(PatchSchema):
     is_enabled: bool | None = None
 
 
-class RuleRead(ReadSchema):
-    """A rule."""
+class ActionRuleRead(ReadSchema):
+    """A custom-action rule."""
 
     id: str
     name: str

@@ -7,8 +7,7 @@ import { ErrorLine, useLoad, when } from "../lib/ui";
 
 type Site = Schemas["SiteRead"];
 type Job = Schemas["SyncJobRead"];
-// two HealthRead models exist (the service's own /health too): OpenAPI names them by module
-type Health = Schemas["yuantus__doc_sync__schemas__HealthRead"];
+type Health = Schemas["SiteHealthRead"];
 type SiteSummary = Schemas["SiteSummary"];
 
 // the job statuses the API filters on (the job queue's own: the `status` query param's pattern)
