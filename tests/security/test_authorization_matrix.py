@@ -377,16 +377,20 @@ def test_an_overlay_protected_file_goes_only_to_the_overlay_roles(world: World) 
         client = world.clients[role]
         content = client.get(f"{API}/files/{file_id}/content")
         view = client.get(f"{API}/cad-3d/overlays/{doc_id}")
+        # before: the metadata (name, size, sha256) answered 200 to every role
+        meta = client.get(f"{API}/files/{file_id}")
         if role in ("quality", "admin"):
             assert content.content == glb(), role
+            assert _ok(meta)["filename"] == "assy.glb"
             _ok(view)
         elif role == NO_ROLE:
-            assert _code(content, 403) == _code(view, 403) == "no_role"
+            assert _code(content, 403) == _code(view, 403) == _code(meta, 403) == "no_role"
         elif role == "sync":
             # another site's token reads nothing but the doc-sync endpoints
-            assert _code(content, 403) == _code(view, 403) == "role_required"
+            assert _code(content, 403) == _code(view, 403) == _code(meta, 403) == "role_required"
         else:
             assert _code(content, 403) == "overlay_access_denied", role
+            assert _code(meta, 403) == "overlay_access_denied", role
             assert _code(view, 403) == "overlay_access_denied", role
 
 

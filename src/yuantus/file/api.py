@@ -76,10 +76,17 @@ def detach_item_file(item_id: str, link_id: str, session: SessionDep, user: Engi
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/files/{file_id}", response_model=FileRead)
-def get_file(file_id: str, session: SessionDep, _user: CurrentUser) -> FileObject:
-    """A stored file's metadata, including its sha256."""
-    return service.get_file(session, file_id)
+@router.get(
+    "/files/{file_id}",
+    response_model=FileRead,
+    responses={403: {"description": "A download guard refuses the file to the user."}},
+)
+def get_file(file_id: str, session: SessionDep, user: CurrentUser) -> FileObject:
+    """A stored file's metadata, including its sha256 (guarded like its content)."""
+    file_obj = service.get_file(session, file_id)
+    # the name, size and sha256 of a restricted file say what the content is: same guard
+    check_download(session, file_obj.id, user)
+    return file_obj
 
 
 @router.get(
