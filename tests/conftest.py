@@ -31,6 +31,10 @@ from yuantus.domains import load_domains
 from yuantus.identity.demo import DEMO_ROLES, demo_password
 from yuantus.identity.models import User
 
+# the CLIs print rich tables sized to the terminal; an xdist worker has none (80 columns
+# would cut the cells the CLI tests read)
+os.environ["COLUMNS"] = "200"
+
 PG_ENV = "YUANTUS_TEST_POSTGRES_URL"
 JWT_SECRET = "test-jwt-secret-0123456789abcdef0123456789"
 ENCRYPTION_KEY = Fernet.generate_key().decode()
