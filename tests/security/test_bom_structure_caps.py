@@ -177,14 +177,19 @@ def _id(database: Database, number: str) -> str:
         return item_service.get_by_number(s, "Part", number).id
 
 
+def _released_doubling(database: Database) -> list[Item]:
+    """The doubling BOM with every part released (bottom up: what a part uses goes first)."""
+    parts = _doubling(database)
+    with database.scope() as s:
+        for part in reversed(parts):
+            release_four_eyes(s, item_service.get(s, part.id))
+    return parts
+
+
 def test_releasing_a_work_order_past_the_configured_cap_is_413_and_stores_nothing(
     as_user: Client, database: Database
 ) -> None:
-    parts = _doubling(database)
-    with database.scope() as s:
-        # bottom up: a part is released only once everything it uses is
-        for part in reversed(parts):
-            release_four_eyes(s, item_service.get(s, part.id))
+    parts = _released_doubling(database)
     eng, production = as_user("engineer"), as_user("production")
     wc = eng.post("/api/v1/workcenters", json={"code": "WC-CAP", "name": "cap"}).json()
     routing = eng.post(
@@ -210,10 +215,7 @@ def test_releasing_a_work_order_past_the_configured_cap_is_413_and_stores_nothin
 def test_eco_changes_report_and_breakage_use_the_configured_cap(
     as_user: Client, database: Database
 ) -> None:
-    parts = _doubling(database)
-    with database.scope() as s:
-        for part in reversed(parts):
-            release_four_eyes(s, item_service.get(s, part.id))
+    parts = _released_doubling(database)
     eng = as_user("engineer")
     eco = eng.post(
         "/api/v1/eco", json={"product_id": parts[0].id, "name": "cap", "eco_type": "bom"}
