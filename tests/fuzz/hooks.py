@@ -51,7 +51,8 @@ def install(schema: BaseSchema) -> None:
 def _signed(case: Case[Any], server: LiveServer, role: str) -> Case[Any]:
     if case.headers is None:
         case.headers = CaseInsensitiveDict()
-    case.headers.update(server.headers(role))
+    # the operation goes in too: /metrics takes the scrape token, not a user's
+    case.headers.update(server.headers(role, case.operation.label))
     return case
 
 
