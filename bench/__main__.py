@@ -20,6 +20,7 @@ BENCHMARKS = (
     "api",
     "web_bom",
     "doc_sync",
+    "sync_summary",
 )
 
 

@@ -12,7 +12,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, select, update
@@ -253,17 +253,3 @@ def read_many(session: Session, rows: Sequence[tuple[Job, SyncJobLink]]) -> list
     """The answers of a page of jobs."""
     names = site_names(session, {link.site_id for _, link in rows})
     return [read(job, link, names.get(link.site_id)) for job, link in rows]
-
-
-def window_rows(
-    session: Session, window_days: int
-) -> tuple[datetime, list[tuple[Job, SyncJobLink]]]:
-    """The sync jobs created in the last window_days, oldest first."""
-    since = utcnow() - timedelta(days=window_days)
-    query = (
-        select(Job, SyncJobLink)
-        .join(SyncJobLink, SyncJobLink.job_id == Job.id)
-        .where(SyncJobLink.created_at >= since)
-        .order_by(SyncJobLink.created_at, SyncJobLink.job_id)
-    )
-    return since, [(job, link) for job, link in session.execute(query)]
