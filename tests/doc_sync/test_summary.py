@@ -9,6 +9,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
+from tests.doc_sync.test_jobs import _doc, _site
 from yuantus.core.db import Database, utcnow
 from yuantus.doc_sync.models import SyncJobLink
 from yuantus.doc_sync.ops import ops_section
@@ -20,28 +21,12 @@ JOBS = "/api/v1/doc-sync/jobs"
 BIG = 3_000_000_000
 
 
-def _site(as_user: AsUser, name: str) -> str:
-    body = {"name": name, "endpoint": "http://127.0.0.1:9", "auth_secret": "tok-123"}
-    r = as_user("admin").post("/api/v1/doc-sync/sites", json=body)
-    assert r.status_code == 201, r.text
-    site_id: str = r.json()["id"]
-    return site_id
-
-
 def _job(as_user: AsUser, site: str, direction: str, ids: list[str]) -> str:
     body = {"site_id": site, "direction": direction, "document_ids": ids}
     r = as_user("engineer").post(JOBS, json=body)
     assert r.status_code == 201, r.text
     job_id: str = r.json()["id"]
     return job_id
-
-
-def _doc(as_user: AsUser, number: str) -> str:
-    body = {"item_type": "Document", "item_number": number, "name": number}
-    r = as_user("engineer").post("/api/v1/items", json=body)
-    assert r.status_code == 201, r.text
-    doc_id: str = r.json()["id"]
-    return doc_id
 
 
 def _set(database: Database, job_id: str, minutes_ago: int, **values: Any) -> None:
